@@ -1,0 +1,21 @@
+# Two commands do everything on a fresh machine:
+#   make demo   set up, build the demo store (once) and start the dashboard on it
+#   make test   set up (packages and Debian's chromium) and run every test: unit, AppTest and browser
+DEMO_DB ?= data/store/demo.duckdb
+PORT ?= 8501
+
+.PHONY: demo test bench setup
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	@[ -f $(DEMO_DB) ] || .venv/bin/python -m analytics demo --db $(DEMO_DB)
+	ANTQ_DB=$(DEMO_DB) .venv/bin/streamlit run dashboard.py --server.port $(PORT)
+
+test:
+	@bash scripts/setup.sh --browser
+	.venv/bin/python -m pytest -q -p no:cacheprovider tests
+
+bench: setup
+	.venv/bin/python -m bench

@@ -1,0 +1,149 @@
+"""Attainment and lagging as of any date.
+
+Definitions (also in README):
+- A target is *met* by a unit when the unit's activities of the target's types, dated from the plan's
+  start to the as-of date (capped at the deadline), number at least the target's minimum.
+- A unit's *attainment* is the mean, over the targets of its level, of min(count / minimum, 1): 100% when
+  every target is met; partial credit for targets with a minimum above 1 (T2: 5, T8: 3).
+- A district's rollup pools the district union's and its communes' (unit, target) pairs; the province
+  pools every pair.
+- Lagging flags (thresholds in data/settings.toml [lagging]): behind pace, no activity past mid-period,
+  projected to miss at the deadline at the current rate, silent. Each comes with a Vietnamese reason.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+
+import pandas as pd
+
+from analytics.db import Database
+from analytics.i18n import t
+from analytics.plan import Plan
+from analytics.settings import LaggingSettings
+from analytics.text import format_date, format_percent
+
+FLAGS = ("no_activity", "behind_pace", "projected_miss", "silent")
+SEVERITIES = ("high", "medium", "low")
+
+
+def unit_targets(db: Database, plan: Plan, as_of: dt.date, lagging: LaggingSettings) -> pd.DataFrame:
+    """One row per (unit, applicable target) with count, met, progress, projection and flags."""
+    params = {"plan_id": plan.id, "start": plan.start, "deadline": plan.deadline, "as_of": as_of,
+              **asdict(lagging)}
+    return db.named("unit_targets", params)
+
+
+def _ids(rows: pd.DataFrame) -> str:
+    return ", ".join(rows["target_id"])
+
+
+def _reasons(rows: pd.DataFrame, plan: Plan, lagging: LaggingSettings, as_of: dt.date) -> list[str]:
+    elapsed = format_percent(float(rows["elapsed"].iloc[0]))
+    reasons = []
+    no_activity = rows[rows["no_activity"]]
+    if len(no_activity):
+        reasons.append(t("lagging.reason.no_activity", targets=_ids(no_activity), elapsed=elapsed))
+    behind = rows[rows["behind_pace"] & ~rows["no_activity"]]
+    if len(behind):
+        detail = ", ".join(f"{r.target_id} {r.count}/{r.minimum}" for r in behind.itertuples())
+        reasons.append(t("lagging.reason.behind_pace", detail=detail, elapsed=elapsed))
+    projected = rows[rows["projected_miss"] & (rows["count"] > 0)]
+    if len(projected):
+        detail = ", ".join(f"{r.target_id} {r.projected}/{r.minimum}" for r in projected.itertuples())
+        reasons.append(t("lagging.reason.projected_miss", detail=detail, deadline=format_date(plan.deadline)))
+    if bool(rows["silent"].iloc[0]):
+        last = rows["last_activity"].iloc[0]
+        if pd.isna(last):
+            reasons.append(t("lagging.reason.silent_never", days=lagging.silent_days))
+        else:
+            days = (min(as_of, plan.deadline) - pd.Timestamp(last).date()).days
+            reasons.append(t("lagging.reason.silent", days=days, last=format_date(pd.Timestamp(last).date())))
+    return reasons
+
+
+def _severity(rows: pd.DataFrame) -> str | None:
+    kinds = sum(bool(rows[flag].any()) for flag in FLAGS)
+    if kinds == 0:
+        return None
+    if rows["no_activity"].any() or kinds >= 3:
+        return "high"
+    return "medium" if kinds == 2 else "low"
+
+
+def unit_status(targets: pd.DataFrame, plan: Plan, lagging: LaggingSettings, as_of: dt.date) -> pd.DataFrame:
+    """One row per unit: attainment, targets met, lagging, severity, reasons, last activity."""
+    records = []
+    for code, rows in targets.groupby("unit_code", sort=False):
+        severity = _severity(rows)
+        records.append({
+            "code": code,
+            "name": rows["unit_name"].iloc[0],
+            "level": rows["level"].iloc[0],
+            "district_code": rows["district_code"].iloc[0],
+            "targets_total": len(rows),
+            "targets_met": int(rows["met"].sum()),
+            "attainment": float(rows["progress"].mean()),
+            "activities_counted": int(rows["count"].sum()),
+            "last_activity": rows["last_activity"].iloc[0],
+            "lagging": severity is not None,
+            "severity": severity,
+            "reasons": _reasons(rows, plan, lagging, as_of) if severity else [],
+            **{flag: bool(rows[flag].any()) for flag in FLAGS},
+        })
+    columns = ["code", "name", "level", "district_code", "targets_total", "targets_met", "attainment",
+               "activities_counted", "last_activity", "lagging", "severity", "reasons", *FLAGS]
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+def district_rollup(targets: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """Per district-level unit: it and its communes pooled. Sorted by attainment, best first."""
+    scoped = targets[targets["district_code"].notna()]
+    pairs = scoped.groupby("district_code").agg(
+        pairs=("met", "size"), pairs_met=("met", "sum"), attainment=("progress", "mean"))
+    unit_counts = units[units["district_code"].notna()].groupby("district_code").agg(
+        units=("code", "size"), lagging_units=("lagging", "sum"))
+    names = units[units["level"] == "district"].set_index("code")["name"]
+    out = pairs.join(unit_counts).join(names.rename("name")).reset_index()
+    out["share_met"] = out["pairs_met"] / out["pairs"]
+    out = out.rename(columns={"district_code": "code"})
+    return out[["code", "name", "units", "lagging_units", "pairs", "pairs_met", "share_met", "attainment"]] \
+        .sort_values(["attainment", "name"], ascending=[False, True], ignore_index=True)
+
+
+def province_summary(targets: pd.DataFrame, units: pd.DataFrame) -> dict:
+    pairs = len(targets)
+    return {
+        "units": len(units),
+        "lagging_units": int(units["lagging"].sum()) if len(units) else 0,
+        "pairs": pairs,
+        "pairs_met": int(targets["met"].sum()) if pairs else 0,
+        "share_met": float(targets["met"].mean()) if pairs else 0.0,
+        "attainment": float(targets["progress"].mean()) if pairs else 0.0,
+    }
+
+
+def status_report(db: Database, plan: Plan, lagging: LaggingSettings, as_of: dt.date) -> dict:
+    """The `status --json` document."""
+    targets = unit_targets(db, plan, as_of, lagging)
+    units = unit_status(targets, plan, lagging, as_of)
+    by_unit = {code: rows for code, rows in targets.groupby("unit_code", sort=False)}
+    total = db.scalar("SELECT count(*) FROM current_activities "
+                      "WHERE activity_date BETWEEN ? AND least(?::DATE, ?::DATE)",
+                      [plan.start, as_of, plan.deadline])
+    return {
+        "as_of": as_of.isoformat(),
+        "plan": plan.id,
+        "total_activities": int(total),
+        "province": province_summary(targets, units),
+        "units": [
+            {
+                "code": u.code, "name": u.name, "level": u.level,
+                "attainment": round(u.attainment, 4), "lagging": bool(u.lagging), "severity": u.severity,
+                "reasons": list(u.reasons),
+                "targets": [{"id": r.target_id, "count": int(r.count), "minimum": int(r.minimum),
+                             "met": bool(r.met)} for r in by_unit[u.code].itertuples()],
+            }
+            for u in units.itertuples()
+        ],
+    }

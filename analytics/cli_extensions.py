@@ -1,0 +1,1 @@
+"""Imports the modules that add sub-commands to the CLI (each appends to cli.EXTENSIONS)."""

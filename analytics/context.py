@@ -1,0 +1,47 @@
+"""Everything a command or page needs: settings, the plan, the registry and the open store."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from analytics.db import Database
+from analytics.plan import Plan, load_plan
+from analytics.registry import Unit, load_units
+from analytics.settings import Settings, load_settings
+
+
+@dataclass
+class Context:
+    settings: Settings
+    plan: Plan
+    units: tuple[Unit, ...]
+    db: Database
+
+    def default_as_of(self) -> dt.date:
+        """The latest activity date within the plan period, else the plan's start."""
+        latest = self.db.scalar(
+            "SELECT max(activity_date) FROM current_activities WHERE activity_date BETWEEN ? AND ?",
+            [self.plan.start, self.plan.deadline],
+        )
+        return latest or self.plan.start
+
+    def is_demo(self) -> bool:
+        return self.db.meta("demo") == "1"
+
+    def close(self) -> None:
+        self.db.close()
+
+
+def available_plans(settings: Settings) -> list[Path]:
+    return sorted(settings.plan_path.parent.glob("*.toml"))
+
+
+def open_context(db_path: Path | str | None = None, plan_path: Path | None = None,
+                 read_only: bool = False) -> Context:
+    settings = load_settings()
+    plan = load_plan(plan_path or settings.plan_path, settings.activity_types_path)
+    units = load_units(settings.units_path)
+    db = Database(db_path or settings.db_path, read_only=read_only)
+    db.sync_reference(plan, units)
+    return Context(settings, plan, units, db)

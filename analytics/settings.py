@@ -1,0 +1,50 @@
+"""Settings from data/settings.toml, overridable by ANTQ_* environment variables."""
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = REPO_ROOT / "data"
+
+
+@dataclass(frozen=True)
+class LaggingSettings:
+    pace_tolerance: float = 0.25
+    no_activity_after: float = 0.5
+    silent_days: int = 60
+    projection_min_elapsed: float = 0.25
+
+
+@dataclass(frozen=True)
+class Settings:
+    plan_path: Path
+    activity_types_path: Path
+    units_path: Path
+    db_path: Path
+    geojson_path: Path | None
+    lagging: LaggingSettings
+    language: str = "vi"
+
+
+def _resolve(value: str, base: Path) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else base / path
+
+
+def load_settings(path: Path | None = None) -> Settings:
+    path = Path(os.environ.get("ANTQ_SETTINGS", path or DATA_DIR / "settings.toml"))
+    raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    base = path.parent
+    geojson = os.environ.get("ANTQ_GEOJSON", raw.get("geojson", ""))
+    return Settings(
+        plan_path=_resolve(os.environ.get("ANTQ_PLAN", raw["plan"]), base),
+        activity_types_path=_resolve(raw["activity_types"], base),
+        units_path=_resolve(os.environ.get("ANTQ_UNITS", raw["units"]), base),
+        db_path=_resolve(os.environ.get("ANTQ_DB", raw["db"]), base),
+        geojson_path=_resolve(geojson, base) if geojson else None,
+        lagging=LaggingSettings(**raw.get("lagging", {})),
+        language=os.environ.get("ANTQ_LANG", raw.get("language", "vi")),
+    )

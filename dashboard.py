@@ -1,0 +1,27 @@
+"""Entry point: page config, the shared sidebar and navigation. Run: streamlit run dashboard.py"""
+from __future__ import annotations
+
+import streamlit as st
+
+from analytics.db import StoreError, StoreLockedError
+from analytics.plan import PlanError
+from ui.navigation import pages_for
+from ui.state import context, t
+
+
+def main() -> None:
+    st.set_page_config(page_title=t("app.title"), page_icon=":material/shield:", layout="wide")
+    try:
+        ctx = context()
+    except (PlanError, StoreError, StoreLockedError) as exc:
+        st.error(t("app.error.store", detail=exc))
+        st.stop()
+    with st.sidebar:
+        st.markdown(f"**{t('app.title')}**")
+        st.caption(t("app.subtitle"))
+    if ctx.is_demo():
+        st.info(t("app.demo_banner"), icon=":material/science:")
+    st.navigation(pages_for(None)).run()
+
+
+main()

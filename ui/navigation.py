@@ -1,0 +1,52 @@
+"""The pages of the dashboard, in menu order, with the roles that may open each.
+
+A page whose file does not exist yet is left out, so the menu always matches what is built.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import streamlit as st
+
+from ui.state import t
+
+ROOT = Path(__file__).resolve().parent.parent
+ALL_ROLES = ("viewer", "uploader", "admin")
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str
+    title_key: str
+    icon: str
+    url_path: str
+    section_key: str = "nav.section.analysis"
+    roles: tuple[str, ...] = ALL_ROLES
+
+
+PAGES: tuple[PageSpec, ...] = (
+    PageSpec("pages/overview.py", "nav.overview", ":material/dashboard:", "tong-quan"),
+    PageSpec("pages/targets.py", "nav.targets", ":material/flag:", "chi-tieu"),
+    PageSpec("pages/lagging.py", "nav.lagging", ":material/warning:", "cham-tien-do"),
+    PageSpec("pages/unit.py", "nav.unit", ":material/apartment:", "don-vi"),
+    PageSpec("pages/explorer.py", "nav.explorer", ":material/search:", "tra-cuu"),
+    PageSpec("pages/upload.py", "nav.upload", ":material/upload_file:", "nop-bao-cao", "nav.section.data",
+             ("uploader", "admin")),
+    PageSpec("pages/submissions.py", "nav.submissions", ":material/history:", "lich-su-nop", "nav.section.data",
+             ("uploader", "admin")),
+    PageSpec("pages/accounts.py", "nav.accounts", ":material/group:", "tai-khoan", "nav.section.admin", ("admin",)),
+    PageSpec("pages/audit.py", "nav.audit", ":material/policy:", "nhat-ky", "nav.section.admin", ("admin",)),
+)
+
+
+def pages_for(role: str | None) -> dict[str, list[st.Page]]:
+    """st.navigation input for a role (None: no sign-in in force, every page)."""
+    sections: dict[str, list[st.Page]] = {}
+    for spec in PAGES:
+        if not (ROOT / spec.path).exists() or (role is not None and role not in spec.roles):
+            continue
+        page = st.Page(str(ROOT / spec.path), title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
+                       default=spec.url_path == "tong-quan")
+        sections.setdefault(t(spec.section_key), []).append(page)
+    return sections
