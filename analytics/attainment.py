@@ -48,7 +48,7 @@ def _reasons(rows: pd.DataFrame, plan: Plan, lagging: LaggingSettings, as_of: dt
     if len(behind):
         detail = ", ".join(f"{r.target_id} {r.count}/{r.minimum}" for r in behind.itertuples())
         reasons.append(t("lagging.reason.behind_pace", detail=detail, elapsed=elapsed))
-    projected = rows[rows["projected_miss"] & (rows["count"] > 0)]
+    projected = rows[rows["projected_miss"] & (rows["count"] > 0) & ~rows["behind_pace"]]
     if len(projected):
         detail = ", ".join(f"{r.target_id} {r.projected}/{r.minimum}" for r in projected.itertuples())
         reasons.append(t("lagging.reason.projected_miss", detail=detail, deadline=format_date(plan.deadline)))

@@ -1,0 +1,105 @@
+"""The command line as other tools use it: real processes, JSON on stdout."""
+import json
+import subprocess
+import sys
+import time
+
+from tests.conftest import ROOT
+
+
+def cli(*args, check=True):
+    result = subprocess.run([sys.executable, "-m", "analytics", *args], cwd=ROOT, capture_output=True, text=True)
+    if check:
+        assert result.returncode == 0, result.stderr
+    return result
+
+
+def test_catalog_json_lists_units_types_and_the_thirteen_targets():
+    document = json.loads(cli("catalog", "--json").stdout)
+    assert set(document) >= {"plan", "units", "activity_types", "targets"}
+    assert document["plan"] == {"id": "antq-2022", "name": document["plan"]["name"], "start": "2022-01-01",
+                                "deadline": "2022-12-15"}
+    units = document["units"]
+    assert all(set(u) >= {"code", "name", "level", "parent_code"} for u in units)
+    districts = [u for u in units if u["level"] == "district" and u["code"].isdigit()]
+    communes = [u for u in units if u["level"] == "commune"]
+    assert len(districts) == 9 and len(communes) == 94
+    assert {u["level"] for u in units} == {"province", "district", "commune"}
+    targets = {tg["id"]: tg for tg in document["targets"]}
+    assert len(targets) == 13
+    assert targets["T2"]["minimum"] == 5 and targets["T8"]["minimum"] == 3
+    assert all(tg["minimum"] == 1 for tid, tg in targets.items() if tid not in ("T2", "T8"))
+    assert targets["H1"] == {"id": "H1", "level": "district", "description": targets["H1"]["description"],
+                             "minimum": 1, "activity_types": ["anti_drug"]}
+    assert all(set(a) >= {"code", "label", "group"} for a in document["activity_types"])
+
+
+def test_catalog_text_is_vietnamese():
+    out = cli("catalog").stdout
+    assert "13 chỉ tiêu" in out and "Cấp huyện và tương đương" in out
+
+
+def test_status_json_on_the_demo_store_flags_lagging_units_with_reasons(demo_db):
+    document = json.loads(cli("status", "--db", str(demo_db), "--json").stdout)
+    assert set(document) >= {"as_of", "total_activities", "units"}
+    assert document["total_activities"] == 6000
+    units = document["units"]
+    assert len(units) == 112
+    for unit in units:
+        assert set(unit) >= {"code", "name", "level", "attainment", "lagging", "reasons", "targets"}
+        assert all(set(tg) >= {"id", "count", "minimum", "met"} for tg in unit["targets"])
+        assert bool(unit["reasons"]) == unit["lagging"]
+    lagging = [u for u in units if u["lagging"]]
+    on_track = [u for u in units if not u["lagging"]]
+    assert len(lagging) >= 10 and len(on_track) >= 30
+    reasons = " ".join(r for u in lagging for r in u["reasons"])
+    assert "Chưa có hoạt động nào" in reasons and "Không báo cáo hoạt động nào" in reasons
+
+
+def test_status_as_of_replays_the_past(demo_db):
+    early = json.loads(cli("status", "--db", str(demo_db), "--as-of", "2022-03-31", "--json").stdout)
+    late = json.loads(cli("status", "--db", str(demo_db), "--json").stdout)
+    assert early["as_of"] == "2022-03-31"
+    assert early["total_activities"] < late["total_activities"]
+
+
+def test_status_text_is_a_vietnamese_table(demo_db):
+    out = cli("status", "--db", str(demo_db), "--as-of", "2022-09-30").stdout
+    assert out.startswith("Tình hình tính đến 30/09/2022") and "Mức đạt" in out
+
+
+def test_demo_is_deterministic_and_scales(tmp_path):
+    first, second = tmp_path / "a.duckdb", tmp_path / "b.duckdb"
+    cli("demo", "--db", str(first), "--rows", "2000", "--seed", "7")
+    cli("demo", "--db", str(second), "--rows", "2000", "--seed", "7")
+    a = json.loads(cli("status", "--db", str(first), "--json").stdout)
+    b = json.loads(cli("status", "--db", str(second), "--json").stdout)
+    assert a == b and a["total_activities"] == 2000
+
+
+def test_a_locked_store_gets_one_clear_sentence(demo_db, tmp_path):
+    store = tmp_path / "held.duckdb"
+    store.write_bytes(demo_db.read_bytes())
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(60)"),
+        str(store)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        result = cli("status", "--db", str(store), check=False)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 3
+    assert "Traceback" not in result.stderr
+    assert result.stderr.strip().count("\n") == 0
+    assert "đang được một tiến trình khác" in result.stderr
+
+
+def test_a_bad_date_is_a_vietnamese_usage_error(demo_db):
+    result = cli("status", "--db", str(demo_db), "--as-of", "30/02/2022", check=False)
+    assert result.returncode == 2 and "không hợp lệ" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_status_on_a_missing_store_is_a_clear_error(tmp_path):
+    result = cli("status", "--db", str(tmp_path / "none.duckdb"), check=False)
+    assert result.returncode == 2 and "Không có cơ sở dữ liệu" in result.stderr and "Traceback" not in result.stderr

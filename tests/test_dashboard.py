@@ -1,0 +1,65 @@
+"""The dashboard shell and its overview page in AppTest, on the demo store and on an empty one."""
+import datetime as dt
+import json
+import subprocess
+import sys
+
+from tests.conftest import ROOT, app_test
+
+
+def status(db, as_of):
+    out = subprocess.run([sys.executable, "-m", "analytics", "status", "--db", str(db), "--as-of", as_of, "--json"],
+                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    return json.loads(out)
+
+
+def metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def test_overview_on_the_demo_store_shows_the_status_figures(demo_db, use_db):
+    expected = status(demo_db, "2022-09-30")
+    use_db(demo_db)
+    at = app_test()
+    at.query_params["as_of"] = "2022-09-30"
+    at.run()
+    assert not at.exception
+    assert at.sidebar.date_input[0].value == dt.date(2022, 9, 30)
+    shown = metrics(at)
+    assert shown["Hoạt động"] == f"{expected['total_activities']:,}".replace(",", ".")
+    lagging = sum(u["lagging"] for u in expected["units"])
+    assert shown["Đơn vị chậm tiến độ"] == f"{lagging}/112"
+    met = sum(tg["met"] for u in expected["units"] for tg in u["targets"])
+    assert shown["Chỉ tiêu đạt"] == f"{met}/231"
+    assert shown["Số ngày đến hạn 15/12"] == "76 ngày"
+    assert any("Đang hiển thị dữ liệu minh họa" in i.value for i in at.info)
+
+
+def test_moving_the_as_of_date_replays_the_campaign(demo_db, use_db):
+    use_db(demo_db)
+    at = app_test()
+    at.query_params["as_of"] = "2022-09-30"
+    at.run()
+    september = metrics(at)["Hoạt động"]
+    at.sidebar.date_input[0].set_value(dt.date(2022, 3, 31)).run()
+    assert not at.exception
+    assert metrics(at)["Hoạt động"] != september
+    assert at.query_params["as_of"] == ["2022-03-31"] or at.query_params["as_of"] == "2022-03-31"
+
+
+def test_overview_on_an_empty_store_says_so(empty_db, use_db):
+    use_db(empty_db)
+    at = app_test().run()
+    assert not at.exception
+    assert metrics(at)["Hoạt động"] == "0"
+    assert any("Chưa có hoạt động nào" in i.value for i in at.info)
+    assert not any("Đang hiển thị dữ liệu minh họa" in i.value for i in at.info)
+
+
+def test_an_as_of_date_before_the_period_is_explained(demo_db, use_db):
+    use_db(demo_db)
+    at = app_test()
+    at.query_params["as_of"] = "2021-12-01"
+    at.run()
+    assert not at.exception
+    assert any("trước thời gian kế hoạch" in i.value for i in at.info)
