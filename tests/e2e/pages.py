@@ -1,0 +1,225 @@
+"""Page objects around Streamlit 1.67's data-testids. Every selector the browser tests use lives here.
+
+Usage:
+    app = App(page, base_url)
+    app.open("tong-quan")                 # goto + wait for the script run to finish
+    app.assert_no_exception()
+    app.nav.links()                       # [NavLink(title, url_path)] from the sidebar navigation
+    app.nav.go("Tổng quan")
+    app.metrics()                         # {"Hoạt động": "6.000", ...}
+    app.upload(path)                      # into the (only or given) file uploader
+    download = app.download("Tải CSV")    # playwright Download of a st.download_button
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urljoin, urlparse
+
+from playwright.sync_api import Download, Locator, Page, expect
+
+# --- selectors (nowhere else) -----------------------------------------------------------------------------------
+APP = '[data-testid="stApp"]'
+APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+APP_CONNECTED = '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
+MAIN = '[data-testid="stMain"]'
+SIDEBAR = '[data-testid="stSidebar"]'
+NAV = '[data-testid="stSidebarNav"]'
+NAV_LINK = '[data-testid="stSidebarNavLink"]'
+NAV_VIEW_MORE = '[data-testid="stSidebarNavViewButton"]'
+NAV_SECTION = '[data-testid="stNavSectionHeader"]'
+MARKDOWN = '[data-testid="stMarkdownContainer"]'
+EXCEPTION = '[data-testid="stException"]'
+EXCEPTION_MESSAGE = '[data-testid="stExceptionMessage"]'
+ALERT = '[data-testid="stAlert"]'
+HEADING = '[data-testid="stHeading"]'
+METRIC = '[data-testid="stMetric"]'
+METRIC_LABEL = '[data-testid="stMetricLabel"]'
+METRIC_VALUE = '[data-testid="stMetricValue"]'
+METRIC_DELTA = '[data-testid="stMetricDelta"]'
+FILE_UPLOADER = '[data-testid="stFileUploader"]'
+UPLOAD_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
+DOWNLOAD_BUTTON = '[data-testid="stDownloadButton"]'
+BUTTON = '[data-testid="stButton"]'
+DIALOG = '[data-testid="stDialog"]'
+DATAFRAME = '[data-testid="stDataFrame"]'
+TABLE = '[data-testid="stTable"]'
+EXPANDER = '[data-testid="stExpander"]'
+SELECTBOX = '[data-testid="stSelectbox"]'
+TEXT_INPUT = '[data-testid="stTextInput"]'
+WIDGET_LABEL = '[data-testid="stWidgetLabel"]'
+PLOTLY_CHART = '[data-testid="stPlotlyChart"]'
+CHART = ('[data-testid="stPlotlyChart"] .main-svg, [data-testid="stVegaLiteChart"] canvas, '
+         '[data-testid="stVegaLiteChart"] svg, [data-testid="stDeckGlJsonChart"] canvas')
+
+RUN_TIMEOUT = 60_000  # ms a script run may take before a test gives up
+
+
+def wait_for_app_run(page: Page, timeout: float = RUN_TIMEOUT, settle_ms: int = 150) -> None:
+    """Waits until the script run started by the last action has finished.
+
+    After a click the frontend needs a moment before it flags the rerun as running, so wait a little first
+    (as Streamlit's own e2e suite does), then for the connection and the idle flag.
+    """
+    page.wait_for_timeout(settle_ms)
+    page.wait_for_selector(APP_CONNECTED, state="attached", timeout=timeout)
+    page.wait_for_selector(APP_IDLE, state="attached", timeout=timeout)
+
+
+def open_page(page: Page, base_url: str, url_path: str = "") -> None:
+    """Loads base_url + url_path (e.g. "cham-tien-do?as_of=2022-06-30") and waits for the run to finish."""
+    page.goto(urljoin(base_url, url_path.lstrip("/")))
+    wait_for_app_run(page)
+
+
+@dataclass(frozen=True)
+class NavLink:
+    title: str
+    url_path: str  # "" for the default page (its link is the bare base URL)
+
+
+class Navigation:
+    """The sidebar navigation built by st.navigation."""
+
+    def __init__(self, page: Page):
+        self.page = page
+
+    def _expand(self) -> None:
+        more = self.page.locator(NAV_VIEW_MORE)
+        if more.count() and "more" in (more.inner_text() or "").lower():
+            more.click()
+
+    def links(self) -> list[NavLink]:
+        """The menu's links; empty when the app has a single page (Streamlit then hides the menu).
+        Call after a finished run (App.open does that)."""
+        if not self.page.locator(NAV).count():
+            return []
+        self._expand()
+        found = []
+        for link in self.page.locator(f"{NAV} {NAV_LINK}").all():
+            path = urlparse(link.get_attribute("href") or "").path.strip("/")
+            found.append(NavLink(link.locator(MARKDOWN).inner_text().strip(), path))
+        return found
+
+    def sections(self) -> list[str]:
+        return [s.inner_text().strip() for s in self.page.locator(f"{NAV} {NAV_SECTION}").all()]
+
+    def link(self, title: str) -> Locator:
+        self._expand()
+        label = self.page.locator(MARKDOWN).get_by_text(title, exact=True)
+        return self.page.locator(f"{NAV} {NAV_LINK}").filter(has=label).first
+
+    def go(self, title: str) -> None:
+        self.link(title).click()
+        wait_for_app_run(self.page)
+
+
+class App:
+    """The dashboard in one browser tab."""
+
+    def __init__(self, page: Page, base_url: str):
+        self.page = page
+        self.base_url = base_url
+        self.nav = Navigation(page)
+
+    # navigation
+    def open(self, url_path: str = "") -> "App":
+        open_page(self.page, self.base_url, url_path)
+        return self
+
+    def wait(self) -> None:
+        wait_for_app_run(self.page)
+
+    @property
+    def url_path(self) -> str:
+        return urlparse(self.page.url).path.strip("/")
+
+    # what is on screen
+    def main(self) -> Locator:
+        return self.page.locator(MAIN)
+
+    def sidebar(self) -> Locator:
+        return self.page.locator(SIDEBAR)
+
+    def title(self) -> str:
+        """The page's first heading (st.title)."""
+        heading = self.main().locator(HEADING).first
+        heading.wait_for()
+        return heading.inner_text().strip()
+
+    def exceptions(self) -> list[str]:
+        return [e.inner_text() for e in self.page.locator(EXCEPTION).all()]
+
+    def assert_no_exception(self) -> None:
+        shown = self.exceptions()
+        assert not shown, f"exception shown on /{self.url_path}:\n" + "\n---\n".join(shown)
+
+    def alerts(self) -> list[str]:
+        """Texts of st.error / st.warning / st.info / st.success boxes on the page."""
+        return [a.inner_text().strip() for a in self.page.locator(ALERT).all()]
+
+    def expect_text(self, text: str, timeout: float = RUN_TIMEOUT) -> None:
+        expect(self.main().get_by_text(text).first).to_be_visible(timeout=timeout)
+
+    def metrics(self) -> dict[str, str]:
+        """KPI cards: label → shown value."""
+        values = {}
+        for card in self.page.locator(METRIC).all():
+            values[card.locator(METRIC_LABEL).inner_text().strip()] = card.locator(METRIC_VALUE).inner_text().strip()
+        return values
+
+    def metric(self, label: str) -> str:
+        card = self.page.locator(METRIC).filter(has=self.page.locator(METRIC_LABEL, has_text=label)).first
+        return card.locator(METRIC_VALUE).inner_text().strip()
+
+    def charts(self) -> Locator:
+        return self.main().locator(CHART)
+
+    def wait_for_chart(self, timeout: float = RUN_TIMEOUT) -> None:
+        self.charts().first.wait_for(state="visible", timeout=timeout)
+
+    def dataframes(self) -> Locator:
+        return self.main().locator(DATAFRAME)
+
+    # widgets
+    def button(self, label: str) -> Locator:
+        return self.page.locator(BUTTON).get_by_role("button", name=label).first
+
+    def click_button(self, label: str) -> None:
+        self.button(label).click()
+        wait_for_app_run(self.page)
+
+    def dialog(self) -> Locator:
+        return self.page.locator(DIALOG)
+
+    def labelled(self, widget_selector: str, label: str) -> Locator:
+        """A widget (e.g. SELECTBOX, TEXT_INPUT) by its label text."""
+        return self.page.locator(widget_selector).filter(has=self.page.locator(WIDGET_LABEL, has_text=label)).first
+
+    def fill_text(self, label: str, value: str) -> None:
+        field = self.labelled(TEXT_INPUT, label).locator("input")
+        field.fill(value)
+        field.press("Enter")
+        wait_for_app_run(self.page)
+
+    def choose(self, label: str, option: str) -> None:
+        """Picks an option of a st.selectbox by the visible option text."""
+        self.labelled(SELECTBOX, label).locator("input").click()
+        self.page.get_by_role("option", name=option).first.click()
+        wait_for_app_run(self.page)
+
+    def upload(self, *files: Path | str, uploader: int = 0) -> None:
+        """Sets files on a st.file_uploader (the first one unless told) and waits for the rerun."""
+        self.page.locator(UPLOAD_INPUT).nth(uploader).set_input_files([str(f) for f in files])
+        wait_for_app_run(self.page)
+
+    def download_buttons(self) -> Locator:
+        return self.page.locator(f"{DOWNLOAD_BUTTON} button")
+
+    def download(self, label: str | None = None, timeout: float = RUN_TIMEOUT) -> Download:
+        """Clicks a st.download_button (by its label, else the first) and returns the browser's download."""
+        buttons = self.download_buttons()
+        target = buttons.filter(has_text=label).first if label else buttons.first
+        with self.page.expect_download(timeout=timeout) as info:
+            target.click()
+        return info.value
