@@ -1,0 +1,398 @@
+"""Accounts, roles and sign-in: argon2id hashes, slowed-down then locked sign-in, upload scope by unit.
+
+Roles: viewer (browse and export), uploader (also uploads for one unit and the units under it), admin
+(everything). A password only ever passes through `hash_password` / `authenticate`: it is never stored,
+logged or put in the audit log.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from analytics import audit
+from analytics.db import Database
+from analytics.i18n import t
+from analytics.registry import Unit
+from analytics.settings import DATA_DIR
+from analytics.text import fold, nfc
+
+ROLES = ("viewer", "uploader", "admin")
+_NAME = re.compile(r"^[\w.@-]{3,64}$")
+_hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile
+# Verified when the name is unknown, so an unknown name costs as much time as a wrong password.
+_DUMMY_HASH = _hasher.hash("antq-dummy-password-for-timing")
+
+
+class AuthError(ValueError):
+    """A refused account change; the message is for the user (Vietnamese first)."""
+
+
+@dataclass(frozen=True)
+class AuthSettings:
+    """[auth] in data/settings.toml."""
+    slow_after_failures: int = 3
+    slow_down_seconds: float = 5.0
+    max_slow_down_seconds: float = 60.0
+    lock_after_failures: int = 6
+    lock_minutes: float = 15.0
+    min_password_length: int = 8
+    idle_minutes: float = 240.0
+
+    def wait_after(self, failures: int) -> float:
+        """Seconds a further attempt must wait after `failures` consecutive failures (0: none)."""
+        if failures < self.slow_after_failures:
+            return 0.0
+        return min(self.max_slow_down_seconds,
+                   self.slow_down_seconds * 2 ** (failures - self.slow_after_failures))
+
+
+def load_auth_settings(path: Path | None = None) -> AuthSettings:
+    path = Path(os.environ.get("ANTQ_SETTINGS", path or DATA_DIR / "settings.toml"))
+    raw = tomllib.loads(path.read_text(encoding="utf-8")).get("auth", {})
+    return AuthSettings(**raw)
+
+
+@dataclass(frozen=True)
+class Account:
+    name: str
+    role: str
+    unit_code: str | None
+    active: bool
+    session_epoch: int
+
+    @property
+    def key(self) -> str:
+        return fold(self.name)
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """Outcome of a sign-in attempt. status: ok | wrong | wait | locked."""
+    status: str
+    account: Account | None = None
+    wait_seconds: float = 0.0
+    locked_until: dt.datetime | None = None
+
+
+# -- names, passwords, roles ------------------------------------------------------------------
+def check_name(name: str) -> str:
+    name = nfc(name or "").strip()
+    if not _NAME.match(name):
+        raise AuthError(t("auth.error.name", name=name))
+    return name
+
+
+def check_password(password: str, settings: AuthSettings, confirm: str | None = None) -> None:
+    if confirm is not None and password != confirm:
+        raise AuthError(t("auth.error.confirm"))
+    if len(password or "") < settings.min_password_length:
+        raise AuthError(t("auth.error.short", length=settings.min_password_length))
+    if password != password.strip():
+        raise AuthError(t("auth.error.spaces"))
+
+
+def hash_password(password: str) -> str:
+    return _hasher.hash(password)
+
+
+def _check_role(role: str, unit_code: str | None, units: Iterable[Unit]) -> str | None:
+    if role not in ROLES:
+        raise AuthError(t("auth.error.role", role=role, roles=", ".join(ROLES)))
+    unit_code = (unit_code or "").strip() or None
+    if role == "uploader" and not unit_code:
+        raise AuthError(t("auth.error.unit_needed"))
+    if role != "uploader" and unit_code:
+        raise AuthError(t("auth.error.unit_only_uploader"))
+    if unit_code and unit_code not in {u.code for u in units}:
+        raise AuthError(t("auth.error.unit_unknown", unit=unit_code))
+    return unit_code
+
+
+def scope_units(account: Account | None, units: Iterable[Unit]) -> set[str] | None:
+    """Unit codes `account` may upload for; None: no restriction (admin, or no sign-in in force).
+
+    An uploader covers their unit and every unit under it (a district covers its communes; the
+    province covers all). A viewer may upload for none.
+    """
+    if account is None or account.role == "admin":
+        return None
+    if account.role != "uploader" or not account.unit_code:
+        return set()
+    children: dict[str, list[str]] = {}
+    for unit in units:
+        if unit.parent_code:
+            children.setdefault(unit.parent_code, []).append(unit.code)
+    scope, todo = set(), [account.unit_code]
+    while todo:
+        code = todo.pop()
+        if code not in scope:
+            scope.add(code)
+            todo.extend(children.get(code, ()))
+    return scope
+
+
+# -- reading ----------------------------------------------------------------------------------
+def account_count(db: Database) -> int:
+    return int(db.scalar("SELECT count(*) FROM accounts"))
+
+
+def get_account(db: Database, name: str) -> Account | None:
+    rows = db.named("auth_account", {"name_key": fold(nfc(name or "").strip())})
+    if rows.empty:
+        return None
+    row = rows.iloc[0]
+    return Account(row["name"], row["role"], row["unit_code"] if isinstance(row["unit_code"], str) else None,
+                   bool(row["active"]), int(row["session_epoch"]))
+
+
+def list_accounts(db: Database):
+    return db.named("auth_accounts")
+
+
+def _require(db: Database, name: str) -> Account:
+    account = get_account(db, name)
+    if account is None:
+        raise AuthError(t("auth.error.no_account", name=name))
+    return account
+
+
+# -- changes (each one audited in the same transaction) ----------------------------------------
+def add_account(db: Database, name: str, password: str, role: str, unit_code: str | None,
+                units: Iterable[Unit], actor: str | None, settings: AuthSettings) -> Account:
+    name = check_name(name)
+    unit_code = _check_role(role, unit_code, units)
+    check_password(password, settings)
+    password_hash = hash_password(password)
+    with db.transaction() as cur:
+        if cur.execute("SELECT count(*) FROM accounts WHERE name_key = ?", [fold(name)]).fetchone()[0]:
+            raise AuthError(t("auth.error.exists", name=name))
+        cur.execute("INSERT INTO accounts (name_key, name, role, unit_code, password_hash, created_by, "
+                    "password_changed_at) VALUES (?, ?, ?, ?, ?, ?, current_localtimestamp())",
+                    [fold(name), name, role, unit_code, password_hash, actor])
+        audit.record(db, actor, "account_add", {"account": name, "role": role, "unit": unit_code}, cur=cur)
+    return Account(name, role, unit_code, True, 0)
+
+
+def set_password(db: Database, name: str, password: str, actor: str | None, settings: AuthSettings) -> None:
+    """New password; ends the account's open sessions and lifts any sign-in lock."""
+    account = _require(db, name)
+    check_password(password, settings)
+    password_hash = hash_password(password)
+    with db.transaction() as cur:
+        cur.execute("UPDATE accounts SET password_hash = ?, password_changed_at = current_localtimestamp(), "
+                    "session_epoch = session_epoch + 1 WHERE name_key = ?", [password_hash, account.key])
+        cur.execute("DELETE FROM sign_in_throttle WHERE name_key = ?", [account.key])
+        audit.record(db, actor, "account_password", {"account": account.name}, cur=cur)
+
+
+def set_active(db: Database, name: str, active: bool, actor: str | None) -> None:
+    """Disable (ends open sessions) or enable an account."""
+    account = _require(db, name)
+    if not active and account.role == "admin" and account.active and active_admins(db) <= 1:
+        raise AuthError(t("auth.error.last_admin"))
+    with db.transaction() as cur:
+        cur.execute("UPDATE accounts SET active = ?, session_epoch = session_epoch + 1 WHERE name_key = ?",
+                    [active, account.key])
+        if active:
+            cur.execute("DELETE FROM sign_in_throttle WHERE name_key = ?", [account.key])
+        audit.record(db, actor, "account_enable" if active else "account_disable", {"account": account.name},
+                     cur=cur)
+
+
+def set_role(db: Database, name: str, role: str, unit_code: str | None, units: Iterable[Unit],
+             actor: str | None) -> None:
+    """New role (and unit for an uploader); ends the account's open sessions."""
+    account = _require(db, name)
+    unit_code = _check_role(role, unit_code, units)
+    if role != "admin" and account.role == "admin" and account.active and active_admins(db) <= 1:
+        raise AuthError(t("auth.error.last_admin"))
+    with db.transaction() as cur:
+        cur.execute("UPDATE accounts SET role = ?, unit_code = ?, session_epoch = session_epoch + 1 "
+                    "WHERE name_key = ?", [role, unit_code, account.key])
+        audit.record(db, actor, "account_role", {"account": account.name, "role": role, "unit": unit_code},
+                     cur=cur)
+
+
+def active_admins(db: Database) -> int:
+    return int(db.scalar("SELECT count(*) FROM accounts WHERE role = 'admin' AND active"))
+
+
+# -- sign-in ------------------------------------------------------------------------------------
+def authenticate(db: Database, name: str, password: str, settings: AuthSettings,
+                 now: dt.datetime | None = None) -> SignIn:
+    """Check a sign-in. Wrong name, wrong password and a disabled account look alike to the user.
+
+    After `slow_after_failures` consecutive failures for a name, each further attempt must wait (doubling);
+    after `lock_after_failures` the name is locked for `lock_minutes`. Attempts refused for waiting or a lock
+    are not checked at all (so they cannot guess) and do not count.
+    """
+    now = now or dt.datetime.now()
+    shown = nfc(name or "").strip()
+    key = fold(shown)
+    with db.cursor() as cur:
+        row = cur.execute("SELECT failures, last_failed_at, locked_until FROM sign_in_throttle WHERE name_key = ?",
+                          [key]).fetchone()
+    failures, last_failed, locked_until = row if row else (0, None, None)
+    if locked_until is not None and now < locked_until:
+        audit.record(db, None, "sign_in_refused", {"account": shown, "locked_until": locked_until})
+        return SignIn("locked", locked_until=locked_until)
+    if locked_until is not None:  # the lock has passed: start afresh
+        failures, last_failed = 0, None
+    wait = settings.wait_after(failures)
+    if last_failed is not None and wait and now < last_failed + dt.timedelta(seconds=wait):
+        remaining = (last_failed + dt.timedelta(seconds=wait) - now).total_seconds()
+        audit.record(db, None, "sign_in_refused", {"account": shown, "wait_seconds": round(remaining, 1)})
+        return SignIn("wait", wait_seconds=remaining)
+
+    rows = db.named("auth_account", {"name_key": key}) if key else None
+    stored = rows.iloc[0] if rows is not None and not rows.empty else None
+    matched = _verify(stored["password_hash"] if stored is not None else _DUMMY_HASH, password or "")
+    if stored is not None and matched and bool(stored["active"]):
+        with db.transaction() as cur:
+            cur.execute("DELETE FROM sign_in_throttle WHERE name_key = ?", [key])
+            if _hasher.check_needs_rehash(stored["password_hash"]):
+                cur.execute("UPDATE accounts SET password_hash = ? WHERE name_key = ?",
+                            [hash_password(password), key])
+            cur.execute("UPDATE accounts SET last_sign_in_at = ? WHERE name_key = ?", [now, key])
+            audit.record(db, stored["name"], "sign_in", None, cur=cur)
+        unit = stored["unit_code"] if isinstance(stored["unit_code"], str) else None
+        return SignIn("ok", Account(stored["name"], stored["role"], unit, True, int(stored["session_epoch"])))
+
+    reason = "unknown" if stored is None else "password" if not matched else "disabled"
+    with db.transaction() as cur:  # count again under the write lock: concurrent attempts all count
+        row = cur.execute("SELECT failures, locked_until FROM sign_in_throttle WHERE name_key = ?", [key]).fetchone()
+        failures = (row[0] if row and row[1] is None else 0) + 1
+        lock = (now + dt.timedelta(minutes=settings.lock_minutes)
+                if failures >= settings.lock_after_failures else None)
+        cur.execute("INSERT OR REPLACE INTO sign_in_throttle VALUES (?, ?, ?, ?)",
+                    [key, 0 if lock else failures, now, lock])
+        audit.record(db, None, "sign_in_failed", {"account": shown, "reason": reason, "failures": failures}, cur=cur)
+        if lock:
+            audit.record(db, None, "account_locked", {"account": shown, "locked_until": lock}, cur=cur)
+    if lock:
+        return SignIn("locked", locked_until=lock)
+    return SignIn("wrong", wait_seconds=settings.wait_after(failures))
+
+
+def _verify(password_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def session_valid(db: Database, name: str, epoch: int) -> Account | None:
+    """The signed-in account if it still exists, is active and nothing ended its sessions since sign-in."""
+    account = get_account(db, name)
+    if account is None or not account.active or account.session_epoch != epoch:
+        return None
+    return account
+
+
+# -- command line: python -m analytics users add|list|disable|enable|passwd ---------------------------
+def _read_password() -> str:
+    """From standard input, never from the command line: a TTY asks twice (hidden), a pipe gives one line."""
+    import getpass
+    import sys
+    if sys.stdin is not None and sys.stdin.isatty():
+        first = getpass.getpass(t("auth.cli.password_prompt"))
+        second = getpass.getpass(t("auth.cli.password_again"))
+        if first != second:
+            raise AuthError(t("auth.error.confirm"))
+        return first
+    line = sys.stdin.readline() if sys.stdin is not None else ""
+    if not line:
+        raise AuthError(t("auth.cli.no_password"))
+    return line.rstrip("\r\n")
+
+
+def add_commands(sub) -> None:
+    users = sub.add_parser("users", help=t("auth.cli.help"))
+    actions = users.add_subparsers(dest="users_command", required=True)
+    add = actions.add_parser("add", help=t("auth.cli.add_help"))
+    add.add_argument("name")
+    add.add_argument("--role", required=True, choices=ROLES)
+    add.add_argument("--unit", help=t("auth.cli.unit_help"))
+    listing = actions.add_parser("list", help=t("auth.cli.list_help"))
+    listing.add_argument("--json", action="store_true")
+    for name in ("disable", "enable", "passwd"):
+        action = actions.add_parser(name, help=t(f"auth.cli.{name}_help"))
+        action.add_argument("name")
+    for action in actions.choices.values():
+        action.add_argument("--db", type=Path)
+
+
+def run_users(args) -> int:
+    import json
+    import sys
+
+    from analytics.context import open_context
+
+    settings = load_auth_settings()
+    ctx = open_context(args.db)
+    try:
+        command = args.users_command
+        if command == "list":
+            frame = list_accounts(ctx.db)
+            accounts = [{
+                "name": r.name, "role": r.role, "unit_code": r.unit_code if isinstance(r.unit_code, str) else None,
+                "unit_name": r.unit_name if isinstance(r.unit_name, str) else None, "active": bool(r.active),
+                "created_at": _iso(r.created_at), "last_sign_in_at": _iso(r.last_sign_in_at),
+                "locked_until": _iso(r.locked_until),
+            } for r in frame.itertuples()]
+            if args.json:
+                json.dump({"accounts": accounts}, sys.stdout, ensure_ascii=False, indent=2)
+                sys.stdout.write("\n")
+                return 0
+            if not accounts:
+                print(t("auth.cli.none", path=ctx.db.path))
+            for a in accounts:
+                state = t("auth.state.active") if a["active"] else t("auth.state.disabled")
+                if a["locked_until"]:
+                    state += " · " + t("auth.state.locked")
+                unit = f"{a['unit_code']} {a['unit_name'] or ''}".strip() if a["unit_code"] else ""
+                print(f"{a['name']:<24}{t('auth.role.' + a['role']):<18}{state:<22}{unit}")
+            return 0
+        actor = audit.cli_actor()
+        if command == "add":
+            _check_role(args.role, args.unit, ctx.units)  # before asking for a password
+            check_name(args.name)
+            if get_account(ctx.db, args.name):
+                raise AuthError(t("auth.error.exists", name=args.name))
+            add_account(ctx.db, args.name, _read_password(), args.role, args.unit, ctx.units, actor, settings)
+            print(t("auth.cli.added", name=args.name, role=t("auth.role." + args.role)))
+        elif command == "passwd":
+            _require(ctx.db, args.name)
+            set_password(ctx.db, args.name, _read_password(), actor, settings)
+            print(t("auth.cli.password_changed", name=args.name))
+        else:
+            set_active(ctx.db, args.name, command == "enable", actor)
+            print(t(f"auth.cli.{command}d", name=args.name))
+        return 0
+    except AuthError as exc:
+        print(t("cli.error", detail=exc), file=sys.stderr)
+        return 1
+    finally:
+        ctx.close()
+
+
+def _iso(value) -> str | None:
+    return value.isoformat(sep=" ", timespec="seconds") if value is not None and value == value else None
+
+
+def _register() -> None:
+    from analytics import cli
+    cli.COMMANDS["users"] = run_users
+    if add_commands not in cli.EXTENSIONS:
+        cli.EXTENSIONS.append(add_commands)
+
+
+_register()
