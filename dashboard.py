@@ -5,6 +5,7 @@ import streamlit as st
 
 from analytics.db import StoreError, StoreLockedError
 from analytics.plan import PlanError
+from ui.auth import gate
 from ui.navigation import pages_for
 from ui.state import context, t
 
@@ -19,9 +20,10 @@ def main() -> None:
     with st.sidebar:
         st.markdown(f"**{t('app.title')}**")
         st.caption(t("app.subtitle"))
+    account = gate(ctx)  # stops here unless signed in (or no account yet and this machine asks)
     if ctx.is_demo():
         st.info(t("app.demo_banner"), icon=":material/science:")
-    st.navigation(pages_for(None)).run()
+    st.navigation(pages_for(account.role if account else None)).run()
 
 
 main()

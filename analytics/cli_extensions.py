@@ -1,1 +1,2 @@
 """Imports the modules that add sub-commands to the CLI (each appends to cli.EXTENSIONS)."""
+from analytics import auth  # noqa: F401,E402  (users add|list|disable|enable|passwd)
