@@ -1,8 +1,10 @@
 # Two commands do everything on a fresh machine:
 #   make demo   set up, build the demo store (once) and start the dashboard on it
 #   make test   set up (packages and Debian's chromium) and run every test: unit, AppTest and browser
+# And: make bench [BENCH_ARGS="--sizes 10000,100000 --repeat 3"]   the benchmark table (README, Benchmark)
 DEMO_DB ?= data/store/demo.duckdb
 PORT ?= 8501
+BENCH_ARGS ?=
 
 .PHONY: demo test bench setup
 
@@ -17,5 +19,6 @@ test:
 	@bash scripts/setup.sh --browser
 	.venv/bin/python -m pytest -q -p no:cacheprovider tests
 
-bench: setup
-	.venv/bin/python -m bench
+bench:
+	@bash scripts/setup.sh --browser
+	.venv/bin/python -m bench $(BENCH_ARGS)

@@ -1,0 +1,67 @@
+"""Server time of each page's rerun after a filter change, in AppTest. Run: python -m bench.apptest DB [--repeat N]
+
+For every page file listed in ui/navigation.py that exists: a first run (opens the store, fills the caches),
+then N reruns, each after moving the sidebar's as-of date to a date no earlier run used (so the page's
+cached frames must be recomputed, as when a leader moves the date). Prints JSON {page: {...}}."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+
+from bench.common import ROOT, emit, median, timed
+
+
+def pages() -> list:
+    from ui.navigation import PAGES
+    return [spec for spec in PAGES if (ROOT / spec.path).exists()]
+
+
+def as_of_dates(start: dt.date, deadline: dt.date, count: int) -> list[dt.date]:
+    """count distinct dates spread over the plan period, none of them the default (the latest activity)."""
+    span = (deadline - start).days
+    return [start + dt.timedelta(days=span * (k + 1) // (count + 2)) for k in range(count)]
+
+
+def measure_page(path: str, dates: list[dt.date]) -> dict:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
+    at.switch_page(str(ROOT / path))
+    first_s = timed(at.run)
+    if at.exception:
+        return {"error": at.exception[0].message}
+    title = at.title[0].value if at.title else None
+    reruns = []
+    for day in dates:
+        at.date_input(key="as_of").set_value(day)
+        reruns.append(timed(at.run))
+        if at.exception:
+            return {"error": at.exception[0].message}
+        if at.title and at.title[0].value != title:
+            return {"error": f"rerun left the page: {at.title[0].value}"}
+    return {"first_s": first_s, "rerun_s": median(reruns), "rerun_max_s": max(reruns), "runs": len(reruns)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("db")
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    os.environ["ANTQ_DB"] = args.db
+
+    from analytics.context import open_context
+    ctx = open_context(args.db, read_only=True)
+    start, deadline = ctx.plan.start, ctx.plan.deadline
+    ctx.close()
+
+    specs = pages()
+    dates = as_of_dates(start, deadline, args.repeat * len(specs))
+    results = {}
+    for i, spec in enumerate(specs):
+        results[spec.path] = measure_page(spec.path, dates[i::len(specs)])
+    emit(results)
+
+
+if __name__ == "__main__":
+    main()
