@@ -1,17 +1,23 @@
-"""Cached store access and the shared view (plan, as-of date), mirrored in the URL query string."""
+"""Cached store access and the shared view (plan, as-of date, district, type group, date range).
+
+The view lives in session_state (so it survives page changes) and is mirrored in the URL query string
+(so a link opens the same view): ?plan=antq-2022&as_of=2022-06-30&district=710&group=reintegration
+&from=2022-03-01&to=2022-06-30. Every cached frame is keyed on the View, which carries data_version.
+"""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from analytics import attainment
-from analytics.context import Context, open_context
+from analytics import attainment, views
+from analytics.context import Context, available_plans, open_context
 from analytics.i18n import t as translate
 from analytics.settings import load_settings
+from analytics.text import format_date
 
 
 def language() -> str:
@@ -27,9 +33,16 @@ def _context(db_path: str, plan_path: str) -> Context:
     return open_context(db_path, Path(plan_path))
 
 
+def _plan_path() -> str:
+    """The plan chosen in this session (sidebar), else the one named in settings."""
+    chosen = st.session_state.get("view.plan")
+    plans = {p.stem: p for p in available_plans(load_settings())}
+    return str(plans[chosen]) if chosen in plans else str(load_settings().plan_path)
+
+
 def context() -> Context:
     settings = load_settings()
-    return _context(str(settings.db_path), str(settings.plan_path))
+    return _context(str(settings.db_path), _plan_path())
 
 
 @dataclass(frozen=True)
@@ -38,10 +51,44 @@ class View:
     plan_path: str
     data_version: int
     as_of: dt.date
+    district: str | None = None
+    group: str | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
 
     @property
     def ctx(self) -> Context:
         return _context(self.db_path, self.plan_path)
+
+    @property
+    def base(self) -> "View":
+        """The view without filters: the key of the attainment frames, which do not depend on them."""
+        return replace(self, district=None, group=None, date_from=None, date_to=None)
+
+    def window(self) -> tuple[dt.date, dt.date]:
+        return views.activity_window(self.ctx.plan, self.as_of, self.date_from, self.date_to)
+
+    def activity_filter(self, **narrower) -> views.ActivityFilter:
+        lo, hi = self.window()
+        return views.ActivityFilter(lo, hi, district=self.district, group=self.group, **narrower)
+
+    def filter_labels(self) -> dict[str, str]:
+        """The view in words, {Vietnamese label: value}, stated beside every download."""
+        ctx = self.ctx
+        lo, hi = self.window()
+        names = {u.code: u.name for u in ctx.units}
+        groups = {g.code: g.label for g in ctx.plan.groups}
+        return {
+            t("sidebar.plan"): ctx.plan.name,
+            t("sidebar.as_of"): format_date(self.as_of),
+            t("sidebar.district"): names.get(self.district, t("filter.all")) if self.district else t("filter.all"),
+            t("sidebar.group"): groups.get(self.group, t("filter.all")) if self.group else t("filter.all"),
+            t("sidebar.dates"): f"{format_date(lo)} – {format_date(hi)}",
+        }
+
+
+# -- the sidebar and the query string --------------------------------------------------------------
+VIEW_PARAMS = ("plan", "as_of", "district", "group", "from", "to")
 
 
 def _query_date(name: str) -> dt.date | None:
@@ -51,43 +98,196 @@ def _query_date(name: str) -> dt.date | None:
         return None
 
 
-def sidebar_view() -> View:
-    """Draws the shared sidebar and returns the view every page draws from."""
+def _clamp(day: dt.date | None, lo: dt.date, hi: dt.date) -> dt.date | None:
+    return None if day is None else min(max(day, lo), hi)
+
+
+def _seed_from_url(ctx: Context) -> None:
+    """Once per session: take the view from the link that opened it."""
+    if st.session_state.get("view.seeded"):
+        return
+    st.session_state["view.seeded"] = True
+    plans = [p.stem for p in available_plans(ctx.settings)]
+    if st.query_params.get("plan") in plans:
+        st.session_state["view.plan"] = st.query_params["plan"]
+    for name in ("as_of", "from", "to"):
+        if _query_date(name):
+            st.session_state[f"view.{name}"] = _query_date(name)
+    for name in ("district", "group"):
+        if st.query_params.get(name):
+            st.session_state[f"view.{name}"] = st.query_params[name]
+
+
+def _widget(name: str, default, valid=lambda value: True):
+    """Widget key `sb.NAME`, restored from the persistent `view.NAME` when Streamlit dropped it."""
+    key = f"sb.{name}"
+    if key not in st.session_state or not valid(st.session_state[key]):
+        stored = st.session_state.get(f"view.{name}", default)
+        st.session_state[key] = stored if valid(stored) else default
+    return key
+
+
+def _mirror(params: dict[str, str | None], keep: tuple[str, ...]) -> None:
+    """Write the view into the query string; drop parameters that belong to no one on this page."""
+    for name in list(st.query_params):
+        if name not in VIEW_PARAMS and name not in keep:
+            del st.query_params[name]
+    for name, value in params.items():
+        if value is None:
+            if name in st.query_params:
+                del st.query_params[name]
+        elif st.query_params.get(name) != value:
+            st.query_params[name] = value
+
+
+def sidebar_view(page_params: tuple[str, ...] = ()) -> View:
+    """Draws the shared sidebar and returns the view every page draws from.
+
+    page_params: query-string parameters the calling page owns (e.g. "unit"); others are dropped.
+    """
+    ctx = context()
+    _seed_from_url(ctx)
     ctx = context()
     plan = ctx.plan
+    plans = [p.stem for p in available_plans(ctx.settings)]
+    districts = [u.code for u in ctx.units if u.level == "district" and u.active_between(plan.start, plan.deadline)]
+    names = {u.code: u.name for u in ctx.units}
+    groups = {g.code: g.label for g in plan.groups}
+    earliest, latest = plan.start - dt.timedelta(days=31), plan.deadline + dt.timedelta(days=366)
     with st.sidebar:
-        st.caption(t("sidebar.period", start=plan.start.strftime("%d/%m/%Y"),
-                     deadline=plan.deadline.strftime("%d/%m/%Y")))
-        if "as_of" not in st.session_state:
-            st.session_state["as_of"] = _query_date("as_of") or ctx.default_as_of()
-        as_of = st.date_input(t("sidebar.as_of"), key="as_of", format="DD/MM/YYYY",
-                              min_value=plan.start - dt.timedelta(days=31),
-                              max_value=plan.deadline + dt.timedelta(days=366),
-                              help=t("sidebar.as_of_help"))
-    st.query_params["as_of"] = as_of.isoformat()
-    return View(str(ctx.db.path), str(load_settings().plan_path), ctx.db.data_version(), as_of)
+        if len(plans) > 1:
+            key = _widget("plan", Path(_plan_path()).stem, lambda v: v in plans)
+            st.selectbox(t("sidebar.plan"), plans, key=key)
+            if st.session_state[key] != st.session_state.get("view.plan", Path(_plan_path()).stem):
+                st.session_state["view.plan"] = st.session_state[key]
+                for name in ("as_of", "from", "to"):  # dates of another plan's period
+                    st.session_state.pop(f"view.{name}", None)
+                    st.session_state.pop(f"sb.{name}", None)
+                st.rerun()
+        st.caption(t("sidebar.period", start=format_date(plan.start), deadline=format_date(plan.deadline)))
+        key = _widget("as_of", _clamp(ctx.default_as_of(), earliest, latest),
+                      lambda v: isinstance(v, dt.date) and earliest <= v <= latest)
+        as_of = st.date_input(t("sidebar.as_of"), key=key, format="DD/MM/YYYY", min_value=earliest,
+                              max_value=latest, help=t("sidebar.as_of_help"))
+        key = _widget("district", "", lambda v: v == "" or v in districts)
+        district = st.selectbox(t("sidebar.district"), ["", *districts], key=key,
+                                format_func=lambda c: names.get(c, t("filter.all_districts")) if c else t("filter.all_districts"))
+        key = _widget("group", "", lambda v: v == "" or v in groups)
+        group = st.selectbox(t("sidebar.group"), ["", *groups], key=key,
+                             format_func=lambda c: groups.get(c, "") if c else t("filter.all_groups"))
+        start = _clamp(st.session_state.get("view.from"), plan.start, plan.deadline) or plan.start
+        end = _clamp(st.session_state.get("view.to"), plan.start, plan.deadline) or plan.deadline
+        key = _widget("dates", (min(start, end), max(start, end)),
+                      lambda v: isinstance(v, tuple) and all(plan.start <= d <= plan.deadline for d in v))
+        dates = st.date_input(t("sidebar.dates"), key=key, format="DD/MM/YYYY", min_value=plan.start,
+                              max_value=plan.deadline, help=t("sidebar.dates_help"))
+    if isinstance(dates, (tuple, list)) and len(dates) == 2:  # while picking, only one end is chosen
+        date_from, date_to = dates
+    else:
+        date_from, date_to = start, end
+    date_from = None if date_from <= plan.start else date_from
+    date_to = None if date_to >= plan.deadline else date_to
+    state = {"as_of": as_of, "district": district or None, "group": group or None, "from": date_from, "to": date_to}
+    for name, value in state.items():
+        st.session_state[f"view.{name}"] = value
+    _mirror({
+        "plan": Path(_plan_path()).stem if len(plans) > 1 else None,
+        "as_of": as_of.isoformat(),
+        "district": district or None,
+        "group": group or None,
+        "from": date_from.isoformat() if date_from else None,
+        "to": date_to.isoformat() if date_to else None,
+    }, page_params)
+    return View(str(ctx.db.path), _plan_path(), ctx.db.data_version(), as_of, district or None, group or None,
+                date_from, date_to)
 
 
+def share_query(view: View, **page: str) -> str:
+    """The query string of a link that opens this view (and the given page parameters)."""
+    from urllib.parse import urlencode
+    params = {k: v for k, v in st.query_params.to_dict().items() if k in VIEW_PARAMS}
+    return urlencode({**params, **page})
+
+
+# -- cached frames ------------------------------------------------------------------------------------
 @st.cache_data(show_spinner=False, max_entries=64)
-def unit_targets(view: View) -> pd.DataFrame:
+def _unit_targets(view: View) -> pd.DataFrame:
     ctx = view.ctx
     return attainment.unit_targets(ctx.db, ctx.plan, view.as_of, ctx.settings.lagging)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def unit_status(view: View) -> pd.DataFrame:
+def _unit_status(view: View) -> pd.DataFrame:
     ctx = view.ctx
-    return attainment.unit_status(unit_targets(view), ctx.plan, ctx.settings.lagging, view.as_of)
+    return attainment.unit_status(_unit_targets(view), ctx.plan, ctx.settings.lagging, view.as_of)
+
+
+def unit_targets(view: View) -> pd.DataFrame:
+    """Every (unit, target) pair as of the view's date (the filters do not change attainment)."""
+    return _unit_targets(view.base)
+
+
+def unit_status(view: View) -> pd.DataFrame:
+    return _unit_status(view.base)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def _district_rollup(view: View) -> pd.DataFrame:
+    return attainment.district_rollup(_unit_targets(view), _unit_status(view))
+
+
 def district_rollup(view: View) -> pd.DataFrame:
-    return attainment.district_rollup(unit_targets(view), unit_status(view))
+    return _district_rollup(view.base)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def kpis(view: View) -> dict:
+    """Headline figures: activities of the filtered view, attainment of the units in the chosen district."""
     ctx = view.ctx
-    row = ctx.db.named("kpis", {"start": ctx.plan.start, "deadline": ctx.plan.deadline, "as_of": view.as_of})
-    summary = attainment.province_summary(unit_targets(view), unit_status(view))
-    return {**row.iloc[0].to_dict(), **summary}
+    figures = activity_kpis(view)
+    targets, units = unit_targets(view), unit_status(view)
+    if view.district:
+        targets, units = views.in_district(targets, view.district), views.in_district(units, view.district)
+    return {**figures, **attainment.province_summary(targets, units)}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def activity_kpis(view: View, unit: str | None = None) -> dict:
+    flt = view.activity_filter(unit=unit)
+    if flt.empty_window:
+        return {"activities": 0, "participants": 0, "reporting_units": 0, "last_activity": None}
+    return views.activity_kpis(view.ctx.db, flt)
+
+
+@st.cache_data(show_spinner=False, max_entries=128)
+def activities_by_type(view: View) -> pd.DataFrame:
+    return views.activities_by_type(view.ctx.db, view.activity_filter())
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def timeline(view: View, grain: str, unit: str | None = None) -> pd.DataFrame:
+    return views.timeline(view.ctx.db, view.activity_filter(unit=unit), grain, view.ctx.plan.deadline)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def activity_page(view: View, page: int, page_size: int, unit: str | None = None, level: str | None = None,
+                  types: tuple[str, ...] = (), text: str | None = None) -> tuple[pd.DataFrame, int]:
+    flt = view.activity_filter(unit=unit, level=level, types=types, text=text or None)
+    return views.activity_page(view.ctx.db, flt, page, page_size)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _geojson(path: str, modified: float) -> tuple[dict | None, str | None]:
+    from analytics.geo import GeoError, load_districts
+    try:
+        return load_districts(Path(path)), None
+    except GeoError as exc:
+        return None, str(exc)
+
+
+def district_geojson() -> tuple[dict | None, str | None]:
+    """(outlines, None), (None, why it cannot be drawn), or (None, None) when no file is configured."""
+    path = load_settings().geojson_path
+    if path is None:
+        return None, None
+    return _geojson(str(path), path.stat().st_mtime if path.exists() else 0.0)

@@ -1,0 +1,212 @@
+"""Frames for the leadership pages (overview, targets, lagging units, unit page, activity explorer).
+
+Everything heavy runs in DuckDB: activity queries are the named queries analytics/sql/view_*.sql on top of
+the filtered set view_filtered_activities.sql; pages receive small frames. Attainment frames come from
+analytics.attainment and are narrowed here in pandas (a few hundred rows).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analytics.db import Database, sql
+from analytics.plan import Plan
+from analytics.text import fold
+
+STATUSES = ("met", "on_track", "lagging")
+SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+LEVEL_RANK = {"province": 0, "district": 1, "commune": 2}
+GRAINS = ("week", "month")
+
+
+# -- activities ---------------------------------------------------------------------------------------
+def activity_window(plan: Plan, as_of: dt.date, date_from: dt.date | None = None,
+                    date_to: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """Dates whose activities a page counts: the plan period, cut at the as-of date and the chosen range."""
+    lo = max(plan.start, date_from or plan.start)
+    hi = min(plan.deadline, as_of, date_to or plan.deadline)
+    return lo, hi
+
+
+@dataclass(frozen=True)
+class ActivityFilter:
+    """Which activities to show. None / empty means "all"; `text` is matched without diacritics."""
+    lo: dt.date
+    hi: dt.date
+    district: str | None = None
+    group: str | None = None
+    unit: str | None = None
+    level: str | None = None
+    types: tuple[str, ...] = ()
+    text: str | None = None
+
+    @property
+    def empty_window(self) -> bool:
+        return self.hi < self.lo
+
+    def params(self) -> dict:
+        text = fold(self.text) if self.text else ""
+        return {"lo": self.lo, "hi": self.hi, "district": self.district, "group_code": self.group,
+                "unit": self.unit, "level": self.level, "types": list(self.types), "text": text or None}
+
+
+def _filtered(db: Database, name: str, flt: ActivityFilter, **extra) -> pd.DataFrame:
+    query = f"WITH filtered AS (\n{sql('view_filtered_activities')}\n)\n{sql(name)}"
+    return db.df(query, {**flt.params(), **extra})
+
+
+def activity_kpis(db: Database, flt: ActivityFilter) -> dict:
+    row = _filtered(db, "view_activity_kpis", flt).iloc[0]
+    last = row["last_activity"]
+    return {"activities": int(row["activities"]), "participants": int(row["participants"]),
+            "reporting_units": int(row["reporting_units"]),
+            "last_activity": None if pd.isna(last) else pd.Timestamp(last).date()}
+
+
+def activities_by_type(db: Database, flt: ActivityFilter) -> pd.DataFrame:
+    """Every activity type of the taxonomy with its count (zero included), in taxonomy order."""
+    frame = _filtered(db, "view_activities_by_type", flt)
+    if flt.group:
+        frame = frame[frame["group_code"] == flt.group].reset_index(drop=True)
+    return frame
+
+
+def activities_by_group(by_type: pd.DataFrame) -> pd.DataFrame:
+    return (by_type.groupby(["group_code", "group_label"], sort=False, as_index=False)
+            [["activities", "participants"]].sum())
+
+
+def _period_starts(lo: dt.date, hi: dt.date, grain: str) -> list[dt.date]:
+    first = lo - dt.timedelta(days=lo.weekday()) if grain == "week" else lo.replace(day=1)
+    starts, day = [], first
+    while day <= hi:
+        starts.append(day)
+        day = day + dt.timedelta(days=7) if grain == "week" else (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return starts
+
+
+def timeline(db: Database, flt: ActivityFilter, grain: str, deadline: dt.date) -> pd.DataFrame:
+    """Activities per week or month from lo to hi, with the running total and the pace line.
+
+    The pace line runs straight from nothing on the first day to the count the current average rate
+    projects for the deadline, so a cumulative curve above it is speeding up, below it slowing down.
+    """
+    if grain not in GRAINS:
+        raise ValueError(grain)
+    columns = ["period", "period_end", "activities", "participants", "cumulative", "pace"]
+    if flt.empty_window:
+        return pd.DataFrame(columns=columns)
+    counts = _filtered(db, "view_timeline", flt, grain=grain)
+    counts["period"] = pd.to_datetime(counts["period"]).dt.date
+    starts = _period_starts(flt.lo, flt.hi, grain)
+    frame = pd.DataFrame({"period": starts}).merge(counts, on="period", how="left").fillna(0)
+    frame[["activities", "participants"]] = frame[["activities", "participants"]].astype("int64")
+    ends = starts[1:] + [None]
+    frame["period_end"] = [min(flt.hi, (e - dt.timedelta(days=1)) if e else flt.hi) for e in ends]
+    frame["cumulative"] = frame["activities"].cumsum()
+    projected = projected_total(int(frame["activities"].sum()), flt.lo, flt.hi, deadline)
+    span = max((deadline - flt.lo).days + 1, 1)
+    frame["pace"] = [projected * ((end - flt.lo).days + 1) / span for end in frame["period_end"]]
+    return frame[columns]
+
+
+def projected_total(count: int, lo: dt.date, hi: dt.date, deadline: dt.date) -> float:
+    """Count expected at the deadline if the average daily rate from lo to hi holds."""
+    if hi >= deadline:
+        return float(count)
+    elapsed = max((hi - lo).days + 1, 1)
+    return count * ((deadline - lo).days + 1) / elapsed
+
+
+def activity_page(db: Database, flt: ActivityFilter, page: int, page_size: int) -> tuple[pd.DataFrame, int]:
+    """One page (numbered from 1) of the filtered activities, newest first, and the total count."""
+    if flt.empty_window:
+        return _filtered(db, "view_activity_page", flt, limit=0, offset=0), 0
+    total = int(_filtered(db, "view_activity_count", flt).iloc[0]["total"])
+    offset = max(page - 1, 0) * page_size
+    frame = _filtered(db, "view_activity_page", flt, limit=page_size, offset=offset)
+    frame["activity_date"] = pd.to_datetime(frame["activity_date"]).dt.date
+    return frame, total
+
+
+# -- attainment ---------------------------------------------------------------------------------------
+def in_district(frame: pd.DataFrame, district: str | None, column: str = "district_code") -> pd.DataFrame:
+    """Rows of one district-level unit and its communes (all rows when district is None)."""
+    if not district:
+        return frame
+    return frame[frame[column] == district].reset_index(drop=True)
+
+
+def pair_status(targets: pd.DataFrame) -> pd.Series:
+    """Per (unit, target): met; lagging when any lagging flag is up; otherwise on track."""
+    lagging = targets[["behind_pace", "no_activity", "projected_miss"]].any(axis=1)
+    return pd.Series(["met" if m else "lagging" if lg else "on_track" for m, lg in zip(targets["met"], lagging)],
+                     index=targets.index, dtype="object")
+
+
+def unit_status_colour(units: pd.DataFrame) -> pd.Series:
+    """Per unit: met when every target is met, lagging when flagged, otherwise on track."""
+    return pd.Series(["met" if r.targets_met == r.targets_total else "lagging" if r.lagging else "on_track"
+                      for r in units.itertuples()], index=units.index, dtype="object")
+
+
+def district_status(rollup: pd.DataFrame, elapsed: float, tolerance: float) -> pd.Series:
+    """Per district rollup row: met when all pairs are met, lagging when attainment trails the elapsed share."""
+    return pd.Series(["met" if r.pairs_met == r.pairs else "lagging" if r.attainment < elapsed - tolerance
+                      else "on_track" for r in rollup.itertuples()], index=rollup.index, dtype="object")
+
+
+def rollup_in_district(status: pd.DataFrame, district: str) -> pd.DataFrame:
+    """The district union and each of its communes, best attainment first (columns like district_rollup)."""
+    rows = in_district(status, district)
+    order = rows["level"].map(LEVEL_RANK)
+    return (rows.assign(order=order).sort_values(["attainment", "order", "name"], ascending=[False, True, True])
+            .drop(columns="order").reset_index(drop=True))
+
+
+def target_summary(targets: pd.DataFrame, plan: Plan) -> pd.DataFrame:
+    """Per target of the plan: units it applies to, units that met it, their share, total activities counted."""
+    rows = []
+    for tg in plan.targets:
+        pairs = targets[targets["target_id"] == tg.id]
+        applicable = len(pairs)
+        met = int(pairs["met"].sum()) if applicable else 0
+        rows.append({"target_id": tg.id, "level": tg.level, "description": tg.description, "minimum": tg.minimum,
+                     "units": applicable, "units_met": met, "share_met": met / applicable if applicable else None,
+                     "activities": int(pairs["count"].sum()) if applicable else 0})
+    return pd.DataFrame(rows)
+
+
+def target_matrix(targets: pd.DataFrame, level: str, district_names: dict[str, str]) -> pd.DataFrame:
+    """Long frame (unit × target of `level`): count, minimum, status; communes ordered by district then name."""
+    rows = targets[targets["level"] == level].copy()
+    rows["status"] = pair_status(rows)
+    rows["district_name"] = rows["district_code"].map(district_names)
+    rows = rows.sort_values(["district_name", "unit_name", "target_id"]) if level == "commune" else rows
+    return rows[["unit_code", "unit_name", "district_code", "district_name", "target_id", "count", "minimum",
+                 "met", "status"]].reset_index(drop=True)
+
+
+def lagging_units(status: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
+    """Every lagging unit, most severe first, with its unmet targets' projection at the deadline."""
+    lagging = status[status["lagging"]].copy()
+    unmet = targets[~targets["met"]]
+    projection = unmet.groupby("unit_code").apply(
+        lambda rows: " · ".join(f"{r.target_id}: {r.projected}/{r.minimum}" for r in rows.itertuples()),
+        include_groups=False)
+    lagging["projection"] = lagging["code"].map(projection).fillna("")
+    lagging["severity_rank"] = lagging["severity"].map(SEVERITY_RANK)
+    lagging["level_rank"] = lagging["level"].map(LEVEL_RANK)
+    return lagging.sort_values(["severity_rank", "attainment", "level_rank", "name"]).reset_index(drop=True)
+
+
+def search_units(units: pd.DataFrame, query: str) -> pd.DataFrame:
+    """Units whose name or code contains every word of `query`, diacritics and case ignored."""
+    words = fold(query).split()
+    if not words:
+        return units
+    keys = [fold(f"{r.name} {r.code}") for r in units.itertuples()]
+    keep = [all(w in key for w in words) for key in keys]
+    return units[keep].reset_index(drop=True)

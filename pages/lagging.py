@@ -1,0 +1,80 @@
+"""Đơn vị chậm tiến độ: every lagging unit with severity, reasons, last activity and projection; opens the unit."""
+import streamlit as st
+
+from analytics import views
+from analytics.text import format_date
+from ui.downloads import table_downloads
+from ui.state import share_query, sidebar_view, t, unit_status, unit_targets
+
+view = sidebar_view()
+plan = view.ctx.plan
+filters = view.filter_labels()
+st.title(t("lagging.title"))
+
+if view.as_of < plan.start:
+    st.info(t("overview.before_period", as_of=format_date(view.as_of), start=format_date(plan.start)))
+    st.stop()
+
+status = views.in_district(unit_status(view), view.district)
+targets = views.in_district(unit_targets(view), view.district)
+lagging = views.lagging_units(status, targets)
+if lagging.empty:
+    st.success(t("lagging.none", as_of=format_date(view.as_of)))
+    st.stop()
+
+severities = list(views.SEVERITY_RANK)
+controls = st.columns([2, 2, 1])
+chosen = controls[0].multiselect(t("lagging.severity_filter"), severities, default=severities, key="lagging-severity",
+                                 format_func=lambda s: t(f"severity.{s}"))
+order = controls[1].selectbox(t("lagging.sort"), ["severity", "attainment", "last_activity", "name"],
+                              key="lagging-sort", format_func=lambda s: t(f"lagging.sort.{s}"))
+lagging = lagging[lagging["severity"].isin(chosen)]
+if order != "severity":
+    lagging = lagging.sort_values(order, ascending=True, na_position="first", kind="stable")
+counts = {s: int((lagging["severity"] == s).sum()) for s in severities}
+st.markdown(t("lagging.summary", total=len(lagging), units=len(status), high=counts["high"], medium=counts["medium"],
+              low=counts["low"], as_of=format_date(view.as_of)))
+if lagging.empty:
+    st.info(t("lagging.none_chosen"))
+    st.stop()
+
+district_names = dict(zip(unit_status(view)["code"], unit_status(view)["name"]))
+shown = lagging.assign(
+    severity=lagging["severity"].map(lambda s: t(f"severity.{s}")),
+    level=lagging["level"].map(lambda lv: t(f"level.{lv}")),
+    district=lagging["district_code"].map(district_names).fillna(""),
+    targets=[f"{m}/{n}" for m, n in zip(lagging["targets_met"], lagging["targets_total"])],
+    attainment=lagging["attainment"] * 100,
+    reasons=lagging["reasons"].map(lambda rs: "; ".join(rs)),
+    last_activity=lagging["last_activity"],
+    link=["don-vi?" + share_query(view, unit=code) for code in lagging["code"]],
+)[["severity", "code", "name", "level", "district", "targets", "attainment", "last_activity", "projection", "reasons",
+   "link"]].rename(columns={
+    "severity": t("col.severity"), "code": t("col.code"), "name": t("col.unit"), "level": t("col.level"),
+    "district": t("col.district_unit"), "targets": t("col.targets_met"), "attainment": t("col.attainment"),
+    "last_activity": t("col.last_activity"), "projection": t("col.projected_unmet"), "reasons": t("col.reasons"),
+    "link": t("col.open")})
+st.caption(t("lagging.caption"))
+event = st.dataframe(
+    shown, hide_index=True, width="stretch", key="lagging-table", on_select="rerun", selection_mode="single-row",
+    column_config={
+        t("col.attainment"): st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=100),
+        t("col.last_activity"): st.column_config.DateColumn(format="DD/MM/YYYY"),
+        t("col.reasons"): st.column_config.TextColumn(width="large"),
+        t("col.open"): st.column_config.LinkColumn(display_text=t("lagging.open_link")),
+    },
+)
+table_downloads(shown.drop(columns=[t("col.open")]), "don-vi-cham-tien-do", filters, "lagging-table")
+
+rows = event.selection.rows if event is not None else []
+if rows:
+    st.session_state["view.unit"] = str(lagging["code"].iloc[rows[0]])
+    st.switch_page("pages/unit.py", query_params={"unit": str(lagging["code"].iloc[rows[0]])})
+
+# Keyboard- and test-friendly way to the same place.
+pick = st.columns([3, 1])
+code = pick[0].selectbox(t("lagging.open_unit"), list(lagging["code"]), key="lagging-open",
+                         format_func=lambda c: f"{lagging.set_index('code').loc[c, 'name']} ({c})")
+if pick[1].button(t("lagging.open_button"), key="lagging-open-button", width="stretch"):
+    st.session_state["view.unit"] = code
+    st.switch_page("pages/unit.py", query_params={"unit": code})

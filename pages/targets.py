@@ -1,0 +1,78 @@
+"""Chỉ tiêu: units meeting each target, heatmaps of units × targets, the province's own targets."""
+import streamlit as st
+
+from analytics import views
+from analytics.text import format_date, format_percent
+from ui import charts
+from ui.downloads import table_downloads
+from ui.state import activity_kpis, sidebar_view, t, unit_status, unit_targets
+
+view = sidebar_view()
+plan = view.ctx.plan
+filters = view.filter_labels()
+labels = {status: t(f"status.{status}") for status in views.STATUSES}
+hover = {"target": t("col.target"), "status": t("col.status")}
+st.title(t("targets.title"))
+
+if view.as_of < plan.start:
+    st.info(t("overview.before_period", as_of=format_date(view.as_of), start=format_date(plan.start)))
+    st.stop()
+if activity_kpis(view.base)["activities"] == 0:
+    st.info(t("targets.empty", as_of=format_date(view.as_of)))
+
+targets = unit_targets(view)
+scoped = views.in_district(targets, view.district)
+district_names = dict(zip(unit_status(view)["code"], unit_status(view)["name"]))
+if view.district:
+    st.caption(t("targets.scope_district", district=filters[t("sidebar.district")]))
+
+# -- each target: applicable units and how many met it ------------------------------------------------
+summary = views.target_summary(scoped, plan)
+summary = summary[summary["units"] > 0] if view.district else summary
+shown = summary.assign(level=summary["level"].map(lambda lv: t(f"level.{lv}")),
+                       share_met=summary["share_met"].map(format_percent))[
+    ["target_id", "level", "description", "minimum", "units", "units_met", "share_met", "activities"]].rename(columns={
+        "target_id": t("col.target"), "level": t("col.level"), "description": t("col.description"),
+        "minimum": t("col.minimum"), "units": t("col.units_applicable"), "units_met": t("col.units_met"),
+        "share_met": t("col.share_met"), "activities": t("col.activities_counted")})
+st.subheader(t("targets.summary_heading"))
+st.dataframe(shown, hide_index=True, width="stretch", key="targets-summary",
+             column_config={t("col.description"): st.column_config.TextColumn(width="large")})
+table_downloads(shown, "chi-tieu", filters, "targets-summary")
+
+# -- heatmaps -----------------------------------------------------------------------------------------
+for level, heading in (("district", "targets.heatmap_district"), ("commune", "targets.heatmap_commune")):
+    matrix = views.target_matrix(scoped, level, district_names)
+    st.subheader(t(heading))
+    if matrix.empty:
+        st.info(t("targets.no_units", level=t(f"level.{level}")))
+        continue
+    if level == "commune":
+        matrix["row"] = [f"{d} · {u}" for d, u in zip(matrix["district_name"], matrix["unit_name"])]
+    else:
+        matrix["row"] = matrix["unit_name"]
+    fig = charts.status_heatmap(matrix, "row", t(f"{heading}_title"), labels, hover)
+    data = matrix.assign(status=matrix["status"].map(labels))[
+        ["unit_code", "unit_name", "district_name", "target_id", "count", "minimum", "status"]].rename(columns={
+            "unit_code": t("col.code"), "unit_name": t("col.unit"), "district_name": t("col.district_unit"),
+            "target_id": t("col.target"), "count": t("col.count"), "minimum": t("col.minimum"),
+            "status": t("col.status")})
+    charts.show(fig, data, f"chi-tieu-{level}", filters, f"targets-heatmap-{level}", t("chart.data"))
+
+# -- the province's own targets ---------------------------------------------------------------------
+st.subheader(t("targets.province_heading"))
+province = targets[targets["level"] == "province"].copy()
+if province.empty:
+    st.info(t("targets.no_units", level=t("level.province")))
+else:
+    province["status"] = views.pair_status(province)
+    province["label"] = [f"{r.target_id} – {plan.target(r.target_id).description[:60]}…"
+                         if len(plan.target(r.target_id).description) > 60
+                         else f"{r.target_id} – {plan.target(r.target_id).description}" for r in province.itertuples()]
+    fig = charts.progress_bars(province, t("targets.province_title"), t("col.minimum"), labels)
+    data = province.assign(description=[plan.target(i).description for i in province["target_id"]],
+                           status=province["status"].map(labels), projected=province["projected"])[
+        ["target_id", "description", "count", "minimum", "projected", "status"]].rename(columns={
+            "target_id": t("col.target"), "description": t("col.description"), "count": t("col.count"),
+            "minimum": t("col.minimum"), "projected": t("col.projected"), "status": t("col.status")})
+    charts.show(fig, data, "chi-tieu-cap-tinh", filters, "targets-province", t("chart.data"))

@@ -1,0 +1,136 @@
+"""Đơn vị: one unit's targets, timeline and activities; for a district, the standing of its communes."""
+import streamlit as st
+
+from analytics import views
+from analytics.text import format_date, format_number, format_percent
+from ui import charts
+from ui.downloads import report_download, table_downloads
+from ui.state import activity_kpis, activity_page, sidebar_view, t, timeline, unit_status, unit_targets
+
+PAGE_SIZE = 50
+
+view = sidebar_view(page_params=("unit",))
+plan = view.ctx.plan
+filters = view.filter_labels()
+labels = {status: t(f"status.{status}") for status in views.STATUSES}
+st.title(t("unit.title"))
+
+status = unit_status(view)
+codes = list(status["code"])
+names = dict(zip(status["code"], status["name"]))
+wanted = st.query_params.get("unit")
+if wanted in names and wanted != st.session_state.get("unit.applied"):  # a link or a lagging row chose it
+    st.session_state["unit-choice"] = wanted
+    st.session_state["unit-search"] = ""
+    st.session_state["unit.applied"] = wanted
+elif "unit-choice" not in st.session_state and st.session_state.get("view.unit") in names:
+    st.session_state["unit-choice"] = st.session_state["view.unit"]
+
+query = st.text_input(t("unit.search"), key="unit-search", placeholder=t("unit.search_placeholder"))
+candidates = views.search_units(views.in_district(status, view.district) if view.district and not query else status,
+                                query)
+options = list(candidates["code"])
+if st.session_state.get("unit-choice") not in options and options:
+    st.session_state["unit-choice"] = options[0]
+if not options:
+    st.warning(t("unit.no_match", query=query))
+    st.stop()
+code = st.selectbox(t("unit.choose", count=len(options)), options, key="unit-choice",
+                    format_func=lambda c: f"{names[c]} ({c})")
+st.session_state["view.unit"] = code
+st.query_params["unit"] = code
+
+unit = status.set_index("code").loc[code]
+district_name = names.get(unit["district_code"], "") if unit["level"] == "commune" else ""
+st.header(unit["name"])
+st.caption(" · ".join(filter(None, [t(f"level.{unit['level']}"), district_name, t("unit.code", code=code)])))
+report_download(view, code)
+
+if view.as_of < plan.start:
+    st.info(t("overview.before_period", as_of=format_date(view.as_of), start=format_date(plan.start)))
+    st.stop()
+
+figures = activity_kpis(view, unit=code)
+cards = st.columns(4)
+cards[0].metric(t("col.attainment"), format_percent(unit["attainment"]), border=True)
+cards[1].metric(t("col.targets_met"), f"{unit['targets_met']}/{unit['targets_total']}", border=True)
+cards[2].metric(t("kpi.activities"), format_number(figures["activities"]), border=True,
+                help=t("unit.activities_help"))
+last = unit["last_activity"]
+cards[3].metric(t("col.last_activity"), format_date(last.date() if hasattr(last, "date") else last)
+                if last is not None and last == last else t("unit.never"), border=True)
+if unit["lagging"]:
+    st.warning(t("unit.lagging", severity=t(f"severity.{unit['severity']}")) + "\n\n"
+               + "\n".join(f"- {reason}" for reason in unit["reasons"]))
+elif unit["targets_met"] == unit["targets_total"]:
+    st.success(t("unit.all_met"))
+
+# -- targets ------------------------------------------------------------------------------------------
+st.subheader(t("unit.targets_heading"))
+rows = unit_targets(view)
+rows = rows[rows["unit_code"] == code].copy()
+rows["status"] = views.pair_status(rows)
+targets_table = rows.assign(description=[plan.target(i).description for i in rows["target_id"]],
+                            progress=rows["progress"] * 100, status=rows["status"].map(labels))[
+    ["target_id", "description", "count", "minimum", "progress", "projected", "status"]].rename(columns={
+        "target_id": t("col.target"), "description": t("col.description"), "count": t("col.count"),
+        "minimum": t("col.minimum"), "progress": t("col.progress"), "projected": t("col.projected"),
+        "status": t("col.status")})
+st.dataframe(targets_table, hide_index=True, width="stretch", key="unit-targets", column_config={
+    t("col.progress"): st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=100),
+    t("col.description"): st.column_config.TextColumn(width="large")})
+table_downloads(targets_table, f"chi-tieu-{code}", {**filters, t("col.unit"): unit["name"]}, "unit-targets")
+
+# -- communes of a district ---------------------------------------------------------------------------
+if unit["level"] == "district":
+    communes = status[(status["district_code"] == code) & (status["level"] == "commune")]
+    if len(communes):
+        st.subheader(t("unit.communes_heading", count=len(communes)))
+        communes = communes.assign(status=views.unit_status_colour(communes)).sort_values(
+            ["attainment", "name"], ascending=[False, True])
+        communes["hover"] = [t("overview.hover_unit", met=r.targets_met, total=r.targets_total)
+                             for r in communes.itertuples()]
+        table = communes.assign(attainment=communes["attainment"].map(format_percent),
+                                status=communes["status"].map(labels),
+                                severity=communes["severity"].map(lambda s: t(f"severity.{s}") if s else ""),
+                                reasons=communes["reasons"].map("; ".join))[
+            ["code", "name", "targets_met", "targets_total", "attainment", "status", "severity", "reasons"]].rename(
+            columns={"code": t("col.code"), "name": t("col.unit"), "targets_met": t("col.targets_met"),
+                     "targets_total": t("col.targets"), "attainment": t("col.attainment"), "status": t("col.status"),
+                     "severity": t("col.severity"), "reasons": t("col.reasons")})
+        charts.show(charts.attainment_bars(communes, t("unit.communes_title", district=unit["name"]),
+                                           t("chart.attainment_axis"), labels),
+                    table, f"xa-thuoc-{code}", {**filters, t("col.unit"): unit["name"]}, "unit-communes",
+                    t("chart.data"))
+
+# -- timeline and activities ------------------------------------------------------------------------
+st.subheader(t("unit.activities_heading"))
+if figures["activities"] == 0:
+    st.info(t("unit.no_activities", unit=unit["name"]))
+    st.stop()
+frame = timeline(view, "month", unit=code)
+chart_labels = {"per_period": t("timeline.per_month"), "cumulative": t("timeline.cumulative"),
+                "pace": t("timeline.pace"), "deadline": t("timeline.deadline", deadline=format_date(plan.deadline)),
+                "axis_period": t("timeline.per_month"), "axis_cumulative": t("timeline.cumulative"),
+                "period": t("grain.month")}
+timeline_table = frame.assign(period=frame["period"].map(format_date), pace=frame["pace"].round().astype("int64"))[
+    ["period", "activities", "participants", "cumulative", "pace"]].rename(columns={
+        "period": t("col.period_start"), "activities": t("col.activities"), "participants": t("col.participants"),
+        "cumulative": t("timeline.cumulative"), "pace": t("timeline.pace")})
+charts.show(charts.timeline(frame, plan.deadline, t("unit.timeline_title", unit=unit["name"]), chart_labels),
+            timeline_table, f"dien-bien-{code}", {**filters, t("col.unit"): unit["name"]}, "unit-timeline",
+            t("chart.data"))
+
+pages = max((figures["activities"] - 1) // PAGE_SIZE + 1, 1)
+page = st.number_input(t("explorer.page", pages=pages), min_value=1, max_value=pages, value=1, step=1,
+                       key="unit-page")
+activities, total = activity_page(view, int(page), PAGE_SIZE, unit=code)
+st.caption(t("explorer.showing", first=format_number((page - 1) * PAGE_SIZE + 1 if total else 0),
+             last=format_number(min(page * PAGE_SIZE, total)), total=format_number(total)))
+shown = activities.drop(columns=["unit_code", "unit_name"]).rename(columns={
+    "id": t("col.id"), "activity_date": t("col.date"), "type_label": t("col.type"), "group_label": t("col.group"),
+    "title": t("col.title"), "participants": t("col.participants"), "location": t("col.location"),
+    "budget_vnd": t("col.budget")})
+st.dataframe(shown, hide_index=True, width="stretch", key="unit-activities", column_config={
+    t("col.date"): st.column_config.DateColumn(format="DD/MM/YYYY")})
+table_downloads(shown, f"hoat-dong-{code}", {**filters, t("col.unit"): unit["name"]}, "unit-activities")
