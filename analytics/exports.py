@@ -182,7 +182,7 @@ def write_activities_xlsx(db: Database, selection, target: Path | BinaryIO, abou
 # -- shown tables (small frames from the pages) -----------------------------------------------------------
 def _cell_text(value, language: str | None) -> str:
     """A frame cell as CSV text (before neutralising)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NaT:
+    if _missing(value):
         return ""
     if isinstance(value, bool):
         return t("cli.yes" if value else "cli.no", language)
@@ -195,11 +195,6 @@ def _cell_text(value, language: str | None) -> str:
         return "; ".join(_cell_text(v, language) for v in value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    try:
-        if pd.isna(value):
-            return ""
-    except (TypeError, ValueError):
-        pass
     return str(value)
 
 
@@ -255,15 +250,23 @@ def frame_to_xlsx(frame: pd.DataFrame, about: "About", language: str | None = "v
     return buffer.getvalue()
 
 
+def _missing(value) -> bool:
+    if value is None or isinstance(value, (list, tuple, dict)):
+        return value is None
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
 def _frame_value(value, kind: str, language: str | None):
+    if kind in (DATE, INTEGER, NUMBER) and _missing(value):
+        return None
     if kind == DATE:
-        if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)):
-            return None
-        return pd.Timestamp(value).to_pydatetime() if not isinstance(value, dt.date) or isinstance(
-            value, dt.datetime) else value
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        return pd.Timestamp(value).to_pydatetime()
     if kind in (INTEGER, NUMBER):
-        if value is None or (isinstance(value, float) and math.isnan(value)):
-            return None
         return int(value) if kind == INTEGER else float(value)
     return _cell_text(value, language)
 

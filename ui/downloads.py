@@ -1,14 +1,106 @@
-"""Download buttons under a shown table. Issue 5 (exports) owns this module: CSV + XLSX of exactly what is shown."""
+"""Download buttons: a shown table as CSV and Excel, and the Word report.
+
+Files are made only when the user clicks (deferred downloads), so drawing a page costs nothing extra.
+"""
 from __future__ import annotations
+
+import datetime as dt
+import io
 
 import pandas as pd
 import streamlit as st
 
+from analytics import exports
+from analytics.report_docx import report_bytes, report_file_name
+from analytics.text import format_number
+from ui.state import View, context, language, t
 
-def table_downloads(frame: pd.DataFrame, name: str, filters: dict[str, str], key: str) -> None:
-    """Offer `frame` (already filtered, Vietnamese headers) as files named `name`.csv/.xlsx.
+CSV_MIME = "text/csv"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def table_downloads(frame: pd.DataFrame, name: str, filters: dict[str, str], key: str,
+                    activities=None, total: int | None = None, as_of: dt.date | None = None,
+                    title: str | None = None) -> None:
+    """CSV and XLSX of `frame` (already filtered, Vietnamese headers) as files named `name`.csv/.xlsx.
 
     `filters` maps a Vietnamese filter label to its value, stated in the workbook's second sheet.
+    `activities`: a page's activity filter (an object with `params()` as analytics.views.ActivityFilter); when
+    given, the files hold every matching activity record from the store, not only the rows shown, streamed.
+    `total`: the number of those records when the page knows it (saves a count query).
     """
-    data = frame.to_csv(index=False).encode("utf-8-sig")
-    st.download_button("CSV", data, file_name=f"{name}.csv", mime="text/csv", key=f"{key}-csv")
+    as_of = as_of or st.session_state.get("as_of")
+    lang = language()
+    about = exports.About(title=title or t("export.title.table", name=name),
+                          filters={str(k): str(v) for k, v in filters.items()},
+                          as_of=as_of if isinstance(as_of, dt.date) else None)
+    rows = len(frame)
+    if activities is not None:
+        db = context().db
+        rows = total if total is not None else exports.count_activities(db, activities)
+
+        def make_csv() -> bytes:
+            buffer = io.BytesIO()
+            exports.write_activities_csv(db, activities, buffer, lang)
+            return buffer.getvalue()
+
+        def make_xlsx() -> bytes:
+            buffer = io.BytesIO()
+            exports.write_activities_xlsx(db, activities, buffer, _stamped(about), lang)
+            return buffer.getvalue()
+    else:
+        def make_csv() -> bytes:
+            return exports.frame_to_csv(frame, lang)
+
+        def make_xlsx() -> bytes:
+            return exports.frame_to_xlsx(frame, _stamped(about), lang)
+
+    too_many = rows > exports.EXCEL_MAX_ROWS - 1
+    with st.container(horizontal=True, key=f"{key}-downloads"):
+        st.download_button(t("downloads.csv"), make_csv, file_name=f"{name}.csv", mime=CSV_MIME,
+                           key=f"{key}-csv", help=t("downloads.csv_help"), icon=":material/download:",
+                           on_click="ignore")
+        st.download_button(t("downloads.xlsx"), make_xlsx, file_name=f"{name}.xlsx", mime=XLSX_MIME,
+                           key=f"{key}-xlsx", icon=":material/table_view:", on_click="ignore",
+                           disabled=too_many,
+                           help=exports.TooManyRowsForExcel(rows, lang).args[0] if too_many
+                           else t("downloads.xlsx_help"))
+    if too_many:
+        st.caption(exports.TooManyRowsForExcel(rows, lang).args[0])
+    elif activities is not None and rows > len(frame):
+        st.caption(t("downloads.all_rows", rows=format_number(rows)))
+
+
+def _stamped(about: exports.About) -> exports.About:
+    """The about-sheet with the time the file is made (the click, not the page draw)."""
+    return exports.About(about.title, about.filters, about.as_of, dt.datetime.now())
+
+
+def report_download(view: View, unit_code: str | None = None) -> None:
+    """The Word report: the province's (no unit), or a unit's; a district-level unit also gets its district's."""
+    ctx = view.ctx
+    as_of = view.as_of
+    choices: list[tuple[str, str | None, str | None]] = []
+    if unit_code is None:
+        choices.append((t("downloads.report_province"), None, None))
+    else:
+        unit = next((u for u in ctx.units if u.code == unit_code), None)
+        if unit is None:
+            return
+        choices.append((t("downloads.report_unit"), unit_code, None))
+        if unit.level == "district":
+            choices.append((t("downloads.report_district"), None, unit_code))
+    with st.container(horizontal=True, key=f"report-{unit_code or 'province'}"):
+        for label, unit, district in choices:
+            st.download_button(
+                label, _report_maker(view, unit, district),
+                file_name=report_file_name(ctx, as_of, unit, district), mime=DOCX_MIME,
+                key=f"report-{unit or ''}-{district or ''}", icon=":material/description:", on_click="ignore",
+                help=t("downloads.report_help", as_of=as_of.strftime("%d/%m/%Y")))
+
+
+def _report_maker(view: View, unit_code: str | None, district_code: str | None):
+    def make() -> bytes:
+        return report_bytes(view.ctx, view.as_of, unit_code, district_code)
+    return make
