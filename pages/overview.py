@@ -5,7 +5,6 @@ from analytics import views
 from analytics.text import format_date, format_number, format_percent
 from ui import charts
 from ui.downloads import report_download
-from ui.downloads import report_download
 from ui.state import (activities_by_type, activity_kpis, district_geojson, district_rollup, kpis, sidebar_view, t,
                       timeline, unit_status)
 
@@ -14,7 +13,6 @@ plan = view.ctx.plan
 filters = view.filter_labels()
 labels = {status: t(f"status.{status}") for status in views.STATUSES}
 st.title(t("overview.title"))
-report_download(view)
 report_download(view)
 
 if view.as_of < plan.start:
