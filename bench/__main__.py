@@ -106,7 +106,7 @@ def report(sizes: list[int], repeat: int, results: dict, started: dt.datetime) -
 
     if "pages" in results:
         lines += [f"## Page rerun after an as-of date change (server time in AppTest, ms; goal < {RERUN_GOAL_MS} ms "
-                  f"at 1M)", "", "First run (store opened, caches filled) in brackets.", ""]
+                  f"at 1M)", "", "First run (store opened, caches filled) in brackets; § a page without the as-of date: plain rerun.", ""]
         paths = list(dict.fromkeys(path for size in sizes for path in results["pages"][size]))
         rows = []
         for path in paths:
@@ -119,7 +119,8 @@ def report(sizes: list[int], repeat: int, results: dict, started: dt.datetime) -
                     row.append(f"error: {figure['error'][:60]}")
                 else:
                     goal = " ✗" if size >= GOAL_ROWS and figure["rerun_s"] * 1000 >= RERUN_GOAL_MS else ""
-                    row.append(f"{ms(figure['rerun_s'])}{goal} ({ms(figure['first_s'])})")
+                    plain = "" if figure.get("filter") else " §"
+                    row.append(f"{ms(figure['rerun_s'])}{goal}{plain} ({ms(figure['first_s'])})")
             rows.append(row)
         lines += table(["page", *labels], rows) + [""]
 
@@ -173,9 +174,15 @@ def main() -> None:
             store, seconds = build_store(Path(tmp), size)
             results["stores"][size] = seconds
             for part, module in (("status", "status"), ("pages", "apptest"), ("browser", "browser")):
-                if part in args.parts:
-                    progress(f"{part} on {size:,}")
-                    results[part][size] = run_part(module, str(store), "--repeat", repeat)
+                if part not in args.parts:
+                    continue
+                progress(f"{part} on {size:,}")
+                extra = []
+                if part == "browser" and size in results.get("pages", {}):
+                    charted = {path: bool(figure.get("charts")) for path, figure in results["pages"][size].items()
+                               if "error" not in figure}
+                    extra = ["--charted", json.dumps(charted)]
+                results[part][size] = run_part(module, str(store), "--repeat", repeat, *extra)
             store.unlink()
     text = report(args.sizes, args.repeat, results, started)
     print(text)

@@ -2,7 +2,8 @@
 
 For every page file listed in ui/navigation.py that exists: a first run (opens the store, fills the caches),
 then N reruns, each after moving the sidebar's as-of date to a date no earlier run used (so the page's
-cached frames must be recomputed, as when a leader moves the date). Prints JSON {page: {...}}."""
+cached frames must be recomputed, as when a leader moves the date). A page without the as-of date (the admin
+pages) gets plain reruns. Prints JSON {page: {...}}."""
 from __future__ import annotations
 
 import argparse
@@ -10,6 +11,8 @@ import datetime as dt
 import os
 
 from bench.common import ROOT, emit, median, timed
+
+CHART_ELEMENTS = ("plotly_chart", "arrow_vega_lite_chart", "deck_gl_json_chart")
 
 
 def pages() -> list:
@@ -32,15 +35,19 @@ def measure_page(path: str, dates: list[dt.date]) -> dict:
     if at.exception:
         return {"error": at.exception[0].message}
     title = at.title[0].value if at.title else None
+    charts = sum(len(at.get(kind)) for kind in CHART_ELEMENTS)
+    has_as_of = any(widget.key == "as_of" for widget in at.date_input)
     reruns = []
     for day in dates:
-        at.date_input(key="as_of").set_value(day)
+        if has_as_of:
+            at.date_input(key="as_of").set_value(day)
         reruns.append(timed(at.run))
         if at.exception:
             return {"error": at.exception[0].message}
         if at.title and at.title[0].value != title:
             return {"error": f"rerun left the page: {at.title[0].value}"}
-    return {"first_s": first_s, "rerun_s": median(reruns), "rerun_max_s": max(reruns), "runs": len(reruns)}
+    return {"first_s": first_s, "rerun_s": median(reruns), "rerun_max_s": max(reruns), "runs": len(reruns),
+            "filter": "as_of" if has_as_of else None, "charts": charts}
 
 
 def main() -> None:
