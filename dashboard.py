@@ -5,12 +5,13 @@ import streamlit as st
 
 from analytics.db import StoreError, StoreLockedError
 from analytics.plan import PlanError
-from ui.auth import gate
+from ui.auth import gate, route_through_entry_point
 from ui.navigation import pages_for
 from ui.state import context, t
 
 
 def main() -> None:
+    route_through_entry_point(entry=True)
     st.set_page_config(page_title=t("app.title"), page_icon=":material/shield:", layout="wide")
     try:
         ctx = context()

@@ -17,17 +17,19 @@ from functools import cache
 
 import streamlit as st
 from streamlit import runtime
-from streamlit.runtime import Runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from analytics import audit, auth
 from analytics.auth import Account
 from analytics.context import Context
+from ui.navigation import PAGES
+from ui.routing import route_through_entry_point, served  # noqa: F401  (dashboard.py imports the first here)
 from ui.state import context, t
 
 _SESSION = "auth_session"      # {"account": Account, "epoch": int, "seen": float}
 _NOTICE = "auth_notice"        # a message for the next sign-in form (signed out, expired)
 _PROXY_HEADERS = {"x-forwarded-for", "forwarded", "x-real-ip"}
+DEFAULT_URL_PATH = "tong-quan"
 FIRST_ADMIN_COMMAND = "python -m analytics users add quantri --role admin"
 
 
@@ -39,9 +41,9 @@ def settings() -> auth.AuthSettings:
 # -- where the request comes from ---------------------------------------------------------------
 def client_locality() -> str:
     """'loopback' | 'remote' | 'unknown' | 'in_process' (no server: AppTest or bare mode)."""
-    run = get_script_run_ctx()
-    if run is None or not runtime.exists() or type(runtime.get_instance()) is not Runtime:
+    if not served():
         return "in_process"
+    run = get_script_run_ctx()
     client = runtime.get_instance().get_client(run.session_id)
     client_context = getattr(client, "client_context", None)
     remote_ip = getattr(client_context, "remote_ip", None)
@@ -128,7 +130,11 @@ def gate(ctx: Context) -> Account | None:
         st.stop()
     account = _signed_in(ctx)
     if account is None:
-        sign_in_form(ctx)
+        # Every URL of the app shows only the sign-in form (so a bookmark keeps its page for after sign-in).
+        def sign_in() -> None:
+            sign_in_form(ctx)
+        st.navigation([st.Page(sign_in, title=t("auth.signin.title"), icon=":material/login:", url_path=spec.url_path,
+                               default=spec.url_path == DEFAULT_URL_PATH) for spec in PAGES], position="hidden").run()
         st.stop()
     with st.sidebar:
         st.markdown(t("auth.signed_in_as", name=account.name, role=t(f"auth.role.{account.role}")))
@@ -183,3 +189,4 @@ def require_role(*roles: str) -> Account | None:
         return None
     st.error(t("auth.forbidden", roles=", ".join(t(f"auth.role.{r}") for r in roles)))
     st.stop()
+

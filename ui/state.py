@@ -18,6 +18,7 @@ from analytics.context import Context, available_plans, open_context
 from analytics.i18n import t as translate
 from analytics.settings import load_settings
 from analytics.text import format_date
+from ui.routing import route_through_entry_point
 
 
 def language() -> str:
@@ -25,6 +26,7 @@ def language() -> str:
 
 
 def t(key: str, **values: object) -> str:
+    route_through_entry_point()  # a page opened without dashboard.py (and its sign-in gate) starts over
     return translate(key, language(), **values)
 
 
@@ -41,6 +43,7 @@ def _plan_path() -> str:
 
 
 def context() -> Context:
+    route_through_entry_point()
     settings = load_settings()
     return _context(str(settings.db_path), _plan_path())
 
