@@ -272,9 +272,13 @@ def _heading_block(doc: Document, data: ReportData) -> None:
     _cell_text(right, _t("report.union"), bold=True, underline=True, size=15)
     spacer = _cell_text(right, "", size=8, first=False)
     spacer.paragraph_format.space_after = Pt(4)
-    date = data.as_of
-    _cell_text(right, _t("report.place_date", place=issuer.place, day=f"{date.day:02d}", month=f"{date.month:02d}",
-                         year=date.year), italic=True, size=BODY_PT, first=False)
+    _cell_text(right, place_date(issuer.place, data.as_of), italic=True, size=BODY_PT, first=False)
+
+
+def place_date(place: str, date: dt.date) -> str:
+    """'Tây Ninh, ngày 05 tháng 01 năm 2022': days below 10 and months 1 and 2 take a leading zero."""
+    month = f"{date.month:02d}" if date.month <= 2 else str(date.month)
+    return _t("report.place_date", place=place, day=f"{date.day:02d}", month=month, year=date.year)
 
 
 def _title(doc: Document, data: ReportData) -> None:
