@@ -63,7 +63,7 @@ def run_ingest(sizes: list[int], repeat: int) -> list[dict] | str:
     rows = []
     for size in sizes:
         code = ("import json; from bench.ingest import run; "
-                f"print(json.dumps(run([{size}]), ensure_ascii=False, default=str))")
+                f"print(json.dumps(run([{size}], repeat={repeat}), ensure_ascii=False, default=str))")
         out = run_python("-c", code).stdout.strip().splitlines()[-1]
         rows += json.loads(out)
     return rows
@@ -74,12 +74,15 @@ def ingest_section(result: list[dict] | str) -> list[str]:
     if isinstance(result, str) or not result:
         return lines + [f"Not measured: {result or 'no rows'}.", ""]
     keys = list(dict.fromkeys(key for row in result for key in row))
+    names = {"rows": "rows", "file_mib": "file MiB", "seconds": "seconds", "rows_per_second": "rows/s",
+             "peak_mib": "peak MiB", "duckdb_raw_seconds": "DuckDB read_csv s", "ratio": "ratio"}
 
     def cell(value):
         if isinstance(value, float):
-            return f"{value:,.3f}" if value < 100 else f"{value:,.0f}"
+            return f"{value:,.0f}" if value >= 100 else f"{value:.1f}" if value >= 10 else f"{value:.3g}"
         return f"{value:,}" if isinstance(value, int) else str(value)
-    return lines + table(keys, [[cell(row.get(key, "")) for key in keys] for row in result]) + [""]
+    return lines + table([names.get(key, key) for key in keys],
+                         [[cell(row.get(key, "")) for key in keys] for row in result]) + [""]
 
 
 def report(sizes: list[int], repeat: int, results: dict, started: dt.datetime) -> str:
