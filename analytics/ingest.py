@@ -1,0 +1,541 @@
+"""Checking a submission file (contract: submission-format.md, version 1) before anything is stored.
+
+`check_file(db, plan, units, data, file_name, allowed_units=None) -> CheckResult` reads a CSV (UTF-8 with or
+without BOM, UTF-16, Windows-1258; comma, semicolon or tab) or an .xlsx (first sheet), maps the headers,
+stages the rows in a DuckDB temporary table and validates and normalises them in SQL
+(analytics/sql/ingest_*.sql). Units, types, dates and numbers are resolved once per distinct value and joined
+back, so a 1,000,000-row file costs a few passes of DuckDB. Row numbers are spreadsheet rows (header = 1).
+
+A file that cannot be read as a table at all raises `IngestReadError` with a one-line Vietnamese reason.
+Storing, listing and rolling back are in analytics/submissions.py.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import io
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from analytics.db import Database, sql
+from analytics.i18n import t
+from analytics.plan import Plan
+from analytics.registry import Unit
+from analytics.text import FOLD_SQL_MACRO, fold
+
+# Canonical fields, in template order, with the header keys (folded, letters and digits only) that name them.
+FIELDS: dict[str, tuple[str, ...]] = {
+    "ma_don_vi": ("madonvi", "unitcode"),
+    "ten_don_vi": ("tendonvi", "unitname"),
+    "loai_hoat_dong": ("loaihoatdong", "activitytype"),
+    "ten_hoat_dong": ("tenhoatdong", "title"),
+    "ngay_to_chuc": ("ngaytochuc", "date"),
+    "so_nguoi_tham_gia": ("songuoithamgia", "participants"),
+    "dia_diem": ("diadiem", "location"),
+    "kinh_phi": ("kinhphi", "budgetvnd", "kinhphivnd", "kinhphidong"),
+    "ma_hoat_dong": ("mahoatdong", "activityref"),
+    "ghi_chu": ("ghichu", "notes"),
+}
+ENGLISH_ALIASES = {name: keys[1] for name, keys in FIELDS.items()}
+REQUIRED = ("loai_hoat_dong", "ten_hoat_dong", "ngay_to_chuc")
+UNIT_FIELDS = ("ma_don_vi", "ten_don_vi")
+_HEADER_KEYS = {key: name for name, keys in FIELDS.items() for key in keys}
+
+# Name prefixes a clerk may write before a unit's name (folded), with the kind of unit each implies.
+UNIT_PREFIXES: tuple[tuple[str, str], ...] = (
+    ("doan thi tran", "thi tran"), ("doan phuong", "phuong"), ("doan xa", "xa"), ("huyen doan", "huyen"),
+    ("thanh doan", "thanh pho"), ("thi doan", "thi xa"), ("tinh doan", "tinh"), ("thi tran", "thi tran"),
+    ("thi xa", "thi xa"), ("thanh pho", "thanh pho"), ("tp.", "thanh pho"), ("tp", "thanh pho"),
+    ("huyen", "huyen"), ("phuong", "phuong"), ("xa", "xa"),
+)
+ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "utf-16": "UTF-16", "cp1258": "Windows-1258",
+             "xlsx": "XLSX"}
+_CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
+_BLANK_LINE = re.compile(rb"(?m)^(?=\r?\n)")
+
+
+class IngestReadError(ValueError):
+    """The file cannot be read as a table at all (empty, not a table, a required column missing, undecodable)."""
+
+
+@dataclass
+class CheckResult:
+    """What a dry run found. `records` holds the valid rows (normalised, first of any in-file repeats)."""
+    file_name: str
+    sha256: str
+    encoding: str
+    separator: str | None
+    rows: int
+    accepted: int
+    rejected: int
+    duplicates: int
+    updated: int
+    new: int
+    errors: pd.DataFrame                       # line, column, value, message
+    duplicate_rows: pd.DataFrame               # line, message
+    records: pa.Table
+    warnings: list[str] = field(default_factory=list)
+    previous_submission: int | None = None    # an active submission of the identical file
+    data_version: int = 0                      # the store's version the outcomes were computed against
+
+    @property
+    def committable(self) -> int:
+        return self.new + self.updated
+
+    def preview(self, limit: int = 50) -> pd.DataFrame:
+        """The first valid rows in file order."""
+        if self.records.num_rows == 0:
+            return self.records.to_pandas()
+        first = pc.select_k_unstable(self.records, min(limit, self.records.num_rows), [("line", "ascending")])
+        return self.records.take(first).to_pandas().sort_values("line").reset_index(drop=True)
+
+
+# -- text helpers -------------------------------------------------------------------------------------
+def header_key(header: object) -> str:
+    return re.sub(r"[^a-z0-9]", "", fold(header))
+
+
+def match_key(value: object) -> str:
+    """Key for names and labels: folded, punctuation dropped, spaces collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", fold(value))).strip()
+
+
+def split_prefix(key: str) -> tuple[str | None, str]:
+    """('xa', 'tan binh') for 'xa tan binh'; (None, key) when no usual prefix starts the name."""
+    for prefix, kind in UNIT_PREFIXES:
+        if key.startswith(prefix + " ") or (prefix.endswith(".") and key.startswith(prefix)):
+            return kind, key[len(prefix):].strip()
+    return None, key
+
+
+# -- decoding -----------------------------------------------------------------------------------------
+@dataclass
+class _Decoded:
+    encoding: str                 # key of ENCODINGS
+    path: Path | None = None      # a UTF-8 NFC CSV file DuckDB can read
+    cleanup: bool = False
+    text_head: str = ""           # the start of the text, for sniffing the header
+    table: pa.Table | None = None  # xlsx: cells as text, the header as its first row
+
+
+def _looks_binary(sample: bytes) -> bool:
+    return len(_CONTROL.findall(sample)) > max(2, len(sample) // 1000)
+
+
+def _utf16_without_bom(sample: bytes) -> str | None:
+    even, odd = sample[0::2], sample[1::2]
+    if odd and odd.count(0) > 0.3 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even and even.count(0) > 0.3 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def _needs_nfc(data: bytes) -> bool:
+    # Vietnamese text that is not NFC carries combining marks U+0300–U+036F (UTF-8 lead bytes CC/CD).
+    return b"\xcc" in data or b"\xcd" in data
+
+
+def _write_text(text: str) -> Path:
+    text = unicodedata.normalize("NFC", text)
+    handle = tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False)
+    with handle:
+        handle.write(_fill_blank_lines(text.encode("utf-8")))
+    return Path(handle.name)
+
+
+def _fill_blank_lines(data: bytes) -> bytes:
+    # DuckDB skips empty lines; a spreadsheet shows them as rows. Keep them so row numbers stay true.
+    return _BLANK_LINE.sub(b" ", data) if (b"\n\n" in data or b"\n\r\n" in data) else data
+
+
+def decode(data: bytes, source: Path | None = None) -> _Decoded:
+    """Detect the encoding; give back a UTF-8 NFC file for DuckDB, or the cells of an .xlsx."""
+    if not re.search(rb"[^\s\x00\xef\xbb\xbf\xff\xfe]", data):
+        raise IngestReadError(t("ingest.read.empty"))
+    if data.startswith(b"PK\x03\x04"):
+        return _Decoded("xlsx", table=_read_xlsx(data))
+    if data.startswith(b"\xd0\xcf\x11\xe0"):
+        raise IngestReadError(t("ingest.read.old_xls"))
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(data[:4096]):
+        codec = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else _utf16_without_bom(data[:4096])
+        try:
+            text = data.decode(codec)
+        except UnicodeDecodeError:
+            raise IngestReadError(t("ingest.read.undecodable")) from None
+        return _text_file("utf-16", text)
+    if _looks_binary(data[:65536]):
+        raise IngestReadError(t("ingest.read.binary"))
+    if data.startswith(b"\xef\xbb\xbf"):
+        encoding, body = "utf-8-sig", data[3:]
+    else:
+        encoding, body = "utf-8", data
+    if _needs_nfc(body) or body is not data or source is None or b"\n\n" in body or b"\n\r\n" in body:
+        try:
+            return _text_file(encoding, body.decode("utf-8"))
+        except UnicodeDecodeError:
+            return _legacy(data)
+    # Fast path: DuckDB reads the original file and checks the UTF-8 itself (see _stage_csv).
+    head = body[:65536].decode("utf-8", errors="ignore")
+    return _Decoded(encoding, path=source, text_head=head)
+
+
+def _legacy(data: bytes) -> _Decoded:
+    try:
+        return _text_file("cp1258", data.decode("cp1258"))
+    except UnicodeDecodeError:
+        raise IngestReadError(t("ingest.read.undecodable")) from None
+
+
+def _text_file(encoding: str, text: str) -> _Decoded:
+    if encoding in ("utf-16", "cp1258") and _looks_binary(text[:65536].encode("utf-8", "replace")):
+        raise IngestReadError(t("ingest.read.binary"))
+    return _Decoded(encoding, path=_write_text(text), cleanup=True, text_head=text[:65536])
+
+
+def _cell_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, bool):
+        return str(value)
+    return unicodedata.normalize("NFC", str(value))
+
+
+def _read_xlsx(data: bytes) -> pa.Table:
+    import openpyxl
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except Exception:  # a damaged or foreign zip: not a workbook we can read
+        raise IngestReadError(t("ingest.read.bad_xlsx")) from None
+    try:
+        sheet = book.worksheets[0]
+        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+    width = max((len(r) for r in rows), default=0)
+    if not rows or width == 0:
+        raise IngestReadError(t("ingest.read.empty"))
+    columns = [[r[i] if i < len(r) else None for r in rows] for i in range(width)]
+    return pa.table({f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(columns)})
+
+
+# -- headers ------------------------------------------------------------------------------------------
+def sniff_separator(head: str) -> str:
+    first = next((line for line in head.splitlines() if line.strip()), "")
+    counts = {sep: 0 for sep in (",", ";", "\t")}
+    quoted = False
+    for ch in first:
+        if ch == '"':
+            quoted = not quoted
+        elif not quoted and ch in counts:
+            counts[ch] += 1
+    best = max(counts, key=lambda sep: counts[sep])
+    return best if counts[best] else ","
+
+
+def map_headers(headers: list[str | None]) -> tuple[dict[str, int], list[str]]:
+    """{field: column index} and the names of unknown extra columns."""
+    mapping: dict[str, int] = {}
+    unknown: list[str] = []
+    for index, header in enumerate(headers):
+        name = _HEADER_KEYS.get(header_key(header or ""))
+        if name is None:
+            if (header or "").strip():
+                unknown.append(str(header).strip())
+            continue
+        if name in mapping:
+            raise IngestReadError(t("ingest.read.duplicate_column", column=header,
+                                    first=headers[mapping[name]]))
+        mapping[name] = index
+    if not mapping:
+        raise IngestReadError(t("ingest.read.not_table"))
+    missing = [name for name in REQUIRED if name not in mapping]
+    if not any(name in mapping for name in UNIT_FIELDS):
+        missing.insert(0, "ma_don_vi / ten_don_vi")
+    if missing:
+        raise IngestReadError(t("ingest.read.missing_columns", columns=", ".join(missing)))
+    return mapping, unknown
+
+
+# -- staging ------------------------------------------------------------------------------------------
+def _stage_csv(cur: duckdb.DuckDBPyConnection, decoded: _Decoded) -> tuple[list[str], str, int]:
+    separator = sniff_separator(decoded.text_head)
+    lines = decoded.text_head.splitlines()
+    skipped = next((i for i, line in enumerate(lines) if line.strip()), 0)  # blank lines above the header
+    first_line = lines[skipped] if lines else ""
+    headers = next(csv.reader([first_line], delimiter=separator), [])
+    headers = [h.strip().lstrip("\ufeff") for h in headers]
+    if not headers:
+        raise IngestReadError(t("ingest.read.not_table"))
+    columns = {f"c{i}": "VARCHAR" for i in range(len(headers))}
+    options = dict(header=False, skip=1 + skipped, delim=separator, quote='"', escape='"', auto_detect=False,
+                   columns=columns, null_padding=True, strict_mode=False)
+    for parallel in (True, False):
+        try:
+            cur.execute("CREATE OR REPLACE TEMP TABLE ingest_raw AS SELECT * FROM read_csv($path, header=$header, "
+                        "skip=$skip, delim=$delim, quote=$quote, escape=$escape, auto_detect=$auto_detect, "
+                        "columns=$columns, null_padding=$null_padding, strict_mode=$strict_mode, "
+                        "parallel=$parallel)", {"path": str(decoded.path), "parallel": parallel, **options})
+            return headers, separator, skipped
+        except duckdb.Error as exc:
+            message = str(exc)
+            if "Invalid unicode" in message and decoded.encoding == "utf-8" and not decoded.cleanup:
+                raise _Redecode() from None
+            if parallel and "parallel" in message:
+                continue  # quoted line breaks together with short rows: read sequentially
+            raise IngestReadError(t("ingest.read.not_table_detail", detail=message.splitlines()[0][:200])) from None
+    raise AssertionError("unreachable")
+
+
+class _Redecode(Exception):
+    """The fast path met bytes that are not UTF-8: decode in Python (Windows-1258) and read again."""
+
+
+def _stage(cur: duckdb.DuckDBPyConnection, data: bytes, source: Path | None) -> tuple[str, str | None, list[str], int]:
+    decoded = decode(data, source)
+    try:
+        if decoded.table is not None:
+            raw = decoded.table
+            headers = [(raw.column(i)[0].as_py() or "").strip() for i in range(raw.num_columns)]
+            cur.register("ingest_xlsx", raw.slice(1))
+            cur.execute("CREATE OR REPLACE TEMP TABLE ingest_raw AS SELECT * FROM ingest_xlsx")
+            cur.unregister("ingest_xlsx")
+            return decoded.encoding, None, headers, 0
+        try:
+            headers, separator, skipped = _stage_csv(cur, decoded)
+        except _Redecode:
+            decoded = _legacy(data)
+            headers, separator, skipped = _stage_csv(cur, decoded)
+        return decoded.encoding, separator, headers, skipped
+    finally:
+        if decoded.cleanup and decoded.path:
+            os.unlink(decoded.path)
+
+
+# -- reference lookups (small tables built in Python, joined in SQL) ----------------------------------
+class UnitResolver:
+    """Units by code or name: full name first, then the name without its prefix (narrowed by the prefix's
+    kind). An ambiguous name lists its candidates; code and name given together must agree."""
+
+    def __init__(self, plan: Plan, units: tuple[Unit, ...], allowed_units: set[str] | None):
+        self.units = [u for u in units if u.active_between(plan.start, plan.deadline)]
+        self.by_code = {u.code.casefold(): u for u in self.units}
+        self.names = {u.code: u.name for u in units}
+        self.by_full: dict[str, list[Unit]] = {}
+        self.by_core: dict[str, list[Unit]] = {}
+        for unit in self.units:
+            key = match_key(unit.name)
+            self.by_full.setdefault(key, []).append(unit)
+            self.by_core.setdefault(split_prefix(key)[1], []).append(unit)
+        self.levels = {tg.level for tg in plan.targets}
+        self.allowed = allowed_units
+
+    def _describe(self, unit: Unit) -> str:
+        parent = self.names.get(unit.parent_code or "", "")
+        return f"{unit.code} – {unit.name}" + (f" ({parent})" if parent and unit.level == "commune" else "")
+
+    def by_name(self, name: str) -> tuple[Unit | None, str | None, list[Unit]]:
+        key = match_key(name)
+        full = self.by_full.get(key, [])
+        if len(full) == 1:
+            return full[0], None, full
+        kind, core = split_prefix(key)
+        candidates = full or self.by_core.get(core, [])
+        if kind and len(candidates) > 1:
+            narrowed = [u for u in candidates if match_key(u.kind) == kind]
+            candidates = narrowed or candidates
+        if len(candidates) == 1:
+            return candidates[0], None, candidates
+        if not candidates:
+            return None, t("ingest.error.unit_name_unknown"), []
+        return None, t("ingest.error.unit_ambiguous",
+                       candidates="; ".join(self._describe(u) for u in candidates)), candidates
+
+    def resolve(self, code: str | None, name: str | None) -> tuple[str | None, str | None, str | None]:
+        """(unit code, error field, error message)."""
+        unit = None
+        if code:
+            unit = self.by_code.get(code.strip().casefold())
+            if unit is None:
+                return None, "ma_don_vi", t("ingest.error.unit_code_unknown")
+        if name:
+            named, problem, candidates = self.by_name(name)
+            if unit is not None:
+                if named is not None and named.code != unit.code:
+                    return None, "ten_don_vi", t("ingest.error.unit_mismatch", code=unit.code, name=unit.name)
+                if named is None and unit not in candidates:
+                    return None, "ten_don_vi", t("ingest.error.unit_mismatch", code=unit.code, name=unit.name)
+            elif named is None:
+                return None, "ten_don_vi", problem
+            else:
+                unit = named
+        if unit is None:
+            return None, "ma_don_vi" if code is not None or not name else "ten_don_vi", t("ingest.error.unit_missing")
+        column = "ma_don_vi" if code else "ten_don_vi"
+        if unit.level not in self.levels:
+            return None, column, t("ingest.error.unit_level", level=t(f"level.{unit.level}"))
+        if self.allowed is not None and unit.code not in self.allowed:
+            return None, column, t("ingest.error.unit_scope", unit=f"{unit.code} – {unit.name}")
+        return unit.code, None, None
+
+
+def type_lookup(plan: Plan) -> dict[str, str]:
+    lookup = {}
+    for activity in plan.activity_types:
+        lookup[match_key(activity.code)] = activity.code
+        lookup[match_key(activity.label)] = activity.code
+        lookup[match_key(activity.code.replace("_", " "))] = activity.code
+    return lookup
+
+
+def _strip(value: str | None) -> str | None:
+    return (value or "").strip() or None
+
+
+def _unit_map(cur: duckdb.DuckDBPyConnection, resolver: UnitResolver) -> pa.Table:
+    pairs = cur.execute("SELECT DISTINCT unit_code_raw, unit_name_raw FROM ingest_cells").fetchall()
+    resolved = [resolver.resolve(_strip(code), _strip(name)) for code, name in pairs]
+    values = [_strip(code) if field == "ma_don_vi" else _strip(name)
+              for (code, name), (_, field, _) in zip(pairs, resolved)]
+    return pa.table({
+        "code_raw": pa.array([p[0] for p in pairs], pa.string()), "name_raw": pa.array([p[1] for p in pairs], pa.string()),
+        "unit_code": pa.array([r[0] for r in resolved], pa.string()),
+        "error_field": pa.array([r[1] for r in resolved], pa.string()),
+        "value": pa.array(values, pa.string()), "error": pa.array([r[2] for r in resolved], pa.string())})
+
+
+def _type_map(cur: duckdb.DuckDBPyConnection, plan: Plan) -> pa.Table:
+    types = type_lookup(plan)
+    raw = [r[0] for r in cur.execute("SELECT DISTINCT type_raw FROM ingest_cells WHERE type_raw IS NOT NULL").fetchall()]
+    codes = [types.get(match_key(v)) for v in raw]
+    return pa.table({
+        "type_raw": pa.array(raw, pa.string()), "type_code": pa.array(codes, pa.string()),
+        "value": pa.array([_strip(v) for v in raw], pa.string()),
+        "error": pa.array([None if code else t("ingest.error.type_unknown") for code in codes], pa.string())})
+
+
+def _messages(plan: Plan) -> pa.Table:
+    keys = ["required", "date_invalid", "date_outside", "number_negative", "number_not_whole",
+            "number_too_large", "ref_conflict"]
+    values = {"start": plan.start.strftime("%d/%m/%Y"), "deadline": plan.deadline.strftime("%d/%m/%Y"),
+              "line": "{line}"}  # filled in by SQL
+    return pa.table({"key": keys, "message": [t(f"ingest.error.{key}", **values) for key in keys]})
+
+
+# -- the check ----------------------------------------------------------------------------------------
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def check_file(db: Database, plan: Plan, units: tuple[Unit, ...], data: bytes | Path | str, file_name: str,
+               allowed_units: set[str] | None = None) -> CheckResult:
+    """Read, validate and normalise a submission without storing anything. Raises IngestReadError."""
+    source = Path(data) if isinstance(data, (str, Path)) else None
+    content = source.read_bytes() if source else data
+    sha = _sha256(content)
+    with db.cursor() as cur:
+        cur.execute(FOLD_SQL_MACRO)
+        encoding, separator, headers, skipped = _stage(cur, content, source)
+        mapping, unknown = map_headers(headers)
+        warnings = []
+        if unknown:
+            warnings.append(t("ingest.warning.extra_columns", columns=", ".join(unknown)))
+        cur.execute(_rows_sql(mapping, len(headers), skipped))
+        rows = cur.execute("SELECT count(*) FROM ingest_rows").fetchall()[0][0]
+        if rows == 0:
+            raise IngestReadError(t("ingest.read.no_rows"))
+
+        resolver = UnitResolver(plan, units, allowed_units)
+        cur.register("ingest_unit_map", _unit_map(cur, resolver))
+        cur.register("ingest_type_map", _type_map(cur, plan))
+        cur.register("ingest_messages", _messages(plan))
+        cur.execute("CREATE OR REPLACE TEMP TABLE ingest_plan AS SELECT ?::DATE AS start_date, ?::DATE AS deadline",
+                    [plan.start, plan.deadline])
+        cur.execute(sql("ingest_check"))
+        errors = cur.execute(sql("ingest_errors")).df()
+        duplicate_rows = cur.execute("SELECT line, first_line FROM ingest_file_duplicates ORDER BY line").df()
+        data_version = cur.execute("SELECT coalesce(max(value::BIGINT), 0) FROM meta WHERE key = 'data_version'"
+                                   ).fetchall()[0][0]
+        store_has_rows = cur.execute("SELECT count(*) > 0 FROM current_activities").fetchall()[0][0]
+        if store_has_rows:
+            cur.execute("CREATE OR REPLACE TEMP VIEW ingest_records_in AS SELECT * FROM ingest_records")
+            cur.execute(sql("ingest_classify"))
+            records = cur.sql("SELECT r.*, o.outcome, o.old_id FROM ingest_records r JOIN ingest_outcome o USING (line)"
+                              ).to_arrow_table()
+        else:
+            records = cur.sql("SELECT *, 'new' AS outcome, NULL::BIGINT AS old_id FROM ingest_records").to_arrow_table()
+        outcome = _outcome_lines(records)
+        previous = cur.execute(
+            "SELECT max(id) FROM submissions WHERE sha256 = ? AND status = 'active'", [sha]).fetchall()[0][0]
+        for name in ("ingest_unit_map", "ingest_type_map", "ingest_messages"):
+            cur.unregister(name)
+
+    header_of = {name: headers[index] for name, index in mapping.items()}
+    header_of["ma_don_vi / ten_don_vi"] = " / ".join(header_of.get(f, f) for f in UNIT_FIELDS if f in header_of)
+    position = {**mapping, "ma_don_vi / ten_don_vi": -1}
+    errors["column"] = errors["field"].map(lambda f: header_of.get(f, f))
+    errors["position"] = errors["field"].map(lambda f: position.get(f, len(headers)))
+    errors = errors.sort_values(["line", "position"], kind="stable")[["line", "column", "value", "message"]]
+    rejected = int(errors["line"].nunique())
+    accepted = rows - rejected
+    duplicate_rows["message"] = duplicate_rows["first_line"].map(lambda n: t("ingest.duplicate.in_file", line=n))
+    store_duplicates = outcome.get("duplicate", [])
+    if len(store_duplicates):
+        store_frame = pd.DataFrame({"line": store_duplicates, "first_line": None,
+                                    "message": t("ingest.duplicate.in_store")})
+        duplicate_rows = pd.concat([duplicate_rows, store_frame], ignore_index=True).sort_values("line")
+    duplicate_rows = duplicate_rows[["line", "message"]].reset_index(drop=True)
+    if previous is not None:
+        warnings.insert(0, t("ingest.warning.same_file", id=previous))
+    return CheckResult(
+        file_name=file_name, sha256=sha, encoding=ENCODINGS[encoding], separator=separator, rows=rows,
+        accepted=accepted, rejected=rejected, duplicates=len(duplicate_rows), updated=len(outcome.get("update", [])),
+        new=int(pc.sum(pc.equal(records.column("outcome"), "new")).as_py() or 0), errors=errors.reset_index(drop=True), duplicate_rows=duplicate_rows,
+        records=records, warnings=warnings, previous_submission=previous, data_version=data_version,
+    )
+
+
+def _rows_sql(mapping: dict[str, int], width: int, skipped: int) -> str:
+    """The staged cells under field names (raw, untrimmed), without blank rows, with spreadsheet line numbers."""
+    def column(name: str) -> str:
+        return f"c{mapping[name]}" if name in mapping else "NULL::VARCHAR"
+    # Most likely filled columns first: the OR stops at the first non-blank cell.
+    order = [mapping[n] for n in ("ten_hoat_dong", "ngay_to_chuc", "loai_hoat_dong") if n in mapping]
+    order += [i for i in range(width) if i not in order]
+    filled = " OR ".join(f"(c{i} IS NOT NULL AND trim(c{i}) <> '')" for i in order)
+    return f"""
+        CREATE OR REPLACE TEMP VIEW ingest_cells AS
+        SELECT *, rowid + {2 + skipped} AS line,
+               {column('ma_don_vi')} AS unit_code_raw, {column('ten_don_vi')} AS unit_name_raw,
+               {column('loai_hoat_dong')} AS type_raw, {column('ten_hoat_dong')} AS title,
+               {column('ngay_to_chuc')} AS date_raw, {column('so_nguoi_tham_gia')} AS participants_raw,
+               {column('dia_diem')} AS location, {column('kinh_phi')} AS budget_raw,
+               {column('ma_hoat_dong')} AS activity_ref, {column('ghi_chu')} AS notes
+        FROM ingest_raw;
+        CREATE OR REPLACE TEMP VIEW ingest_rows AS SELECT * FROM ingest_cells WHERE {filled};
+    """
+
+
+def _outcome_lines(records: pa.Table) -> dict[str, list[int]]:
+    """Lines per outcome ('new', 'update', 'duplicate')."""
+    lines: dict[str, list[int]] = {}
+    for outcome in ("update", "duplicate"):
+        mask = pc.equal(records.column("outcome"), outcome)
+        lines[outcome] = sorted(records.column("line").filter(mask).to_pylist())
+    return lines

@@ -1,0 +1,133 @@
+"""CLI: `import FILE [--db PATH] [--dry-run] [--valid-only] [--json] [--user NAME]`, `submissions`, `rollback ID`.
+
+Exit codes of import: 0 stored (or a clean dry run, or nothing new to store), 1 rows rejected and nothing stored,
+2 the file cannot be read as a table (one Vietnamese line on stderr), 3 the store is locked (cli.main).
+The JSON keys are a published interface.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from analytics import cli
+from analytics.context import open_context
+from analytics.i18n import t
+from analytics.ingest import CheckResult, IngestReadError, check_file
+from analytics.submissions import SubmissionError, commit, list_submissions, rollback
+from analytics.text import format_number
+
+
+def add_commands(sub) -> None:
+    imp = sub.add_parser("import", help=t("ingest.cli.import.help"))
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--db", type=Path)
+    imp.add_argument("--dry-run", action="store_true", help=t("ingest.cli.dry_run"))
+    imp.add_argument("--valid-only", action="store_true", help=t("ingest.cli.valid_only"))
+    imp.add_argument("--json", action="store_true")
+    imp.add_argument("--user", help=t("ingest.cli.user"))
+
+    listing = sub.add_parser("submissions", help=t("ingest.cli.submissions.help"))
+    listing.add_argument("--db", type=Path)
+    listing.add_argument("--json", action="store_true")
+
+    undo = sub.add_parser("rollback", help=t("ingest.cli.rollback.help"))
+    undo.add_argument("id", type=int)
+    undo.add_argument("--db", type=Path)
+    undo.add_argument("--user")
+
+
+def import_document(result: CheckResult, committed: bool, submission_id: int | None) -> dict:
+    return {
+        "file": result.file_name,
+        "encoding": result.encoding,
+        "rows": result.rows,
+        "accepted": result.accepted,
+        "rejected": result.rejected,
+        "duplicates": result.duplicates,
+        "updated": result.updated,
+        "committed": committed,
+        "submission_id": submission_id,
+        "errors": [{"line": int(e.line), "column": e.column, "value": e.value, "message": e.message}
+                   for e in result.errors.itertuples()],
+    }
+
+
+def run_import(args) -> int:
+    if not args.file.is_file():
+        print(t("ingest.cli.read_error", file=args.file, reason=t("store.missing", path=args.file)), file=sys.stderr)
+        return 2
+    ctx = open_context(args.db)
+    try:
+        try:
+            result = check_file(ctx.db, ctx.plan, ctx.units, args.file, args.file.name)
+        except IngestReadError as exc:
+            print(t("ingest.cli.read_error", file=args.file, reason=exc), file=sys.stderr)
+            return 2
+        outcome = None
+        if not args.dry_run and not (result.rejected and not args.valid_only):
+            outcome = commit(ctx.db, result, args.user, valid_only=args.valid_only)
+            if outcome.committed:  # the store changed: report what was really stored
+                result.duplicates, result.updated = outcome.duplicates, outcome.updated
+    finally:
+        ctx.close()
+    committed = bool(outcome and outcome.committed)
+    submission_id = outcome.submission_id if outcome else None
+    if args.json:
+        cli._print_json(import_document(result, committed, submission_id))
+    else:
+        print(t("ingest.cli.summary", file=result.file_name, encoding=result.encoding, rows=format_number(result.rows),
+                accepted=format_number(result.accepted), rejected=format_number(result.rejected),
+                duplicates=format_number(result.duplicates), updated=format_number(result.updated)))
+        for warning in result.warnings:
+            print(warning)
+        for error in result.errors.head(200).itertuples():
+            print(t("ingest.cli.error_line", line=error.line, column=error.column, value=error.value or "",
+                    message=error.message))
+        if outcome:
+            print(outcome.message)
+        elif args.dry_run:
+            print(t("ingest.cli.dry_run_done"))
+        else:
+            print(t("ingest.commit.rejected", rejected=result.rejected))
+    if result.rejected and not committed:
+        return 1
+    return 0
+
+
+def run_submissions(args) -> int:
+    ctx = open_context(args.db, read_only=True)
+    try:
+        frame = list_submissions(ctx.db)
+    finally:
+        ctx.close()
+    if args.json:
+        records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+        cli._print_json({"submissions": records})
+        return 0
+    if frame.empty:
+        print(t("ingest.cli.no_submissions"))
+        return 0
+    for row in frame.itertuples():
+        status = t(f"ingest.status.{row.status}")
+        print(f"{row.id:>5}  {row.created_at:%d/%m/%Y %H:%M}  {row.file_name[:40]:<40} "
+              f"{row.user_name if isinstance(row.user_name, str) else '–':<12} +{row.inserted} ~{row.updated} ={row.duplicates} ✗{row.rejected}  {status}")
+    return 0
+
+
+def run_rollback(args) -> int:
+    ctx = open_context(args.db)
+    try:
+        removed = rollback(ctx.db, args.id, args.user)
+    except SubmissionError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    finally:
+        ctx.close()
+    print(t("ingest.rollback.done", id=args.id, rows=removed))
+    return 0
+
+
+cli.COMMANDS["import"] = run_import
+cli.COMMANDS["submissions"] = run_submissions
+cli.COMMANDS["rollback"] = run_rollback
+cli.EXTENSIONS.append(add_commands)

@@ -1,0 +1,156 @@
+-- Validate and normalise the staged rows (view ingest_rows over ingest_raw: raw cells, spreadsheet line) in one
+-- pass. Units and types come resolved from small lookup tables built per distinct raw value (ingest_unit_map,
+-- ingest_type_map); dates and numbers are parsed here once per distinct value. Error values are keys of
+-- ingest_messages unless already a final message.
+CREATE OR REPLACE TEMP TABLE ingest_dates AS
+WITH d AS (SELECT DISTINCT date_raw FROM ingest_cells WHERE date_raw IS NOT NULL),
+s AS (SELECT date_raw, regexp_replace(trim(date_raw), ' 00:00:00$', '') AS s FROM d),
+p AS (
+    SELECT date_raw, nullif(s, '') AS s,
+           CASE WHEN regexp_full_match(s, '\d{4}-\d{1,2}-\d{1,2}') THEN try_strptime(s, '%Y-%m-%d')
+                WHEN regexp_full_match(s, '\d{1,2}[/.-]\d{1,2}[/.-]\d{4}')
+                    THEN try_strptime(replace(replace(s, '-', '/'), '.', '/'), '%d/%m/%Y')
+           END::DATE AS activity_date
+    FROM s
+)
+SELECT date_raw, s AS value, activity_date,
+       CASE WHEN s IS NULL THEN 'required'
+            WHEN activity_date IS NULL THEN 'date_invalid'
+            WHEN activity_date NOT BETWEEN (SELECT start_date FROM ingest_plan) AND (SELECT deadline FROM ingest_plan)
+                THEN 'date_outside' END AS error
+FROM p;
+
+CREATE OR REPLACE TEMP TABLE ingest_numbers AS
+WITH v AS (
+    SELECT DISTINCT 'p' AS kind, participants_raw AS raw FROM ingest_cells WHERE participants_raw IS NOT NULL
+    UNION ALL
+    SELECT DISTINCT 'b', budget_raw FROM ingest_cells WHERE budget_raw IS NOT NULL
+),
+s AS (
+    SELECT kind, raw, nullif(trim(raw), '') AS value,
+           trim(CASE WHEN kind = 'b'
+                     THEN regexp_replace(lower(replace(replace(raw, chr(160), ' '), chr(8239), ' ')),
+                                         '\s*(đồng|đ|vnđ|vnd|dong|d)\.?$', '')
+                     ELSE replace(replace(raw, chr(160), ' '), chr(8239), ' ') END) AS s
+    FROM v
+),
+n AS (
+    SELECT kind, raw, value, s,
+           CASE WHEN regexp_full_match(s, '[0-9]+') THEN s
+                WHEN regexp_full_match(s, '[0-9]{1,3}([. ][0-9]{3})+') THEN replace(replace(s, '.', ''), ' ', '')
+           END AS digits
+    FROM s
+)
+SELECT kind, raw, value,
+       CASE WHEN digits IS NOT NULL AND length(digits) <= 18 THEN digits::BIGINT END AS number,
+       CASE WHEN value IS NULL THEN NULL
+            WHEN starts_with(s, '-') AND regexp_full_match(s, '-\s*[0-9][0-9. ,]*') THEN 'number_negative'
+            WHEN digits IS NULL THEN 'number_not_whole'
+            WHEN length(digits) > 18 OR (kind = 'p' AND digits::BIGINT > 2147483647) THEN 'number_too_large'
+       END AS error
+FROM n;
+
+-- Titles: trimmed and folded once per distinct title (clerks reuse titles). They are NFC already (decoding saw
+-- to it), so the full fold() macro with its regular expression is needed only where whitespace runs or control
+-- characters occur.
+CREATE OR REPLACE TEMP TABLE ingest_titles AS
+WITH d AS (SELECT DISTINCT title AS title_raw FROM ingest_cells WHERE title IS NOT NULL),
+s AS (SELECT title_raw, nullif(trim(title_raw), '') AS title FROM d)
+SELECT title_raw, title,
+       CASE WHEN title IS NULL THEN NULL
+            WHEN contains(title, '  ') OR contains(title, chr(9)) OR contains(title, chr(10))
+              OR contains(title, chr(13)) OR contains(title, chr(11)) OR contains(title, chr(12))
+                THEN fold(title)
+            ELSE strip_accents(replace(lower(title), 'đ', 'd')) END AS title_key
+FROM s;
+
+-- One row per record: normalised values and, per column, an error (NULL when the cell is fine).
+CREATE OR REPLACE TEMP TABLE ingest_checked AS
+WITH r AS (
+    SELECT line, unit_code_raw, unit_name_raw, type_raw, date_raw, participants_raw, budget_raw, title AS title_raw,
+           nullif(trim(location), '') AS location,
+           nullif(trim(activity_ref), '') AS activity_ref, nullif(trim(notes), '') AS notes
+    FROM ingest_rows
+),
+c AS (
+SELECT r.line, um.unit_code, tm.type_code, ti.title, d.activity_date, p.number::INTEGER AS participants,
+       r.location, b.number AS budget_vnd, r.activity_ref, r.notes,
+       ti.title_key,
+       um.error_field AS unit_field, um.value AS unit_value, um.error AS unit_error,
+       tm.value AS type_value, CASE WHEN r.type_raw IS NULL OR tm.value IS NULL THEN 'required' ELSE tm.error END AS type_error,
+       CASE WHEN ti.title IS NULL THEN 'required' END AS title_error,
+       d.value AS date_value, CASE WHEN r.date_raw IS NULL THEN 'required' ELSE d.error END AS date_error,
+       p.value AS participants_value, p.error AS participants_error,
+       b.value AS budget_value, b.error AS budget_error
+FROM r
+LEFT JOIN ingest_unit_map um ON um.code_raw IS NOT DISTINCT FROM r.unit_code_raw
+                            AND um.name_raw IS NOT DISTINCT FROM r.unit_name_raw
+LEFT JOIN ingest_type_map tm ON tm.type_raw = r.type_raw
+LEFT JOIN ingest_titles ti ON ti.title_raw = r.title_raw
+LEFT JOIN ingest_dates d ON d.date_raw = r.date_raw
+LEFT JOIN ingest_numbers p ON p.kind = 'p' AND p.raw = r.participants_raw
+LEFT JOIN ingest_numbers b ON b.kind = 'b' AND b.raw = r.budget_raw
+)
+SELECT *, hash(unit_code, type_code, activity_date, title_key) AS record_hash FROM c;
+
+CREATE OR REPLACE TEMP TABLE ingest_errors AS
+WITH e AS (
+    SELECT line, unit_field AS field, unit_value AS value, unit_error AS message FROM ingest_checked WHERE unit_error IS NOT NULL
+    UNION ALL
+    SELECT line, 'loai_hoat_dong', type_value, type_error FROM ingest_checked WHERE type_error IS NOT NULL
+    UNION ALL
+    SELECT line, 'ten_hoat_dong', NULL, title_error FROM ingest_checked WHERE title_error IS NOT NULL
+    UNION ALL
+    SELECT line, 'ngay_to_chuc', date_value, date_error FROM ingest_checked WHERE date_error IS NOT NULL
+    UNION ALL
+    SELECT line, 'so_nguoi_tham_gia', participants_value, participants_error FROM ingest_checked WHERE participants_error IS NOT NULL
+    UNION ALL
+    SELECT line, 'kinh_phi', budget_value, budget_error FROM ingest_checked WHERE budget_error IS NOT NULL
+)
+SELECT e.line, e.field, e.value, coalesce(m.message, e.message) AS message
+FROM e LEFT JOIN ingest_messages m ON m.key = e.message;
+
+CREATE OR REPLACE TEMP VIEW ingest_valid AS
+SELECT * FROM ingest_checked
+WHERE unit_error IS NULL AND type_error IS NULL AND title_error IS NULL AND date_error IS NULL
+  AND participants_error IS NULL AND budget_error IS NULL;
+
+-- The same unit and ma_hoat_dong twice in one file with different content: the later row is rejected.
+INSERT INTO ingest_errors
+WITH h AS (
+    SELECT hash(unit_code, activity_ref) AS h FROM ingest_valid WHERE activity_ref IS NOT NULL
+    GROUP BY ALL HAVING count(*) > 1
+),
+g AS (
+    SELECT unit_code, activity_ref, min(line) AS first_line FROM ingest_valid
+    WHERE activity_ref IS NOT NULL AND hash(unit_code, activity_ref) IN (SELECT h FROM h)
+    GROUP BY ALL HAVING count(*) > 1
+),
+f AS (SELECT v.line, v.activity_ref, v.type_code, v.activity_date, v.title_key, g.first_line
+      FROM ingest_valid v JOIN g USING (unit_code, activity_ref))
+SELECT f.line, 'ma_hoat_dong', f.activity_ref,
+       replace((SELECT message FROM ingest_messages WHERE key = 'ref_conflict'), '{line}', f.first_line::VARCHAR)
+FROM f JOIN f AS first ON first.line = f.first_line
+WHERE f.line > f.first_line
+  AND (f.type_code, f.activity_date, f.title_key) IS DISTINCT FROM (first.type_code, first.activity_date, first.title_key);
+
+-- Repeats inside the file: the first occurrence is kept, the others are duplicates. Rows are first
+-- narrowed by a 64-bit hash of the key, so the full key is grouped only where a repeat is likely.
+CREATE OR REPLACE TEMP TABLE ingest_file_duplicates AS
+WITH h AS (SELECT record_hash FROM ingest_valid GROUP BY ALL HAVING count(*) > 1),
+v AS (SELECT * FROM ingest_valid
+      WHERE record_hash IN (SELECT record_hash FROM h)
+        AND line NOT IN (SELECT line FROM ingest_errors WHERE field = 'ma_hoat_dong')),
+g AS (
+    SELECT unit_code, type_code, activity_date, title_key, min(line) AS first_line FROM v
+    GROUP BY ALL HAVING count(*) > 1
+)
+SELECT v.line, g.first_line FROM v JOIN g USING (unit_code, type_code, activity_date, title_key)
+WHERE v.line > g.first_line;
+
+CREATE OR REPLACE TEMP VIEW ingest_records AS
+SELECT line, unit_code, type_code, title, activity_date, participants, location, budget_vnd, activity_ref, notes,
+       title_key
+FROM ingest_valid
+WHERE line NOT IN (SELECT line FROM ingest_errors WHERE field = 'ma_hoat_dong')
+  AND line NOT IN (SELECT line FROM ingest_file_duplicates);

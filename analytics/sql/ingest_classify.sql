@@ -1,0 +1,27 @@
+-- Each checked record (ingest_records_in) against the current store: a known (unit, ma_hoat_dong) is an
+-- update, or a duplicate when nothing changed; a known (unit, type, date, folded title) is a duplicate.
+CREATE OR REPLACE TEMP TABLE ingest_outcome AS
+WITH by_ref AS (
+    SELECT r.line, a.id AS old_id,
+           (a.type_code, a.activity_date, a.title, a.participants, a.location, a.budget_vnd, a.notes)
+               IS NOT DISTINCT FROM (r.type_code, r.activity_date, r.title, r.participants, r.location, r.budget_vnd, r.notes)
+               AS unchanged
+    FROM ingest_records_in r
+    JOIN current_activities a ON a.unit_code = r.unit_code AND a.activity_ref = r.activity_ref
+    WHERE r.activity_ref IS NOT NULL
+    QUALIFY row_number() OVER (PARTITION BY r.line ORDER BY a.id DESC) = 1
+),
+by_key AS (
+    SELECT DISTINCT r.line
+    FROM ingest_records_in r
+    JOIN current_activities a ON a.unit_code = r.unit_code AND a.type_code = r.type_code
+     AND a.activity_date = r.activity_date AND a.title_key = r.title_key
+)
+SELECT r.line,
+       CASE WHEN br.line IS NOT NULL THEN CASE WHEN br.unchanged THEN 'duplicate' ELSE 'update' END
+            WHEN bk.line IS NOT NULL THEN 'duplicate'
+            ELSE 'new' END AS outcome,
+       CASE WHEN br.line IS NOT NULL AND NOT br.unchanged THEN br.old_id END AS old_id
+FROM ingest_records_in r
+LEFT JOIN by_ref br ON br.line = r.line
+LEFT JOIN by_key bk ON bk.line = r.line
