@@ -193,10 +193,10 @@ def lagging_units(status: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     """Every lagging unit, most severe first, with its unmet targets' projection at the deadline."""
     lagging = status[status["lagging"]].copy()
     unmet = targets[~targets["met"]]
-    projection = unmet.groupby("unit_code").apply(
-        lambda rows: " · ".join(f"{r.target_id}: {r.projected}/{r.minimum}" for r in rows.itertuples()),
-        include_groups=False)
-    lagging["projection"] = lagging["code"].map(projection).fillna("")
+    projection: dict[str, list[str]] = {}
+    for r in unmet.itertuples():
+        projection.setdefault(r.unit_code, []).append(f"{r.target_id}: {r.projected}/{r.minimum}")
+    lagging["projection"] = [" · ".join(projection.get(code, [])) for code in lagging["code"]]
     lagging["severity_rank"] = lagging["severity"].map(SEVERITY_RANK)
     lagging["level_rank"] = lagging["level"].map(LEVEL_RANK)
     return lagging.sort_values(["severity_rank", "attainment", "level_rank", "name"]).reset_index(drop=True)

@@ -65,8 +65,9 @@ if total == 0:
     st.stop()
 info_col.markdown(t("explorer.showing", first=format_number((page - 1) * page_size + 1),
                     last=format_number(min(page * page_size, total)), total=format_number(total)))
-shown = frame.assign(budget_vnd=frame["budget_vnd"].map(lambda v: "" if pd.isna(v) else format_number(v))) \
-    .rename(columns={"id": t("col.id"), "activity_date": t("col.date"), "unit_code": t("col.code"),
+shown = frame.assign(budget_vnd=frame["budget_vnd"].map(lambda v: "" if pd.isna(v) else format_number(v)))[
+    ["activity_date", "unit_name", "title", "type_label", "group_label", "participants", "location", "budget_vnd",
+     "unit_code", "id"]].rename(columns={"id": t("col.id"), "activity_date": t("col.date"), "unit_code": t("col.code"),
                      "unit_name": t("col.unit"), "type_label": t("col.type"), "group_label": t("col.group"),
                      "title": t("col.title"), "participants": t("col.participants"), "location": t("col.location"),
                      "budget_vnd": t("col.budget")})

@@ -41,27 +41,28 @@ if lagging.empty:
 district_names = dict(zip(unit_status(view)["code"], unit_status(view)["name"]))
 shown = lagging.assign(
     severity=lagging["severity"].map(lambda s: t(f"severity.{s}")),
-    level=lagging["level"].map(lambda lv: t(f"level.{lv}")),
     district=lagging["district_code"].map(district_names).fillna(""),
     targets=[f"{m}/{n}" for m, n in zip(lagging["targets_met"], lagging["targets_total"])],
     attainment=lagging["attainment"] * 100,
     reasons=lagging["reasons"].map(lambda rs: "; ".join(rs)),
     last_activity=lagging["last_activity"],
     link=["don-vi?" + share_query(view, unit=code) for code in lagging["code"]],
-)[["severity", "code", "name", "level", "district", "targets", "attainment", "last_activity", "projection", "reasons",
-   "link"]].rename(columns={
-    "severity": t("col.severity"), "code": t("col.code"), "name": t("col.unit"), "level": t("col.level"),
-    "district": t("col.district_unit"), "targets": t("col.targets_met"), "attainment": t("col.attainment"),
-    "last_activity": t("col.last_activity"), "projection": t("col.projected_unmet"), "reasons": t("col.reasons"),
-    "link": t("col.open")})
+)[["severity", "name", "district", "reasons", "attainment", "targets", "last_activity", "projection", "link",
+   "code"]].rename(columns={
+    "severity": t("col.severity"), "code": t("col.code"), "name": t("col.unit"), "district": t("col.district_unit"),
+    "targets": t("col.targets_met"), "attainment": t("col.attainment"), "last_activity": t("col.last_activity"),
+    "projection": t("col.projected_unmet"), "reasons": t("col.reasons"), "link": t("col.open")})
 st.caption(t("lagging.caption"))
 event = st.dataframe(
     shown, hide_index=True, width="stretch", key="lagging-table", on_select="rerun", selection_mode="single-row",
+    height=38 + 35 * min(len(shown), 15),
     column_config={
-        t("col.attainment"): st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=100),
+        t("col.unit"): st.column_config.TextColumn(pinned=True),
+        t("col.attainment"): st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=100,
+                                                             width="small"),
         t("col.last_activity"): st.column_config.DateColumn(format="DD/MM/YYYY"),
         t("col.reasons"): st.column_config.TextColumn(width="large"),
-        t("col.open"): st.column_config.LinkColumn(display_text=t("lagging.open_link")),
+        t("col.open"): st.column_config.LinkColumn(display_text=t("lagging.open_link"), width="small"),
     },
 )
 table_downloads(shown.drop(columns=[t("col.open")]), "don-vi-cham-tien-do", filters, "lagging-table")

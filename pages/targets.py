@@ -17,7 +17,8 @@ st.title(t("targets.title"))
 if view.as_of < plan.start:
     st.info(t("overview.before_period", as_of=format_date(view.as_of), start=format_date(plan.start)))
     st.stop()
-if activity_kpis(view.base)["activities"] == 0:
+nothing_yet = activity_kpis(view.base)["activities"] == 0
+if nothing_yet:
     st.info(t("targets.empty", as_of=format_date(view.as_of)))
 
 targets = unit_targets(view)
@@ -36,9 +37,11 @@ shown = summary.assign(level=summary["level"].map(lambda lv: t(f"level.{lv}")),
         "minimum": t("col.minimum"), "units": t("col.units_applicable"), "units_met": t("col.units_met"),
         "share_met": t("col.share_met"), "activities": t("col.activities_counted")})
 st.subheader(t("targets.summary_heading"))
-st.dataframe(shown, hide_index=True, width="stretch", key="targets-summary",
-             column_config={t("col.description"): st.column_config.TextColumn(width="large")})
+st.dataframe(shown, hide_index=True, width="stretch", key="targets-summary", height=36 + 35 * len(shown),
+             column_config={t("col.description"): st.column_config.TextColumn(width="medium")})
 table_downloads(shown, "chi-tieu", filters, "targets-summary")
+if nothing_yet:  # every cell of every chart would read 0
+    st.stop()
 
 # -- heatmaps -----------------------------------------------------------------------------------------
 for level, heading in (("district", "targets.heatmap_district"), ("commune", "targets.heatmap_commune")):

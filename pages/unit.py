@@ -38,6 +38,7 @@ if not options:
 code = st.selectbox(t("unit.choose", count=len(options)), options, key="unit-choice",
                     format_func=lambda c: f"{names[c]} ({c})")
 st.session_state["view.unit"] = code
+st.session_state["unit.applied"] = code  # the link now names this unit: not a new request
 st.query_params["unit"] = code
 
 unit = status.set_index("code").loc[code]

@@ -135,8 +135,12 @@ def status_heatmap(frame: pd.DataFrame, row_label: str, title: str, status_label
                         marker={"color": STATUS_COLOURS[status], "size": 12, "symbol": "square"})
     fig.update_yaxes(autorange="reversed", title=None, automargin=True, type="category")
     fig.update_xaxes(side="top", title=None, type="category")
-    fig.update_layout(plot_bgcolor="white")
-    return base_layout(fig, title, height=max(260, 22 * len(rows) + 130))
+    height = max(280, 22 * len(rows) + 160)
+    fig = base_layout(fig, title, height=height)
+    # Room for the column labels on top, with the legend above them.
+    fig.update_layout(plot_bgcolor="white", margin={"t": 120},
+                      legend={"y": 1 + 34 / (height - 130), "yanchor": "bottom"})
+    return fig
 
 
 def progress_bars(frame: pd.DataFrame, title: str, axis_title: str, status_labels: dict[str, str]) -> go.Figure:

@@ -1,0 +1,330 @@
+"""The leadership pages in AppTest: on the demo store (filters change the numbers shown) and on an empty store."""
+import datetime as dt
+import json
+import re
+
+import pytest
+
+from analytics.context import open_context
+from analytics.registry import load_units
+from analytics.settings import load_settings
+from tests.conftest import app_test
+from tests.fixtures import make_store
+
+LEADERSHIP_PAGES = ("pages/overview.py", "pages/targets.py", "pages/lagging.py", "pages/unit.py", "pages/explorer.py")
+UNITS = load_units(load_settings().units_path)
+GO_DAU_COMMUNES = sum(u.parent_code == "710" for u in UNITS)
+
+
+def open_page(page, **query):
+    at = app_test(page)
+    for name, value in query.items():
+        at.query_params[name] = value
+    return at.run()
+
+
+def metrics(at):
+    return {m.label: m.value for m in at.metric}
+
+
+def number(text: str) -> int:
+    return int(re.sub(r"[^\d]", "", text))
+
+
+def texts(at) -> str:
+    """Every sentence the page shows in info, success, warning and markdown elements."""
+    return "\n".join(e.value for kind in (at.info, at.success, at.warning, at.markdown, at.caption) for e in kind)
+
+
+def frame(at, column):
+    """The first table shown that has this column."""
+    return next(df.value for df in at.dataframe if column in df.value.columns)
+
+
+def charts(at) -> list[dict]:
+    """The plotly figures shown, as dicts (title under ["layout"]["title"]["text"])."""
+    return [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+
+
+def chart_titles(at) -> list[str]:
+    return [c["layout"].get("title", {}).get("text", "") for c in charts(at)]
+
+
+def status_counts(db, as_of):
+    ctx = open_context(db, read_only=True)
+    try:
+        from analytics import attainment
+        targets = attainment.unit_targets(ctx.db, ctx.plan, as_of, ctx.settings.lagging)
+        return targets, attainment.unit_status(targets, ctx.plan, ctx.settings.lagging, as_of)
+    finally:
+        ctx.close()
+
+
+# -- every page, every store ------------------------------------------------------------------------
+@pytest.mark.parametrize("page", LEADERSHIP_PAGES)
+def test_every_page_runs_on_the_demo_store(demo_db, use_db, page):
+    use_db(demo_db)
+    at = open_page(page, as_of="2022-09-30")
+    assert not at.exception
+    assert not at.error
+
+
+@pytest.mark.parametrize("page", LEADERSHIP_PAGES)
+def test_every_page_says_what_is_going_on_with_an_empty_store(empty_db, use_db, page):
+    use_db(empty_db)
+    at = open_page(page)
+    assert not at.exception and not at.error
+    assert not at.get("plotly_chart"), "no empty chart frames on an empty store"
+    shown = texts(at)
+    expected = {
+        "pages/overview.py": "Chưa có hoạt động nào",
+        "pages/targets.py": "Chưa có hoạt động nào được tính",
+        "pages/lagging.py": "không có đơn vị nào chậm tiến độ",
+        "pages/unit.py": "chưa có hoạt động nào",
+        "pages/explorer.py": "Không có hoạt động nào khớp",
+    }[page]
+    assert expected in shown
+
+
+@pytest.mark.parametrize("page", LEADERSHIP_PAGES)
+def test_an_as_of_date_before_the_period_is_explained_on_every_page(demo_db, use_db, page):
+    use_db(demo_db)
+    at = open_page(page, as_of="2021-12-01")
+    assert not at.exception and not at.error
+    assert not at.get("plotly_chart")
+    assert re.search(r"trước thời gian kế hoạch|khoảng ngày đang xem trống|không có đơn vị nào chậm", texts(at), re.I)
+
+
+# -- overview ---------------------------------------------------------------------------------------
+def test_overview_filters_change_the_figures_and_the_link(demo_db, use_db):
+    use_db(demo_db)
+    at = open_page("pages/overview.py", as_of="2022-09-30")
+    province = metrics(at)
+    assert province["Chỉ tiêu đạt"].endswith("/231")
+    assert len(at.get("plotly_chart")) >= 3  # districts, types, timeline
+
+    at.sidebar.selectbox(key="sb.district").set_value("710").run()
+    go_dau = metrics(at)
+    assert not at.exception
+    assert number(go_dau["Hoạt động"]) < number(province["Hoạt động"])
+    pairs = 2 + 2 * GO_DAU_COMMUNES   # the district union's H1, H2 and each commune's X1, X2
+    assert go_dau["Chỉ tiêu đạt"].endswith(f"/{pairs}")
+    assert at.query_params["district"] in ("710", ["710"])
+    assert any("Huyện Gò Dầu và các xã trực thuộc" in title for title in chart_titles(at))
+
+    at.sidebar.selectbox(key="sb.group").set_value("reintegration").run()
+    reintegration = metrics(at)
+    assert number(reintegration["Hoạt động"]) < number(go_dau["Hoạt động"])
+    assert reintegration["Chỉ tiêu đạt"] == go_dau["Chỉ tiêu đạt"]  # attainment does not depend on the group
+    assert at.query_params["group"] in ("reintegration", ["reintegration"])
+
+    at.sidebar.date_input(key="sb.dates").set_value((dt.date(2022, 6, 1), dt.date(2022, 6, 30))).run()
+    june = metrics(at)
+    assert 0 < number(june["Hoạt động"]) < number(reintegration["Hoạt động"])
+    assert at.query_params["from"] in ("2022-06-01", ["2022-06-01"])
+
+
+def test_a_shared_link_opens_the_same_view(demo_db, use_db):
+    use_db(demo_db)
+    first = open_page("pages/overview.py", as_of="2022-06-30")
+    first.sidebar.selectbox(key="sb.district").set_value("705").run()
+    first.sidebar.selectbox(key="sb.group").set_value("crime_prevention").run()
+    link = {k: (v[0] if isinstance(v, list) else v) for k, v in first.query_params.items()}
+    assert link == {"as_of": "2022-06-30", "district": "705", "group": "crime_prevention"}
+
+    other = open_page("pages/overview.py", **link)   # a new session, as when a colleague opens the link
+    assert other.sidebar.selectbox(key="sb.district").value == "705"
+    assert other.sidebar.selectbox(key="sb.group").value == "crime_prevention"
+    assert other.sidebar.date_input(key="sb.as_of").value == dt.date(2022, 6, 30)
+    assert metrics(other) == metrics(first)
+
+
+def test_nonsense_in_the_link_is_ignored(demo_db, use_db):
+    use_db(demo_db)
+    at = open_page("pages/overview.py", as_of="yesterday", district="999", group="nope", **{"from": "x"})
+    assert not at.exception
+    assert at.sidebar.selectbox(key="sb.district").value == ""
+    assert at.sidebar.selectbox(key="sb.group").value == ""
+
+
+def test_the_map_is_drawn_only_when_a_file_is_configured(demo_db, use_db, monkeypatch, tmp_path):
+    use_db(demo_db)
+    at = open_page("pages/overview.py", as_of="2022-09-30")
+    assert not any("Bản đồ" in title for title in chart_titles(at))
+    square = '{"type":"Polygon","coordinates":[[[106,11],[106.2,11],[106.2,11.2],[106,11.2]]]}'
+    path = tmp_path / "districts.geojson"
+    path.write_text('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"710"},'
+                    f'"geometry":{square}}}]}}', encoding="utf-8")
+    monkeypatch.setenv("ANTQ_GEOJSON", str(path))
+    at = open_page("pages/overview.py", as_of="2022-09-30")
+    maps = [c for c in charts(at) if "Bản đồ" in c["layout"]["title"]["text"]]
+    assert len(maps) == 1 and "Huyện Gò Dầu" in json.dumps(maps[0], ensure_ascii=False)
+    monkeypatch.setenv("ANTQ_GEOJSON", str(tmp_path / "missing.geojson"))
+    at = open_page("pages/overview.py", as_of="2022-09-30")
+    assert not at.exception and any("Không tìm thấy tệp bản đồ" in w.value for w in at.warning)
+
+
+def test_the_week_or_month_timeline_switch(demo_db, use_db):
+    use_db(demo_db)
+    at = open_page("pages/overview.py", as_of="2022-09-30")
+    timeline = next(c for c in charts(at) if c["data"][0].get("name") == "Hoạt động mỗi tuần")
+    assert len(timeline["data"][0]["x"]) == 40  # Monday-based weeks from 27/12/2021 to 30/09/2022
+    at.session_state["overview-grain"] = "month"
+    at.run()
+    monthly = next(c for c in charts(at) if c["data"][0].get("name") == "Hoạt động mỗi tháng")
+    assert len(monthly["data"][0]["x"]) == 9
+    assert monthly["layout"]["separators"] == ",."
+    assert monthly["layout"]["xaxis"]["tickformat"] == "%d/%m/%Y"
+
+
+# -- targets ----------------------------------------------------------------------------------------
+def test_targets_counts_units_meeting_each_target_and_follows_the_district(demo_db, use_db):
+    use_db(demo_db)
+    targets, _ = status_counts(demo_db, dt.date(2022, 9, 30))
+    at = open_page("pages/targets.py", as_of="2022-09-30")
+    summary = frame(at, "Số đơn vị áp dụng").set_index("Chỉ tiêu")
+    assert len(summary) == 13
+    for target in ("H1", "X2", "T8"):
+        rows = targets[targets["target_id"] == target]
+        assert summary.loc[target, "Số đơn vị áp dụng"] == len(rows)
+        assert summary.loc[target, "Số đơn vị đạt"] == int(rows["met"].sum())
+    assert summary.loc["X1", "Số đơn vị áp dụng"] == 94
+    heatmaps = [c for c in charts(at) if c["data"][0]["type"] == "heatmap"]
+    assert len(heatmaps) == 2
+
+    at.sidebar.selectbox(key="sb.district").set_value("710").run()
+    scoped = frame(at, "Số đơn vị áp dụng").set_index("Chỉ tiêu")
+    assert scoped.loc["H1", "Số đơn vị áp dụng"] == 1
+    assert scoped.loc["X1", "Số đơn vị áp dụng"] == GO_DAU_COMMUNES
+    assert "T1" not in scoped.index
+
+
+# -- lagging units --------------------------------------------------------------------------------
+def test_lagging_lists_every_lagging_unit_and_narrows(demo_db, use_db):
+    use_db(demo_db)
+    _, status = status_counts(demo_db, dt.date(2022, 9, 30))
+    at = open_page("pages/lagging.py", as_of="2022-09-30")
+    table = frame(at, "Lý do")
+    assert len(table) == int(status["lagging"].sum())
+    assert set(table["Mức độ"]) <= {"Cao", "Trung bình", "Thấp"}
+    assert table["Lý do"].str.len().min() > 10
+    assert table["Trang đơn vị"].str.startswith("don-vi?").all()
+    assert table["Trang đơn vị"].str.contains("unit=").all() and table["Trang đơn vị"].str.contains("as_of=2022-09-30").all()
+
+    at.multiselect(key="lagging-severity").set_value(["high"]).run()
+    high = frame(at, "Lý do")
+    assert len(high) == int((status["severity"] == "high").sum()) and set(high["Mức độ"]) == {"Cao"}
+
+    at.sidebar.selectbox(key="sb.district").set_value("710").run()
+    in_go_dau = status[status["district_code"] == "710"]
+    if not (in_go_dau["severity"] == "high").any():
+        assert any("Không có đơn vị nào ở các mức độ đã chọn" in i.value for i in at.info)
+    at.multiselect(key="lagging-severity").set_value(["high", "medium", "low"]).run()
+    go_dau = frame(at, "Lý do")
+    assert sorted(go_dau["Mã"]) == sorted(in_go_dau[in_go_dau["lagging"]]["code"])
+    assert 0 < len(go_dau) < len(table)
+
+    at.selectbox(key="lagging-sort").set_value("name").run()
+    assert list(frame(at, "Lý do")["Đơn vị"]) == sorted(go_dau["Đơn vị"])
+
+
+def test_a_lagging_row_leads_to_the_unit_page(demo_db, use_db):
+    use_db(demo_db)
+    _, status = status_counts(demo_db, dt.date(2022, 9, 30))
+    lagging_district = status[(status["level"] == "district") & status["lagging"]].iloc[0]
+    at = open_page("pages/lagging.py", as_of="2022-09-30")
+    at.selectbox(key="lagging-open").set_value(lagging_district["code"])
+    at.button(key="lagging-open-button").click().run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Đơn vị"]
+    assert [h.value for h in at.header] == [lagging_district["name"]]
+    assert any("Đơn vị chậm tiến độ – mức độ" in w.value for w in at.warning)
+    assert at.query_params["unit"] in (lagging_district["code"], [lagging_district["code"]])
+
+
+def test_as_of_replays_the_lagging_list(demo_db, use_db):
+    use_db(demo_db)
+    _, early = status_counts(demo_db, dt.date(2022, 4, 30))
+    at = open_page("pages/lagging.py", as_of="2022-04-30")
+    assert len(frame(at, "Lý do")) == int(early["lagging"].sum())
+
+
+# -- unit page --------------------------------------------------------------------------------------
+def test_unit_page_from_a_link_shows_the_district_and_its_communes(demo_db, use_db):
+    use_db(demo_db)
+    at = open_page("pages/unit.py", as_of="2022-09-30", unit="710")
+    assert [h.value for h in at.header] == ["Huyện Gò Dầu"]
+    assert f"Các xã trực thuộc ({GO_DAU_COMMUNES})" in [s.value for s in at.subheader]
+    targets = frame(at, "Tiến độ")
+    assert list(targets["Chỉ tiêu"]) == ["H1", "H2"]
+    activities = frame(at, "Tên hoạt động")
+    assert 0 < len(activities) <= 50
+    assert number(metrics(at)["Hoạt động"]) >= len(activities)
+    assert at.query_params["unit"] in ("710", ["710"])
+
+
+def test_unit_search_ignores_diacritics(demo_db, use_db):
+    use_db(demo_db)
+    at = open_page("pages/unit.py", as_of="2022-09-30")
+    at.text_input(key="unit-search").input("go dau").run()
+    options = at.selectbox(key="unit-choice").options
+    assert options == ["Huyện Gò Dầu (710)", "Thị trấn Gò Dầu (25654)"]
+    at.selectbox(key="unit-choice").set_value("25654").run()
+    assert [h.value for h in at.header] == ["Thị trấn Gò Dầu"]
+    assert list(frame(at, "Tiến độ")["Chỉ tiêu"]) == ["X1", "X2"]
+    at.text_input(key="unit-search").input("khong co dau ca").run()
+    assert any("Không có đơn vị nào khớp" in w.value for w in at.warning)
+
+
+def test_a_unit_with_no_activities_says_so(tmp_path, use_db):
+    db = tmp_path / "one.duckdb"
+    make_store(db, [("710", "anti_drug", "2022-03-01")]).close()
+    use_db(db)
+    at = open_page("pages/unit.py", as_of="2022-09-30", unit="705")
+    assert not at.exception
+    assert [h.value for h in at.header] == ["Huyện Tân Biên"]
+    assert any("Huyện Tân Biên chưa có hoạt động nào" in i.value for i in at.info)
+    assert metrics(at)["Hoạt động gần nhất"] == "Chưa có"
+    other = open_page("pages/unit.py", as_of="2022-09-30", unit="710")
+    assert metrics(other)["Hoạt động"] == "1"
+
+
+# -- explorer ---------------------------------------------------------------------------------------
+def showing(at) -> tuple[int, int, int]:
+    line = next(m.value for m in at.markdown if m.value.startswith("Dòng"))
+    first, last, total = (number(x) for x in re.findall(r"[\d.]+", line)[:3])
+    return first, last, total
+
+
+def test_explorer_filters_and_pages_in_the_store(demo_db, use_db):
+    use_db(demo_db)
+    at = open_page("pages/explorer.py", as_of="2022-09-30")
+    everything = showing(at)
+    assert everything[:2] == (1, 50) and len(frame(at, "Tên hoạt động")) == 50
+
+    at.text_input(key="explorer-text").input("ma tuy").run()
+    drugs = showing(at)
+    table = frame(at, "Tên hoạt động")
+    assert 0 < drugs[2] < everything[2]
+    matched = table["Tên hoạt động"].str.contains("ma túy", case=False) | table["Loại hoạt động"].str.contains("ma túy")
+    assert matched.all()
+    assert at.query_params["q"] in ("ma tuy", ["ma tuy"])
+
+    at.sidebar.selectbox(key="sb.district").set_value("710").run()
+    go_dau = showing(at)
+    assert go_dau[2] < drugs[2]
+    at.selectbox(key="explorer-level").set_value("commune").run()
+    assert showing(at)[2] < go_dau[2]
+    assert set(frame(at, "Tên hoạt động")["Mã"]) <= {u.code for u in UNITS if u.parent_code == "710"}
+
+    at.selectbox(key="explorer-level").set_value("").run()
+    at.text_input(key="explorer-text").input("").run()
+    at.sidebar.selectbox(key="sb.district").set_value("").run()
+    at.multiselect(key="explorer-types").set_value(["anti_drug"]).run()
+    total = showing(at)[2]
+    at.number_input(key="explorer-page").set_value(2).run()
+    assert showing(at) == (51, min(100, total), total)
+    assert set(frame(at, "Tên hoạt động")["Loại hoạt động"]) == {"Tuyên truyền phòng, chống ma túy"}
+    at.selectbox(key="explorer-unit").set_value("710").run()   # a new filter goes back to page 1
+    assert showing(at)[0] == 1
+    assert set(frame(at, "Tên hoạt động")["Đơn vị"]) == {"Huyện Gò Dầu"}
