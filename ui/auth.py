@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import ipaddress
 import time
-from functools import cache
 
 import streamlit as st
 from streamlit import runtime
@@ -33,7 +32,6 @@ DEFAULT_URL_PATH = "tong-quan"
 FIRST_ADMIN_COMMAND = "python -m analytics users add quantri --role admin"
 
 
-@cache
 def settings() -> auth.AuthSettings:
     return auth.load_auth_settings()
 
