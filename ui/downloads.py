@@ -30,7 +30,7 @@ def table_downloads(frame: pd.DataFrame, name: str, filters: dict[str, str], key
     given, the files hold every matching activity record from the store, not only the rows shown, streamed.
     `total`: the number of those records when the page knows it (saves a count query).
     """
-    as_of = as_of or st.session_state.get("as_of")
+    as_of = as_of or st.session_state.get("view.as_of") or st.session_state.get("as_of")  # the sidebar's date
     lang = language()
     about = exports.About(title=title or t("export.title.table", name=name),
                           filters={str(k): str(v) for k, v in filters.items()},
