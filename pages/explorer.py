@@ -5,7 +5,7 @@ import streamlit as st
 from analytics import views
 from analytics.text import format_date, format_number
 from ui.downloads import table_downloads
-from ui.state import activity_page, sidebar_view, t, unit_status
+from ui.state import activity_page, sidebar_view, t, unit_summary
 
 PAGE_SIZES = (25, 50, 100, 200)
 
@@ -15,7 +15,7 @@ plan = ctx.plan
 st.title(t("explorer.title"))
 st.caption(t("explorer.caption"))
 
-status = unit_status(view)
+status = unit_summary(view)
 units = views.in_district(status, view.district)
 names = dict(zip(status["code"], status["name"]))
 types = [ty for ty in plan.activity_types if not view.group or ty.group == view.group]

@@ -6,7 +6,7 @@ from analytics.text import format_date, format_number, format_percent
 from ui import charts
 from ui.downloads import report_download
 from ui.state import (activities_by_type, activity_kpis, district_geojson, district_rollup, kpis, sidebar_view, t,
-                      timeline, unit_status)
+                      timeline, unit_summary)
 
 view = sidebar_view()
 plan = view.ctx.plan
@@ -45,7 +45,7 @@ rollup = rollup.assign(status=views.district_status(rollup, elapsed, tolerance))
 rollup["hover"] = [t("overview.hover_district", met=r.pairs_met, pairs=r.pairs, lagging=r.lagging_units, units=r.units)
                    for r in rollup.itertuples()]
 if view.district:
-    scoped = views.rollup_in_district(unit_status(view), view.district)
+    scoped = views.rollup_in_district(unit_summary(view), view.district)
     scoped = scoped.assign(status=views.unit_status_colour(scoped))
     scoped["hover"] = [t("overview.hover_unit", met=r.targets_met, total=r.targets_total) for r in scoped.itertuples()]
     bars, title = scoped, t("overview.by_unit", district=filters[t("sidebar.district")])

@@ -5,7 +5,7 @@ from analytics import views
 from analytics.text import format_date, format_percent
 from ui import charts
 from ui.downloads import table_downloads
-from ui.state import activity_kpis, sidebar_view, t, unit_status, unit_targets
+from ui.state import activity_kpis, sidebar_view, t, unit_summary, unit_targets
 
 view = sidebar_view()
 plan = view.ctx.plan
@@ -23,7 +23,7 @@ if nothing_yet:
 
 targets = unit_targets(view)
 scoped = views.in_district(targets, view.district)
-district_names = dict(zip(unit_status(view)["code"], unit_status(view)["name"]))
+district_names = dict(zip(unit_summary(view)["code"], unit_summary(view)["name"]))
 if view.district:
     st.caption(t("targets.scope_district", district=filters[t("sidebar.district")]))
 

@@ -183,3 +183,14 @@ def test_map_file_is_optional_and_checked(tmp_path):
     data = load_districts(good)
     assert data["features"][0]["properties"]["code"] == "710"
     assert centres(data) == {"710": pytest.approx((106.1, 11.2))}
+
+
+@pytest.mark.parametrize("as_of", [D(2021, 12, 1), D(2022, 3, 1), D(2022, 9, 30), D(2022, 12, 15)])
+def test_unit_summary_agrees_with_unit_status(ctx, as_of):
+    targets = attainment.unit_targets(ctx.db, ctx.plan, as_of, ctx.settings.lagging)
+    full = attainment.unit_status(targets, ctx.plan, ctx.settings.lagging, as_of).set_index("code")
+    fast = views.unit_summary(targets).set_index("code")
+    assert list(fast.index) == list(full.index)
+    for column in fast.columns:
+        assert fast[column].astype(object).where(fast[column].notna(), None).tolist() == \
+            full[column].astype(object).where(full[column].notna(), None).tolist(), column

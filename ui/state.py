@@ -235,8 +235,18 @@ def unit_status(view: View) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def _unit_summary(view: View) -> pd.DataFrame:
+    return views.unit_summary(_unit_targets(view))
+
+
+def unit_summary(view: View) -> pd.DataFrame:
+    """unit_status without reasons and severity: cheap, for charts and counts."""
+    return _unit_summary(view.base)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def _district_rollup(view: View) -> pd.DataFrame:
-    return attainment.district_rollup(_unit_targets(view), _unit_status(view))
+    return attainment.district_rollup(_unit_targets(view), _unit_summary(view))
 
 
 def district_rollup(view: View) -> pd.DataFrame:
@@ -248,7 +258,7 @@ def kpis(view: View) -> dict:
     """Headline figures: activities of the filtered view, attainment of the units in the chosen district."""
     ctx = view.ctx
     figures = activity_kpis(view)
-    targets, units = unit_targets(view), unit_status(view)
+    targets, units = unit_targets(view), unit_summary(view)
     if view.district:
         targets, units = views.in_district(targets, view.district), views.in_district(units, view.district)
     return {**figures, **attainment.province_summary(targets, units)}
