@@ -46,7 +46,7 @@ def test_an_account_keeps_an_argon2id_hash_and_matches_names_ignoring_case_and_d
 
 
 @pytest.mark.parametrize("role, unit, message", [
-    ("uploader", None, "cần mã đơn vị"),
+    ("uploader", None, "cần một đơn vị"),
     ("uploader", "99999", "không có trong danh mục"),
     ("viewer", "703", "Chỉ tài khoản người nộp báo cáo"),
     ("superuser", None, "Vai trò “superuser” không hợp lệ"),
@@ -158,7 +158,7 @@ def test_users_cli_reads_the_password_from_standard_input(tmp_path):
     assert "Đã thêm tài khoản “quantri”" in done.stdout
     assert "mat-khau-quan-tri" not in done.stdout + done.stderr
     needs_unit = cli("add", "nop703", "--role", "uploader", stdin="mat-khau-nop-1\n", db=db)
-    assert needs_unit.returncode == 1 and "cần mã đơn vị" in needs_unit.stderr and "--unit" in needs_unit.stderr
+    assert needs_unit.returncode == 1 and "cần một đơn vị" in needs_unit.stderr and "--unit" in needs_unit.stderr
     assert cli("add", "nop703", "--role", "uploader", "--unit", "703", stdin="mat-khau-nop-1\n", db=db).returncode == 0
     no_password = cli("passwd", "nop703", db=db)
     assert no_password.returncode == 1 and "Không nhận được mật khẩu" in no_password.stderr

@@ -1,0 +1,191 @@
+"""The sign-in gate in AppTest: no-account mode, sign-in and sign-out, menus by role, a forbidden URL, lockout."""
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
+
+from analytics import audit, auth
+from analytics.settings import DATA_DIR
+from tests.conftest import ROOT, app_test
+from tests.fixtures import make_store
+from ui.navigation import PAGES
+
+PASSWORDS = {"xem": "mat-khau-xem-1", "nop703": "mat-khau-nop-1", "quantri": "mat-khau-qtri-1"}
+ROLES = {"xem": ("viewer", None), "nop703": ("uploader", "703"), "quantri": ("admin", None)}
+BUILT = [spec for spec in PAGES if (ROOT / spec.path).exists()]
+
+
+@pytest.fixture
+def accounts_db(tmp_path, use_db):
+    ctx = make_store(tmp_path / "accounts.duckdb")
+    for name, (role, unit) in ROLES.items():
+        auth.add_account(ctx.db, name, PASSWORDS[name], role, unit, ctx.units, "tester", auth.AuthSettings())
+    ctx.close()
+    return use_db(tmp_path / "accounts.duckdb")
+
+
+def settings_file(tmp_path, monkeypatch, **values) -> None:
+    """ANTQ_SETTINGS pointing at the shipped settings with a different [auth] section."""
+    text = (DATA_DIR / "settings.toml").read_text(encoding="utf-8").split("[auth]")[0]
+    for name in ("plans/antq-2022.toml", "activity_types.toml", "units.csv"):
+        text = text.replace(f'"{name}"', json.dumps(str(DATA_DIR / name)))
+    text += "[auth]\n" + "".join(f"{key} = {value}\n" for key, value in values.items())
+    path = tmp_path / "settings.toml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("ANTQ_SETTINGS", str(path))
+
+
+def sign_in(at: AppTest, name: str, password: str | None = None) -> AppTest:
+    at.text_input[0].input(name)
+    at.text_input[1].input(PASSWORDS[name.lower()] if password is None else password)
+    return at.button[0].click().run()
+
+
+def titles(at: AppTest) -> list[str]:
+    return [title.value for title in at.title]
+
+
+def reachable(at: AppTest) -> set[str]:
+    """Page files the current menu lets AppTest switch to (switch_page refuses a page not in st.navigation)."""
+    found = set()
+    for spec in BUILT:
+        try:
+            at.switch_page(spec.path)
+        except ValueError:
+            continue
+        found.add(spec.path)
+    return found
+
+
+def test_with_no_account_this_machine_gets_every_page_and_the_first_admin_command(empty_db, use_db):
+    use_db(empty_db)
+    at = app_test().run()
+    assert not at.exception
+    banner = " ".join(w.value for w in at.warning)
+    assert f"python -m analytics users add quantri --role admin --db {empty_db}" in banner
+    assert titles(at) == ["Tổng quan"]
+    assert reachable(at) == {spec.path for spec in BUILT}
+    at.switch_page("pages/accounts.py").run()
+    assert titles(at) == ["Tài khoản"] and not at.exception
+
+
+def test_once_an_account_exists_every_page_needs_sign_in(accounts_db):
+    at = app_test().run()
+    assert not at.exception
+    assert titles(at) == ["Đăng nhập"]
+    assert not at.metric and not at.dataframe
+    assert reachable(at) == set()  # the menu holds only the sign-in form, under every URL
+    for spec in BUILT:  # what a browser asks for when it opens /<url_path>
+        at._page_hash = calc_hash(spec.url_path)
+        at.run()
+        assert titles(at) == ["Đăng nhập"] and not at.metric, spec.url_path
+
+
+def test_sign_in_then_sign_out_ends_the_session(accounts_db):
+    at = app_test().run()
+    sign_in(at, "xem", "mat-khau-sai-1")
+    assert [e.value for e in at.error] == ["Tên đăng nhập hoặc mật khẩu không đúng."]
+    sign_in(at, "XEM")
+    assert not at.exception
+    assert titles(at) == ["Tổng quan"]
+    assert any("Đăng nhập: **xem** · Người xem" in m.value for m in at.sidebar.markdown)
+    at.sidebar.button[0].click().run()
+    assert titles(at) == ["Đăng nhập"]
+    assert any("Đã đăng xuất" in i.value for i in at.info)
+    assert "auth_session" not in at.session_state
+    log = audit.entries(auth_db(accounts_db))
+    assert list(log["action"])[:3] == ["sign_out", "sign_in", "sign_in_failed"]
+    assert list(log["actor"])[:2] == ["xem", "xem"]
+
+
+def auth_db(path):
+    from ui.state import _context
+    from analytics.settings import load_settings
+    return _context(str(path), str(load_settings().plan_path)).db
+
+
+@pytest.mark.parametrize("name, forbidden", [
+    ("xem", {"pages/upload.py", "pages/submissions.py", "pages/accounts.py", "pages/audit.py"}),
+    ("nop703", {"pages/accounts.py", "pages/audit.py"}),
+    ("quantri", set()),
+])
+def test_the_menu_is_built_from_the_role_and_a_forbidden_url_shows_nothing(accounts_db, name, forbidden):
+    at = sign_in(app_test().run(), name)
+    assert not at.exception
+    built = {spec.path for spec in BUILT}
+    assert reachable(at) == built - forbidden
+    for spec in BUILT:
+        if spec.path in forbidden:  # opening /<url_path> of a page the role may not see
+            at._page_hash = calc_hash(spec.url_path)
+            at.run()
+            assert titles(at) == ["Tổng quan"], spec.url_path
+    if name == "quantri":
+        at.switch_page("pages/audit.py").run()
+        assert titles(at) == ["Nhật ký hệ thống"] and not at.exception
+
+
+def test_an_admin_page_run_on_its_own_still_refuses_a_visitor(accounts_db):
+    at = app_test("pages/audit.py").run()  # the page file without dashboard.py (and its gate)
+    assert "Trang này chỉ dành cho vai trò: Quản trị." in [e.value for e in at.error]
+    assert not at.dataframe
+
+
+def test_repeated_failures_slow_down_the_form(accounts_db):
+    at = app_test().run()
+    for _ in range(2):
+        sign_in(at, "xem", "mat-khau-sai-1")
+    sign_in(at, "xem", "mat-khau-sai-1")
+    assert "hãy đợi 5 giây trước khi thử lại" in at.error[0].value
+    sign_in(at, "xem")  # the right password, too soon
+    assert "hãy đợi" in at.error[0].value and titles(at) == ["Đăng nhập"]
+
+
+def test_the_form_locks_after_the_set_number_of_failures(accounts_db, tmp_path, monkeypatch):
+    settings_file(tmp_path, monkeypatch, slow_after_failures=99, lock_after_failures=3, lock_minutes=30)
+    at = app_test().run()
+    for _ in range(2):
+        sign_in(at, "nop703", "mat-khau-sai-1")
+        assert at.error[0].value == "Tên đăng nhập hoặc mật khẩu không đúng."
+    sign_in(at, "nop703", "mat-khau-sai-1")
+    assert "tạm bị khóa do đăng nhập sai nhiều lần" in at.error[0].value
+    sign_in(at, "nop703")
+    assert "tạm bị khóa" in at.error[0].value and titles(at) == ["Đăng nhập"]
+    sign_in(at, "xem")  # another name is not affected
+    assert titles(at) == ["Tổng quan"]
+
+
+def test_an_admin_change_ends_the_other_accounts_session(accounts_db):
+    viewer = sign_in(app_test().run(), "xem")
+    assert titles(viewer) == ["Tổng quan"]
+    admin = sign_in(app_test().run(), "quantri")
+    admin.switch_page("pages/accounts.py").run()
+    admin.selectbox(key="accounts-pick").select("xem").run()
+    admin.button(key="accounts-toggle").click().run()
+    assert any("Đã vô hiệu hóa “xem”" in s.value for s in admin.success)
+    viewer.run()
+    assert titles(viewer) == ["Đăng nhập"]
+    assert any("Phiên đăng nhập đã kết thúc" in i.value for i in viewer.info)
+
+
+def test_the_accounts_page_adds_an_uploader_and_explains_a_missing_unit(accounts_db):
+    admin = sign_in(app_test().run(), "quantri")
+    admin.switch_page("pages/accounts.py").run()
+    form = [w for w in admin.text_input]
+    form[0].input("nop-xa")
+    admin.selectbox[0].select("uploader")
+    form[1].input("mat-khau-nop-2")
+    form[2].input("mat-khau-nop-2")
+    admin.button[0].click().run()  # no unit chosen
+    assert any("cần một đơn vị" in e.value for e in admin.error)
+    admin.text_input[0].input("nop-xa")
+    admin.selectbox[0].select("uploader")
+    admin.selectbox[1].select("25456")
+    admin.text_input[1].input("mat-khau-nop-2")
+    admin.text_input[2].input("mat-khau-nop-2")
+    admin.button[0].click().run()
+    assert not admin.exception
+    assert any("Đã thêm tài khoản “nop-xa”" in s.value for s in admin.success), [e.value for e in admin.error]
+    shown = admin.dataframe[0].value
+    assert "25456 · Phường 1" in shown["Đơn vị"].tolist()
+    assert "mat-khau-nop-2" not in shown.to_csv()
