@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from analytics import cli
+from analytics import audit, cli
 from analytics.context import open_context
 from analytics.i18n import t
 from analytics.ingest import CheckResult, IngestReadError, check_file
@@ -65,7 +65,7 @@ def run_import(args) -> int:
             return 2
         outcome = None
         if not args.dry_run and not (result.rejected and not args.valid_only):
-            outcome = commit(ctx.db, result, args.user, valid_only=args.valid_only)
+            outcome = commit(ctx.db, result, args.user or audit.cli_actor(), valid_only=args.valid_only)
             if outcome.committed:  # the store changed: report what was really stored
                 result.duplicates, result.updated = outcome.duplicates, outcome.updated
     finally:
@@ -117,7 +117,7 @@ def run_submissions(args) -> int:
 def run_rollback(args) -> int:
     ctx = open_context(args.db)
     try:
-        removed = rollback(ctx.db, args.id, args.user)
+        removed = rollback(ctx.db, args.id, args.user or audit.cli_actor())
     except SubmissionError as exc:
         print(str(exc), file=sys.stderr)
         return 1

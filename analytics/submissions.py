@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from analytics import audit
 from analytics.db import Database, sql
 from analytics.i18n import t
 from analytics.ingest import CheckResult
@@ -80,6 +81,9 @@ def commit(db: Database, result: CheckResult, user_name: str | None = None, vali
         cur.execute(sql("submission_supersede"), {"submission_id": submission_id})
         cur.execute("DROP VIEW ingest_final")
         cur.unregister("ingest_records_in")
+        audit.record(db, user_name, "upload", {"submission_id": submission_id, "file": result.file_name,
+                                               "sha256": result.sha256, "inserted": new, "updated": updated,
+                                               "duplicates": duplicates, "rejected": result.rejected}, cur=cur)
     return CommitResult(True, submission_id, new, updated, duplicates,
                         t("ingest.commit.done", id=submission_id, inserted=new, updated=updated, duplicates=duplicates))
 
@@ -100,4 +104,5 @@ def rollback(db: Database, submission_id: int, user_name: str | None = None) -> 
         cur.execute(sql("submission_restore"), {"submission_id": submission_id})
         removed = cur.execute(sql("submission_delete"), {"submission_id": submission_id}).fetchall()[0][0]
         cur.execute(sql("submission_mark_rolled_back"), {"submission_id": submission_id, "user_name": user_name})
+        audit.record(db, user_name, "rollback", {"submission_id": submission_id, "rows": int(removed)}, cur=cur)
     return int(removed)

@@ -1,0 +1,92 @@
+"""Nộp báo cáo: download the template, upload, see the check result before anything is stored, confirm."""
+import streamlit as st
+
+from analytics import ingest_display, ingest_template
+from analytics.ingest import IngestReadError, check_file
+from analytics.submissions import commit
+from analytics.text import format_number
+from ui.auth import actor_name, require_role, upload_scope
+from ui.state import context, language, t
+
+require_role("uploader", "admin")
+ctx = context()
+lang = language()
+st.title(t("upload.title"))
+st.caption(t("upload.intro"))
+
+done = st.session_state.pop("upload_done", None)
+if done:
+    st.success(done, icon=":material/check_circle:")
+    st.page_link("pages/submissions.py", label=t("upload.history_link"), icon=":material/history:")
+
+st.subheader(t("upload.template.header"))
+left, middle, right = st.columns(3)
+left.download_button(t("upload.template.csv"), ingest_template.template_csv(ctx.plan, ctx.units, lang),
+                     file_name="mau-bao-cao-antq.csv", mime="text/csv", icon=":material/download:")
+middle.download_button(t("upload.template.xlsx"), ingest_template.template_xlsx(ctx.plan, ctx.units, lang),
+                       file_name="mau-bao-cao-antq.xlsx", icon=":material/download:",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+right.download_button(t("upload.template.codes"), ingest_template.codes_csv(ctx.plan, ctx.units, lang),
+                      file_name="danh-muc-ma-antq.csv", mime="text/csv", icon=":material/list:")
+st.caption(t("upload.template.help"))
+
+st.subheader(t("upload.file.header"))
+nonce = st.session_state.setdefault("upload_nonce", 0)
+uploaded = st.file_uploader(t("upload.file.label"), type=["csv", "txt", "tsv", "xlsx"], help=t("upload.file.help"),
+                            key=f"upload_file_{nonce}")
+if uploaded is None:
+    st.stop()
+
+scope = upload_scope(ctx)
+key = (uploaded.file_id, uploaded.size, ctx.db.data_version(), tuple(sorted(scope)) if scope is not None else None)
+checked = st.session_state.get("upload_check")
+if not checked or checked["key"] != key:
+    with st.spinner(t("upload.checking")):
+        try:
+            result = check_file(ctx.db, ctx.plan, ctx.units, uploaded.getvalue(), uploaded.name, allowed_units=scope)
+        except IngestReadError as exc:
+            st.error(t("upload.read_error", reason=exc), icon=":material/error:")
+            st.stop()
+    checked = st.session_state["upload_check"] = {"key": key, "result": result}
+result = checked["result"]
+
+separator = {",": "comma", ";": "semicolon", "\t": "tab"}.get(result.separator or "")
+st.caption(t("upload.encoding", encoding=result.encoding,
+             separator=t("upload.separator", separator=t(f"upload.separator.{separator}")) if separator else ""))
+cards = st.columns(6)
+for card, (label, value) in zip(cards, (("rows", result.rows), ("accepted", result.accepted),
+                                        ("rejected", result.rejected), ("duplicates", result.duplicates),
+                                        ("updated", result.updated), ("new", result.new))):
+    card.metric(t(f"upload.metric.{label}"), format_number(value), border=True)
+for warning in result.warnings:
+    st.warning(warning, icon=":material/info:")
+
+if len(result.errors):
+    st.subheader(t("upload.errors.header"))
+    st.dataframe(ingest_display.errors_table(result, lang), hide_index=True, width="stretch")
+    if len(result.errors) > 1000:
+        st.caption(t("upload.errors.more", shown=format_number(1000), total=format_number(len(result.errors))))
+if len(result.duplicate_rows):
+    with st.expander(f"{t('upload.duplicates.header')} ({format_number(len(result.duplicate_rows))})"):
+        st.dataframe(ingest_display.duplicates_table(result, lang), hide_index=True, width="stretch")
+if result.records.num_rows:
+    st.subheader(t("upload.preview.header"))
+    st.dataframe(ingest_display.preview_table(result, ctx.plan, ctx.units, lang), hide_index=True, width="stretch")
+
+st.subheader(t("upload.confirm.header"))
+if result.new + result.updated == 0:
+    st.info(t("upload.confirm.nothing"), icon=":material/info:")
+    st.stop()
+valid_only = False
+if result.rejected:
+    valid_only = st.checkbox(t("upload.confirm.valid_only", rejected=format_number(result.rejected)))
+    if not valid_only:
+        st.warning(t("upload.confirm.blocked", rejected=format_number(result.rejected)), icon=":material/block:")
+if st.button(t("upload.confirm.button", count=format_number(result.new + result.updated)), type="primary",
+             disabled=bool(result.rejected and not valid_only), icon=":material/save:"):
+    outcome = commit(ctx.db, result, actor_name(), valid_only=valid_only)
+    st.cache_data.clear()  # every chart reads the new data
+    st.session_state.pop("upload_check", None)
+    st.session_state["upload_nonce"] = nonce + 1
+    st.session_state["upload_done"] = outcome.message
+    st.rerun()

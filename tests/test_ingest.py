@@ -1,0 +1,330 @@
+"""Checking submission files: real bytes for each encoding, separator and bad input of the contract."""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+
+import unicodedata
+
+import openpyxl
+import pytest
+
+from analytics.context import open_context
+from analytics.ingest import IngestReadError, check_file, match_key, split_prefix
+from analytics.text import fold
+
+HEADER = ["ma_don_vi", "ten_don_vi", "loai_hoat_dong", "ten_hoat_dong", "ngay_to_chuc", "so_nguoi_tham_gia",
+          "dia_diem", "kinh_phi", "ma_hoat_dong", "ghi_chu"]
+GOOD = ["25456", "Phường 1", "anti_drug", "Tuyên truyền phòng, chống ma túy", "19/05/2022", "1.200",
+        "Nhà văn hóa", "1.500.000 đ", "HD-1", "ghi chú"]
+
+
+@pytest.fixture
+def ctx(empty_db):
+    context = open_context(empty_db)
+    yield context
+    context.close()
+
+
+def cp1258(text: str) -> bytes:
+    """Windows-1258 as old Vietnamese Excel writes it: a base letter, then the tone as a combining mark."""
+    out = b""
+    for char in unicodedata.normalize("NFC", text):
+        try:
+            out += char.encode("cp1258")
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", char)
+            out += unicodedata.normalize("NFC", parts[:-1]).encode("cp1258") + parts[-1].encode("cp1258")
+    return out
+
+
+def csv_bytes(rows, sep=",", encoding="utf-8", header=HEADER, newline="\r\n") -> bytes:
+    buffer = io.StringIO()
+    csv.writer(buffer, delimiter=sep, lineterminator=newline).writerows([header] + rows)
+    return cp1258(buffer.getvalue()) if encoding == "cp1258" else buffer.getvalue().encode(encoding)
+
+
+def check(ctx, data, name="bao-cao.csv", **kw):
+    return check_file(ctx.db, ctx.plan, ctx.units, data, name, **kw)
+
+
+def errors(result):
+    return [(e.line, e.column, e.value, e.message) for e in result.errors.itertuples()]
+
+
+def stored_values(result):
+    return result.preview(1000).to_dict(orient="records")
+
+
+# -- encodings and separators ----------------------------------------------------------------------
+@pytest.mark.parametrize("encoding, label", [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 (BOM)"),
+                                             ("utf-16", "UTF-16"), ("cp1258", "Windows-1258")])
+def test_each_encoding_is_detected_and_read_to_the_same_text(ctx, encoding, label):
+    result = check(ctx, csv_bytes([GOOD], encoding=encoding))
+    assert result.encoding == label
+    assert result.rows == result.accepted == 1 and result.rejected == 0
+    row = stored_values(result)[0]
+    assert row["title"] == "Tuyên truyền phòng, chống ma túy"
+    assert row["notes"] == "ghi chú"
+    assert row["participants"] == 1200 and row["budget_vnd"] == 1_500_000
+
+
+def test_windows_1258_combining_marks_become_nfc(ctx):
+    data = csv_bytes([GOOD], encoding="cp1258")
+    assert "truy\xea\xccn".encode("latin-1") in data  # ê, then the grave tone as its own byte (0xCC)
+    row = stored_values(check(ctx, data))[0]
+    assert row["title"] == unicodedata.normalize("NFC", "Tuyên truyền phòng, chống ma túy")
+    assert len(row["title"]) == len("Tuyên truyền phòng, chống ma túy")  # NFC: one code point per letter
+
+
+def test_decomposed_utf8_is_normalised_to_nfc(ctx):
+    import unicodedata
+    data = unicodedata.normalize("NFD", csv_bytes([GOOD]).decode()).encode()
+    row = stored_values(check(ctx, data))[0]
+    assert row["title"] == unicodedata.normalize("NFC", "Tuyên truyền phòng, chống ma túy")
+    assert row["unit_code"] == "25456"
+
+
+@pytest.mark.parametrize("sep", [";", "\t", ","])
+def test_separator_is_detected(ctx, sep):
+    row = list(GOOD)
+    row[3] = "Hội thi, tọa đàm"
+    result = check(ctx, csv_bytes([row], sep=sep))
+    assert result.separator == sep
+    assert stored_values(result)[0]["title"] == "Hội thi, tọa đàm"
+
+
+def test_utf16_tab_separated_as_excel_saves_unicode_text(ctx):
+    result = check(ctx, csv_bytes([GOOD, GOOD[:3] + ["Khác"] + GOOD[4:8] + ["HD-2", ""]], sep="\t", encoding="utf-16"))
+    assert (result.encoding, result.separator, result.accepted) == ("UTF-16", "\t", 2)
+
+
+def test_headers_match_ignoring_case_diacritics_spaces_and_english_aliases(ctx):
+    header = ["Mã đơn vị", "TEN DON VI", "activity_type", "Title", "Ngày  tổ chức", "participants", "Địa điểm",
+              "budget_vnd", "activity_ref", "Notes"]
+    result = check(ctx, csv_bytes([GOOD], header=header))
+    assert result.accepted == 1 and not result.warnings
+
+
+def test_extra_columns_are_named_in_a_warning_and_not_stored(ctx):
+    result = check(ctx, csv_bytes([GOOD + ["x"]], header=HEADER + ["Người lập"]))
+    assert result.accepted == 1
+    assert any("Người lập" in w for w in result.warnings)
+    assert "Người lập" not in stored_values(result)[0]
+
+
+# -- rows, numbers and dates ----------------------------------------------------------------------
+def test_blank_rows_are_ignored_and_row_numbers_stay_those_of_the_spreadsheet(ctx):
+    bad = GOOD[:4] + ["31/02/2022"] + GOOD[5:]
+    header, good, commas, bad_line = csv_bytes([GOOD, [""] * 10, bad]).split(b"\r\n")[:4]
+    data = b"\r\n".join([header, good, b"", commas, b"   ", bad_line]) + b"\r\n"
+    assert commas == b",,,,,,,,,"
+    # rows: 1 header, 2 good, 3 empty line, 4 ",,,,", 5 spaces only, 6 bad
+    result = check(ctx, data)
+    assert result.rows == 2
+    assert errors(result)[0][:3] == (6, "ngay_to_chuc", "31/02/2022")
+
+
+def test_quoted_line_breaks_keep_row_numbers(ctx):
+    first = list(GOOD)
+    first[3] = "Hội thi\nhai dòng"
+    bad = GOOD[:2] + ["khong_co"] + GOOD[3:]
+    result = check(ctx, csv_bytes([first, bad], newline="\n"))
+    assert stored_values(result)[0]["title"] == "Hội thi\nhai dòng"
+    assert errors(result)[0][:2] == (3, "loai_hoat_dong")
+
+
+@pytest.mark.parametrize("text, expected", [("2022-05-19", dt.date(2022, 5, 19)), ("19/05/2022", dt.date(2022, 5, 19)),
+                                            ("19/5/2022", dt.date(2022, 5, 19)), ("19-05-2022", dt.date(2022, 5, 19)),
+                                            ("1/2/2022", dt.date(2022, 2, 1))])
+def test_dates_are_read_day_first(ctx, text, expected):
+    row = GOOD[:4] + [text] + GOOD[5:]
+    assert stored_values(check(ctx, csv_bytes([row])))[0]["activity_date"] == expected
+
+
+@pytest.mark.parametrize("text", ["31/02/2022", "19/05/22", "hôm qua", "2022-13-01"])
+def test_impossible_or_malformed_dates_are_rejected(ctx, text):
+    result = check(ctx, csv_bytes([GOOD[:4] + [text] + GOOD[5:]]))
+    assert result.rejected == 1
+    assert errors(result) == [(2, "ngay_to_chuc", text,
+                               "Ngày không hợp lệ: hãy ghi ngày/tháng/năm (19/05/2022) hoặc năm-tháng-ngày (2022-05-19).")]
+
+
+@pytest.mark.parametrize("text", ["31/12/2021", "16/12/2022", "2023-05-19"])
+def test_dates_outside_the_plan_period_are_rejected(ctx, text):
+    result = check(ctx, csv_bytes([GOOD[:4] + [text] + GOOD[5:]]))
+    assert errors(result) == [(2, "ngay_to_chuc", text, "Ngày nằm ngoài thời gian kế hoạch (01/01/2022 – 15/12/2022).")]
+
+
+@pytest.mark.parametrize("text, value", [("1.200", 1200), ("1 200", 1200), ("1200", 1200), ("0", 0), ("", None)])
+def test_participants_vietnamese_numbers(ctx, text, value):
+    row = stored_values(check(ctx, csv_bytes([GOOD[:5] + [text] + GOOD[6:]])))[0]
+    assert (None if row["participants"] != row["participants"] else row["participants"]) == value
+
+
+@pytest.mark.parametrize("text, message", [("-5", "Không được là số âm."),
+                                           ("12,5", "Phải là số nguyên không âm (ví dụ 1200, 1.200 hoặc 1 200)."),
+                                           ("12.5", "Phải là số nguyên không âm (ví dụ 1200, 1.200 hoặc 1 200)."),
+                                           ("mười", "Phải là số nguyên không âm (ví dụ 1200, 1.200 hoặc 1 200).")])
+def test_negative_or_fractional_participants_are_rejected(ctx, text, message):
+    result = check(ctx, csv_bytes([GOOD[:5] + [text] + GOOD[6:]]))
+    assert errors(result) == [(2, "so_nguoi_tham_gia", text, message)]
+
+
+@pytest.mark.parametrize("text", ["1.500.000", "1.500.000 đ", "1500000", "1.500.000đ", "1 500 000 VNĐ"])
+def test_budget_in_dong(ctx, text):
+    row = stored_values(check(ctx, csv_bytes([GOOD[:7] + [text] + GOOD[8:]])))[0]
+    assert row["budget_vnd"] == 1_500_000
+
+
+def test_formula_like_title_is_kept_as_plain_text(ctx):
+    result = check(ctx, csv_bytes([GOOD[:3] + ["=1+1"] + GOOD[4:]]))
+    assert stored_values(result)[0]["title"] == "=1+1"
+
+
+# -- units and types ------------------------------------------------------------------------------
+@pytest.mark.parametrize("name, code", [("Phuong 1", "25456"), ("PHƯỜNG 1", "25456"), ("phường  hiệp ninh", "25465"),
+                                        ("Hiep Ninh", "25465"), ("Đoàn xã Thạnh Tân", "25471"),
+                                        ("Huyện đoàn Tân Biên", "705"), ("Thị trấn Tân Biên", "25486"),
+                                        ("Thành đoàn Tây Ninh", "703"), ("Thi xa Hoa Thanh", "709"),
+                                        ("Đoàn Thanh niên Công an tỉnh", "TT-CA")])
+def test_unit_names_without_diacritics_or_with_prefixes(ctx, name, code):
+    row = ["", name] + GOOD[2:]
+    result = check(ctx, csv_bytes([row]))
+    assert errors(result) == []
+    assert stored_values(result)[0]["unit_code"] == code
+
+
+@pytest.mark.parametrize("name, candidates", [("Tân Bình", ["25474", "25495"]), ("Xã Tân Bình", ["25474", "25495"]),
+                                              ("Tan Bien", ["705", "25486"]), ("Hòa Thành", ["709", "25606"]),
+                                              ("Gò Dầu", ["710", "25654"])])
+def test_an_ambiguous_name_is_an_error_listing_the_candidates(ctx, name, candidates):
+    result = check(ctx, csv_bytes([["", name] + GOOD[2:]]))
+    [(line, column, value, message)] = errors(result)
+    assert (line, column, value) == (2, "ten_don_vi", name)
+    assert "trùng với nhiều đơn vị" in message
+    assert all(code in message for code in candidates)
+
+
+def test_code_disambiguates_an_ambiguous_name(ctx):
+    result = check(ctx, csv_bytes([["25495", "Tân Bình"] + GOOD[2:]]))
+    assert errors(result) == [] and stored_values(result)[0]["unit_code"] == "25495"
+
+
+def test_code_and_name_must_agree(ctx):
+    result = check(ctx, csv_bytes([["703", "Phường 1"] + GOOD[2:]]))
+    assert errors(result) == [(2, "ten_don_vi", "Phường 1",
+                               "Tên đơn vị không khớp với mã đơn vị (mã 703 là Thành phố Tây Ninh).")]
+
+
+def test_unknown_unit_and_type(ctx):
+    rows = [["99999", ""] + GOOD[2:], ["", "Xã Không Có"] + GOOD[2:], GOOD[:2] + ["bong_da"] + GOOD[3:]]
+    found = errors(check(ctx, csv_bytes(rows)))
+    assert [(e[0], e[1], e[2]) for e in found] == [(2, "ma_don_vi", "99999"), (3, "ten_don_vi", "Xã Không Có"),
+                                                   (4, "loai_hoat_dong", "bong_da")]
+    assert "Không có đơn vị nào mang mã này" in found[0][3]
+    assert "Loại hoạt động không có trong danh mục" in found[2][3]
+
+
+def test_types_by_vietnamese_label_without_diacritics(ctx):
+    row = GOOD[:2] + ["tuyen truyen phong chong ma tuy"] + GOOD[3:]
+    assert stored_values(check(ctx, csv_bytes([row])))[0]["type_code"] == "anti_drug"
+    row = GOOD[:2] + ["Chương trình “Thắp sáng ước mơ thanh niên hoàn lương”"] + GOOD[3:]
+    assert stored_values(check(ctx, csv_bytes([row])))[0]["type_code"] == "reformed_youth_dreams"
+
+
+def test_a_unit_whose_level_no_target_covers_is_rejected(ctx):
+    plan = dataclasses.replace(ctx.plan, targets=tuple(tg for tg in ctx.plan.targets if tg.level != "commune"))
+    result = check_file(ctx.db, plan, ctx.units, csv_bytes([GOOD]), "x.csv")
+    assert errors(result) == [(2, "ma_don_vi", "25456", "Kế hoạch không có chỉ tiêu nào cho đơn vị Cấp xã và tương đương.")]
+
+
+def test_allowed_units_scope_rejects_rows_outside_it(ctx):
+    rows = [GOOD, ["703"] + GOOD[1:], ["", "Phường Hiệp Ninh"] + GOOD[2:]]
+    rows[1][1] = ""
+    result = check(ctx, csv_bytes(rows), allowed_units={"25456", "25465"})
+    assert errors(result) == [(3, "ma_don_vi", "703",
+                               "Tài khoản của bạn không được nộp báo cáo cho đơn vị 703 – Thành phố Tây Ninh.")]
+    assert result.accepted == 2
+
+
+def test_missing_unit_and_title_are_named(ctx):
+    result = check(ctx, csv_bytes([["", ""] + GOOD[2:3] + [""] + GOOD[4:]]))
+    assert [(e[0], e[1]) for e in errors(result)] == [(2, "ma_don_vi"), (2, "ten_hoat_dong")]
+
+
+# -- duplicates inside the file ---------------------------------------------------------------------
+def test_repeats_inside_the_file_are_counted_as_duplicates(ctx):
+    again = ["25456", "", "Tuyên truyền phòng, chống ma túy"] + ["TUYÊN TRUYỀN  phòng, chống ma tuý"] + GOOD[4:8] + ["", ""]
+    result = check(ctx, csv_bytes([GOOD, again]))
+    assert (result.accepted, result.rejected, result.duplicates, result.new) == (2, 0, 1, 1)
+    assert result.duplicate_rows.iloc[0]["line"] == 3 and "dòng 2" in result.duplicate_rows.iloc[0]["message"]
+
+
+def test_one_activity_id_used_twice_for_different_activities_is_rejected(ctx):
+    other = GOOD[:3] + ["Hoạt động khác"] + GOOD[4:]
+    result = check(ctx, csv_bytes([GOOD, other]))
+    assert errors(result) == [(3, "ma_hoat_dong", "HD-1",
+                               "Mã hoạt động này của đơn vị đã dùng ở dòng 2 cho một hoạt động khác.")]
+
+
+# -- files that are not tables -------------------------------------------------------------------------
+@pytest.mark.parametrize("data, reason", [
+    (b"", "Tệp rỗng"),
+    (b"\r\n \r\n", "Tệp rỗng"),
+    (bytes(range(256)) * 40, "nội dung nhị phân"),
+    (b"\x89PNG\r\n\x1a\n" + bytes(2000), "nội dung nhị phân"),
+    ("ma_don_vi,ten_hoat_dong,ngay_to_chuc\n25456,x,19/05/2022\n".encode(), "Thiếu cột bắt buộc: loai_hoat_dong"),
+    ("loai_hoat_dong,ten_hoat_dong,ngay_to_chuc\nanti_drug,x,19/05/2022\n".encode(), "ma_don_vi / ten_don_vi"),
+    ("Hôm nay trời đẹp.\nKhông phải bảng.\n".encode(), "không có tiêu đề cột nào"),
+    (",".join(HEADER).encode() + b"\r\n", "chỉ có dòng tiêu đề"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "Excel đời cũ"),
+    (b"PK\x03\x04 not really a workbook", "bị hỏng"),
+])
+def test_files_that_are_not_tables_raise_a_one_line_vietnamese_reason(ctx, data, reason):
+    with pytest.raises(IngestReadError) as caught:
+        check(ctx, data)
+    assert reason in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_undecodable_bytes(ctx):
+    data = ",".join(HEADER).encode() + b"\r\n25456,Ph\x81\x8a\x8d,anti_drug,x,19/05/2022,,,,,\r\n"
+    with pytest.raises(IngestReadError, match="bảng mã"):
+        check(ctx, data)
+
+
+# -- xlsx -------------------------------------------------------------------------------------------
+def xlsx_bytes(rows, header=HEADER) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    extra = book.create_sheet("Khác")
+    extra.append(["not", "read"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_xlsx_with_real_date_and_number_cells(ctx):
+    rows = [[25456, "Phường 1", "anti_drug", "=1+1", dt.datetime(2022, 5, 19), 1200, "Nhà văn hóa", 1500000.0,
+             "HD-1", None],
+            [None] * 10,
+            ["703", None, "fire_prevention", "Tập huấn", dt.date(2022, 12, 31), 12.5, None, None, None, None]]
+    result = check(ctx, xlsx_bytes(rows), name="bao-cao.xlsx")
+    assert result.encoding == "XLSX" and result.rows == 2
+    row = stored_values(result)[0]
+    assert (row["unit_code"], row["activity_date"], row["participants"], row["budget_vnd"], row["title"]) == \
+        ("25456", dt.date(2022, 5, 19), 1200, 1_500_000, "=1+1")
+    assert [(e[0], e[1], e[2]) for e in errors(result)] == [(4, "ngay_to_chuc", "2022-12-31"),
+                                                           (4, "so_nguoi_tham_gia", "12.5")]
+
+
+def test_matching_helpers():
+    assert split_prefix(match_key("Huyện đoàn Tân Biên")) == ("huyen", "tan bien")
+    assert split_prefix(match_key("Thị trấn Gò Dầu")) == ("thi tran", "go dau")
+    assert match_key("Chương trình “Thắp sáng”") == "chuong trinh thap sang"
+    assert fold("Đoàn  Xã") == "doan xa"
