@@ -6,7 +6,8 @@
   is kept as it is in a text cell marked "quote prefix" (Excel's own ' marker), and the workbook is written with
   formulas off, so no cell is ever a formula.
 - Activity exports from the store stream: DuckDB writes the CSV itself (COPY) and the workbook is filled batch by
-  batch in constant-memory mode, so a million rows never sit in pandas.
+  batch in constant-memory mode, so a million rows never sit in pandas. Up to SORTED_UP_TO records come sorted by
+  date and unit; larger exports keep the store's order (a sort would hold them all in DuckDB's memory).
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ BOM = "\ufeff".encode("utf-8")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_MAX_ROWS = 1_048_576          # rows in a worksheet, header included
 BATCH_ROWS = 20_000
+SORTED_UP_TO = 100_000
 WIDTH_SAMPLE_ROWS = 2_000
 MIN_WIDTH, MAX_WIDTH = 8, 60
 DATE_FORMAT_XLSX = "dd/mm/yyyy"
@@ -122,6 +124,11 @@ def _selection_params(selection) -> dict:
             ("lo", "hi", "district", "group_code", "unit", "level", "types", "text")}
 
 
+def _activities_query(columns: str, rows: int) -> str:
+    order = " ORDER BY activity_date, unit_code, activity_id" if rows <= SORTED_UP_TO else ""
+    return f"SELECT {columns} FROM ({sql('export_activities')}){order}"
+
+
 def count_activities(db: Database, selection) -> int:
     with db.cursor() as cur:
         return cur.execute(f"SELECT count(*) FROM ({sql('export_activities')})",
@@ -132,7 +139,7 @@ def _headers(columns: Sequence[Column], language: str | None) -> list[str]:
     return [t(c.header_key, language) for c in columns]
 
 
-def _copy_query(headers: list[str]) -> str:
+def _copy_query(headers: list[str], rows: int) -> str:
     """export_activities.sql shaped for CSV: text neutralised, dates dd/mm/yyyy, Vietnamese headers."""
     shaped = []
     for column, header in zip(ACTIVITY_COLUMNS, headers):
@@ -143,16 +150,17 @@ def _copy_query(headers: list[str]) -> str:
             shaped.append(f"{_sql_neutralise(column.name)} AS {quoted}")
         else:
             shaped.append(f"{column.name} AS {quoted}")
-    return f"SELECT {', '.join(shaped)} FROM ({sql('export_activities')})"
+    return _activities_query(", ".join(shaped), rows)
 
 
 def write_activities_csv(db: Database, selection, target: Path | BinaryIO, language: str | None = "vi") -> int:
     """Streams the selected records to `target` as CSV. DuckDB writes the file; Python only adds the BOM."""
     headers = _headers(ACTIVITY_COLUMNS, language)
+    query = _copy_query(headers, count_activities(db, selection))
     with tempfile.TemporaryDirectory(prefix="antq-export-") as scratch:
         body = Path(scratch) / "body.csv"
         with db.cursor() as cur:
-            written = cur.execute(f"COPY ({_copy_query(headers)}) TO '{body}' (FORMAT csv, HEADER, DELIMITER ',')",
+            written = cur.execute(f"COPY ({query}) TO '{body}' (FORMAT csv, HEADER, DELIMITER ',')",
                                   _selection_params(selection)).fetchone()
         rows = int(written[0]) if written else 0
         with _open_binary(target) as out, open(body, "rb") as src:
@@ -169,7 +177,7 @@ def write_activities_xlsx(db: Database, selection, target: Path | BinaryIO, abou
         raise TooManyRowsForExcel(rows, language)
     names = [c.name for c in ACTIVITY_COLUMNS]
     with db.cursor() as cur:
-        cur.execute(f"SELECT {', '.join(names)} FROM ({sql('export_activities')})", _selection_params(selection))
+        cur.execute(_activities_query(", ".join(names), rows), _selection_params(selection))
 
         def batches() -> Iterator[list[tuple]]:
             while batch := cur.fetchmany(BATCH_ROWS):

@@ -1,7 +1,8 @@
--- Activity records for a CSV/XLSX export, with the labels a reader needs, oldest first.
+-- Activity records for a CSV/XLSX export, with the labels a reader needs. No ORDER BY here: analytics/exports.py
+-- sorts by date when the export is small enough (sorting a million rows costs DuckDB about 1 GB of memory).
 -- Same filter parameters as view_filtered_activities.sql (so a page's filter exports as shown); NULL or an
 -- empty list means "all": $lo, $hi, $district, $group_code, $unit, $level, $types, $text (already folded).
-SELECT a.unit_code, u.name AS unit_name, d.name AS district_name, g.label AS group_label, ty.label AS type_label,
+SELECT a.id AS activity_id, a.unit_code, u.name AS unit_name, d.name AS district_name, g.label AS group_label, ty.label AS type_label,
        a.title, a.activity_date, a.participants, a.location, a.budget_vnd, a.activity_ref, a.notes
 FROM current_activities a
 JOIN units u ON u.code = a.unit_code
@@ -19,4 +20,3 @@ WHERE ($lo::DATE IS NULL OR a.activity_date >= $lo::DATE)
        OR contains(a.title_key, $text::VARCHAR)
        OR contains(u.name_key, $text::VARCHAR)
        OR contains(coalesce(ty.label_key, ''), $text::VARCHAR))
-ORDER BY a.activity_date, a.unit_code, a.id
