@@ -9,6 +9,7 @@ from pathlib import Path
 import docx
 
 from analytics.i18n import t
+from analytics.text import format_number
 from tests.e2e.pages import App, NavLink
 from ui.navigation import PAGES, ROOT
 
@@ -61,3 +62,37 @@ def test_province_report_downloads_as_a_word_document_from_the_overview(dashboar
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
     text = "\n".join([p.text for p in document.paragraphs] + cells)
     assert "ĐOÀN TNCS HỒ CHÍ MINH" in text and "BÁO CÁO" in text
+
+
+UPLOAD_ROWS = [  # (unit code, unit name, activity type, title, date, participants)
+    ("25456", "Phường 1", "anti_drug", "Tuyên truyền phòng, chống ma túy tại khu phố 3", "01/06/2022", "120"),
+    ("25456", "Phường 1", "life_skills", "Lớp kỹ năng sống hè cho thiếu nhi", "15/06/2022", "1.200"),
+    ("703", "Thành phố Tây Ninh", "law_propaganda", "Diễn đàn thanh niên với pháp luật năm 2022", "20/06/2022", "300"),
+]
+
+
+def submission_file(folder: Path) -> Path:
+    """A valid submission in the published format (version 1), as a clerk would save it from Excel."""
+    lines = ["ma_don_vi,ten_don_vi,loai_hoat_dong,ten_hoat_dong,ngay_to_chuc,so_nguoi_tham_gia"]
+    lines += [",".join(f'"{cell}"' for cell in row) for row in UPLOAD_ROWS]
+    path = folder / "bao-cao-phuong-1.csv"
+    path.write_bytes(codecs.BOM_UTF8 + "\r\n".join(lines).encode("utf-8"))
+    return path
+
+
+def test_uploaded_file_is_checked_then_stored_and_shown_on_the_overview(dashboard, store, page, tmp_path):
+    app = App(page, dashboard(store)).open()
+    activities = t("kpi.activities", "vi")
+    before = int(app.metric(activities).replace(".", ""))
+
+    app.nav.go(t("nav.upload", "vi"))
+    app.upload(submission_file(tmp_path))
+    app.assert_no_exception()
+    assert app.metric(t("upload.metric.rows", "vi")) == "3"
+    assert app.metric(t("upload.metric.accepted", "vi")) == "3"
+    assert app.metric(t("upload.metric.rejected", "vi")) == "0"
+    app.click_button(t("upload.confirm.button", "vi", count=3))
+    app.assert_no_exception()
+
+    app.nav.go(t("nav.overview", "vi"))
+    assert app.metric(activities) == format_number(before + 3)
