@@ -96,7 +96,8 @@ def list_submissions(db: Database) -> pd.DataFrame:
 def rollback(db: Database, submission_id: int, user_name: str | None = None) -> int:
     """Undo a whole submission (see the module docstring). Returns the number of its rows removed."""
     with db.transaction() as cur:
-        row = cur.execute("SELECT status FROM submissions WHERE id = ?", [submission_id]).fetchall()[0]
+        found = cur.execute("SELECT status FROM submissions WHERE id = ?", [submission_id]).fetchall()
+        row = found[0] if found else None
         if row is None:
             raise SubmissionError(t("ingest.rollback.unknown", id=submission_id))
         if row[0] != "active":

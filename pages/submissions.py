@@ -22,11 +22,16 @@ if frame.empty:
 st.dataframe(ingest_display.submissions_table(frame, language()), hide_index=True, width="stretch")
 
 
-@st.dialog(t("submissions.dialog.title"))
+def forget_pending() -> None:
+    st.session_state.pop("rollback_pending", None)
+
+
+@st.dialog(t("submissions.dialog.title"), on_dismiss=forget_pending)
 def confirm_rollback(row) -> None:
     st.write(t("submissions.dialog.body", id=row.id, file=row.file_name, inserted=row.inserted, updated=row.updated))
     yes, no = st.columns(2)
     if yes.button(t("submissions.dialog.confirm"), type="primary", icon=":material/undo:"):
+        forget_pending()
         try:
             removed = rollback(ctx.db, int(row.id), actor_name())
         except SubmissionError as exc:
@@ -36,6 +41,7 @@ def confirm_rollback(row) -> None:
         st.session_state["rollback_done"] = t("ingest.rollback.done", id=row.id, rows=removed)
         st.rerun()
     if no.button(t("submissions.dialog.cancel")):
+        forget_pending()
         st.rerun()
 
 
@@ -51,4 +57,7 @@ if can_roll_back:
             format_func=lambda i: t("submissions.rollback.option", id=i, file=options[i].file_name,
                                     created=options[i].created_at.strftime("%d/%m/%Y %H:%M")))
         if st.button(t("submissions.rollback.button"), icon=":material/undo:"):
-            confirm_rollback(options[chosen])
+            st.session_state["rollback_pending"] = chosen
+        # The dialog stays open across reruns until confirmed, cancelled or dismissed.
+        if st.session_state.get("rollback_pending") in options:
+            confirm_rollback(options[st.session_state["rollback_pending"]])

@@ -1,0 +1,100 @@
+"""`python -m analytics import|submissions|rollback`: the published JSON keys and the exit codes."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import duckdb
+
+from tests.conftest import ROOT
+from tests.test_ingest import GOOD, csv_bytes
+
+KEYS = {"file", "encoding", "rows", "accepted", "rejected", "duplicates", "updated", "committed", "submission_id",
+        "errors"}
+
+
+def cli(*args):
+    return subprocess.run([sys.executable, "-m", "analytics", *map(str, args)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=300)
+
+
+def other(title, ref=""):
+    return GOOD[:3] + [title] + GOOD[4:8] + [ref, ""]
+
+
+def test_import_stores_and_prints_the_published_keys(empty_db, tmp_path):
+    path = tmp_path / "bao-cao.csv"
+    path.write_bytes(csv_bytes([GOOD, other("Hội thi", "HD-2")], sep=";", encoding="utf-16"))
+    run = cli("import", path, "--db", empty_db, "--json", "--user", "can_bo")
+    assert run.returncode == 0, run.stderr
+    document = json.loads(run.stdout)
+    assert set(document) == KEYS
+    assert document == {"file": "bao-cao.csv", "encoding": "UTF-16", "rows": 2, "accepted": 2, "rejected": 0,
+                        "duplicates": 0, "updated": 0, "committed": True, "submission_id": 1, "errors": []}
+    listing = json.loads(cli("submissions", "--db", empty_db, "--json").stdout)["submissions"]
+    assert [(s["id"], s["file_name"], s["user_name"], s["inserted"], s["status"]) for s in listing] == \
+        [(1, "bao-cao.csv", "can_bo", 2, "active")]
+    again = json.loads(cli("import", path, "--db", empty_db, "--json").stdout)
+    assert (again["committed"], again["submission_id"], again["duplicates"]) == (False, 1, 2)
+
+
+def test_rejected_rows_exit_1_and_store_nothing_unless_valid_only(empty_db, tmp_path):
+    path = tmp_path / "loi.csv"
+    path.write_bytes(csv_bytes([GOOD, other("Sai ngày", "HD-2")[:4] + ["31/02/2022"] + GOOD[5:8] + ["HD-2", ""]]))
+    run = cli("import", path, "--db", empty_db, "--json")
+    assert run.returncode == 1
+    document = json.loads(run.stdout)
+    assert (document["committed"], document["rejected"], document["submission_id"]) == (False, 1, None)
+    assert document["errors"] == [{"line": 3, "column": "ngay_to_chuc", "value": "31/02/2022", "message":
+                                   "Ngày không hợp lệ: hãy ghi ngày/tháng/năm (19/05/2022) hoặc năm-tháng-ngày (2022-05-19)."}]
+    with duckdb.connect(str(empty_db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM activities").fetchone()[0] == 0
+    run = cli("import", path, "--db", empty_db, "--valid-only", "--json")
+    assert run.returncode == 0 and json.loads(run.stdout)["committed"] is True
+    with duckdb.connect(str(empty_db), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM activities").fetchone()[0] == 1
+
+
+def test_dry_run_stores_nothing_and_plain_output_is_vietnamese(empty_db, tmp_path):
+    path = tmp_path / "thu.csv"
+    path.write_bytes(csv_bytes([GOOD]))
+    run = cli("import", path, "--db", empty_db, "--dry-run")
+    assert run.returncode == 0
+    assert "1 hợp lệ" in run.stdout and "Chạy thử: chưa lưu gì." in run.stdout
+    assert json.loads(cli("submissions", "--db", empty_db, "--json").stdout) == {"submissions": []}
+
+
+def test_unreadable_files_exit_2_with_one_vietnamese_line(empty_db, tmp_path):
+    cases = {"rong.csv": b"", "rac.csv": bytes(range(256)) * 20,
+             "thieu-cot.csv": "ma_don_vi,ten_hoat_dong\n25456,x\n".encode()}
+    for name, data in cases.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        run = cli("import", path, "--db", empty_db, "--json")
+        assert run.returncode == 2, name
+        assert run.stdout == "" and "Traceback" not in run.stderr
+        assert len(run.stderr.strip().splitlines()) == 1 and "Không đọc được tệp" in run.stderr
+
+
+def test_rollback_by_id(empty_db, tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes(csv_bytes([GOOD]))
+    assert cli("import", path, "--db", empty_db).returncode == 0
+    run = cli("rollback", "1", "--db", empty_db, "--user", "lanh_dao")
+    assert run.returncode == 0 and "Đã hoàn tác lần nộp số 1" in run.stdout
+    again = cli("rollback", "1", "--db", empty_db)
+    assert again.returncode == 1 and "đã được hoàn tác" in again.stderr
+    listing = json.loads(cli("submissions", "--db", empty_db, "--json").stdout)["submissions"]
+    assert (listing[0]["status"], listing[0]["rolled_back_by"]) == ("rolled_back", "lanh_dao")
+
+
+def test_a_locked_store_exits_3(empty_db, tmp_path):
+    path = tmp_path / "a.csv"
+    path.write_bytes(csv_bytes([GOOD]))
+    holder = duckdb.connect(str(empty_db))  # as a running dashboard would
+    try:
+        run = cli("import", path, "--db", empty_db)
+    finally:
+        holder.close()
+    assert run.returncode == 3 and "Traceback" not in run.stderr
