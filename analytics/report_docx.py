@@ -342,6 +342,8 @@ def _widths(table, widths_cm: list[float]) -> None:
 
 def _table(doc: Document, headers: list[str], rows: list[list[str]], widths_cm: list[float],
            aligns: list[str], bold_rows: set[int] = frozenset()) -> None:
+    if doc.paragraphs:  # the sentence that introduces a table stays on the table's page
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = doc.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -356,15 +358,24 @@ def _table(doc: Document, headers: list[str], rows: list[list[str]], widths_cm: 
         for cell, text, align in zip(cells, values, aligns):
             _cell_text(cell, text, size=TABLE_PT, align=align_of[align], bold=index in bold_rows)
             cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+    for row in table.rows:
+        row._tr.get_or_add_trPr().append(_on("w:cantSplit"))
+    for row in table.rows[:2]:  # the header and first row start on the same page
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
     _widths(table, widths_cm)
     doc.add_paragraph().paragraph_format.space_after = Pt(0)
 
 
+def _on(tag: str):
+    element = OxmlElement(tag)
+    element.set(qn("w:val"), "true")
+    return element
+
+
 def _repeat_header(row) -> None:
-    properties = row._tr.get_or_add_trPr()
-    marker = OxmlElement("w:tblHeader")
-    marker.set(qn("w:val"), "true")
-    properties.append(marker)
+    row._tr.get_or_add_trPr().append(_on("w:tblHeader"))
 
 
 def _met_word(met: bool) -> str:
