@@ -124,16 +124,10 @@ def gate(ctx: Context) -> Account | None:
             command = f"{FIRST_ADMIN_COMMAND} --db {ctx.db.path}"
             st.warning(t("auth.no_accounts.local", command=command), icon=":material/admin_panel_settings:")
             return None
-        st.error(t("auth.no_accounts.remote", command=FIRST_ADMIN_COMMAND), icon=":material/lock:")
-        st.stop()
+        _only(lambda: st.error(t("auth.no_accounts.remote", command=FIRST_ADMIN_COMMAND), icon=":material/lock:"))
     account = _signed_in(ctx)
     if account is None:
-        # Every URL of the app shows only the sign-in form (so a bookmark keeps its page for after sign-in).
-        def sign_in() -> None:
-            sign_in_form(ctx)
-        st.navigation([st.Page(sign_in, title=t("auth.signin.title"), icon=":material/login:", url_path=spec.url_path,
-                               default=spec.url_path == DEFAULT_URL_PATH) for spec in PAGES], position="hidden").run()
-        st.stop()
+        _only(lambda: sign_in_form(ctx))
     with st.sidebar:
         st.markdown(t("auth.signed_in_as", name=account.name, role=t(f"auth.role.{account.role}")))
         if account.unit_code:
@@ -141,6 +135,15 @@ def gate(ctx: Context) -> Account | None:
             st.caption(t("auth.signed_in_unit", unit=f"{account.unit_code} · {names.get(account.unit_code, '')}"))
         st.button(t("auth.sign_out"), icon=":material/logout:", on_click=_sign_out, key="auth-sign-out")
     return account
+
+
+def _only(render) -> None:
+    """Every URL of the app shows only `render` (so a bookmark keeps its page for after sign-in), then stop."""
+    def only() -> None:
+        render()
+    st.navigation([st.Page(only, title=t("auth.signin.title"), icon=":material/login:", url_path=spec.url_path,
+                           default=spec.url_path == DEFAULT_URL_PATH) for spec in PAGES], position="hidden").run()
+    st.stop()
 
 
 def sign_in_form(ctx: Context) -> None:

@@ -1,0 +1,164 @@
+"""Sign-in in a real browser against a real server: no-account mode, menus by role, forbidden and file-name URLs,
+sign-out and lockout."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from analytics import audit, auth
+from analytics.context import open_context
+from analytics.db import Database
+from analytics.settings import DATA_DIR
+from tests.e2e.pages import ALERT, BUTTON, HEADING, METRIC, NAV_LINK, TEXT_INPUT, App
+
+PASSWORDS = {"xem": "mat-khau-xem-1", "nop703": "mat-khau-nop-1", "quantri": "mat-khau-qtri-1"}
+ROLES = {"xem": ("viewer", None), "nop703": ("uploader", "703"), "quantri": ("admin", None)}
+ADMIN_ONLY = {"Tài khoản", "Nhật ký hệ thống"}
+
+
+class SignInForm:
+    """The sign-in form (page object)."""
+
+    def __init__(self, app: App):
+        self.app = app
+
+    def shown(self) -> bool:
+        """Waits for the form's heading (a rerun may still be replacing the page)."""
+        self.app.main().locator(HEADING).filter(has_text="Đăng nhập").wait_for(timeout=30_000)
+        return self.app.main().locator('[data-testid="stForm"]').count() == 1
+
+    def submit(self, name: str, password: str) -> None:
+        page = self.app.page
+        page.locator(TEXT_INPUT).filter(has_text="Tên đăng nhập").locator("input").fill(name)
+        page.locator(TEXT_INPUT).filter(has_text="Mật khẩu").locator("input").fill(password)
+        page.locator('[data-testid="stFormSubmitButton"] button').click()
+        self.app.wait()
+
+    def sign_out(self) -> None:
+        self.app.sidebar().locator(BUTTON).get_by_role("button", name="Đăng xuất").click()
+        self.app.wait()
+
+
+def with_accounts(path: Path) -> Path:
+    ctx = open_context(path)
+    for name, (role, unit) in ROLES.items():
+        auth.add_account(ctx.db, name, PASSWORDS[name], role, unit, ctx.units, "tester", auth.AuthSettings())
+    ctx.close()
+    return path
+
+
+def wait_title(app: App, text: str) -> str:
+    """Waits until the page's first heading reads `text` (sign-in reruns once more) and returns it."""
+    app.main().locator(HEADING).first.filter(has_text=text).wait_for(timeout=30_000)
+    app.wait()
+    return app.title()
+
+
+def menu(app: App) -> set[str]:
+    return {link.title for link in app.nav.links()}
+
+
+def settings_file(tmp_path: Path, **values) -> str:
+    text = (DATA_DIR / "settings.toml").read_text(encoding="utf-8").split("[auth]")[0]
+    for name in ("plans/antq-2022.toml", "activity_types.toml", "units.csv"):
+        text = text.replace(f'"{name}"', json.dumps(str(DATA_DIR / name)))
+    text += "[auth]\n" + "".join(f"{key} = {value}\n" for key, value in values.items())
+    path = tmp_path / "settings.toml"
+    path.write_text(text, encoding="utf-8")
+    return str(path)
+
+
+def test_a_page_file_url_on_a_fresh_server_still_asks_to_sign_in(dashboard, store, page):
+    app = App(page, dashboard(with_accounts(store)))
+    app.open("overview")  # the first request: Streamlit's pages/-folder URL of pages/overview.py
+    app.page.wait_for_selector(f"{HEADING}:has-text('Đăng nhập')")
+    app.wait()
+    assert SignInForm(app).shown()
+    assert app.page.locator(METRIC).count() == 0
+    app.open("upload")
+    assert SignInForm(app).shown() and app.page.locator(METRIC).count() == 0
+
+
+def test_with_no_account_this_machine_is_served_with_the_first_admin_command(dashboard, store, page):
+    app = App(page, dashboard(store)).open()
+    app.assert_no_exception()
+    banner = " ".join(app.alerts())
+    assert f"python -m analytics users add quantri --role admin --db {store}" in banner
+    assert ADMIN_ONLY <= menu(app)
+    assert app.metric("Hoạt động") == "6.000"
+
+
+def test_with_no_account_a_relayed_request_gets_only_the_instruction(dashboard, store, browser):
+    url = dashboard(store)
+    context = browser.new_context(extra_http_headers={"X-Forwarded-For": "203.0.113.7"})
+    try:
+        app = App(context.new_page(), url).open()
+        alerts = app.alerts()
+        assert len(alerts) == 1 and "chỉ phục vụ truy cập từ chính máy chủ" in alerts[0]
+        assert "python -m analytics users add quantri --role admin" in alerts[0] and str(store) not in alerts[0]
+        assert app.nav.links() == [] and app.page.locator(METRIC).count() == 0
+        assert app.page.locator(HEADING).count() == 0
+    finally:
+        context.close()
+
+
+def test_sign_in_builds_the_menu_from_the_role_and_a_forbidden_url_stays_closed(dashboard, store, page):
+    app = App(page, dashboard(with_accounts(store)))
+    form = SignInForm(app)
+    app.open()  # first request served; from here every URL goes through dashboard.py
+    app.open("nhat-ky")
+    assert form.shown() and app.page.locator(ALERT).count() == 0  # no "page not found" for a known URL
+    form.submit("xem", "sai-mat-khau-1")
+    assert "Tên đăng nhập hoặc mật khẩu không đúng." in app.alerts()
+    form.submit("xem", PASSWORDS["xem"])
+    app.assert_no_exception()
+    assert wait_title(app, "Tổng quan") == "Tổng quan"  # /nhat-ky is not the viewer's: the default page instead
+    assert not ADMIN_ONLY & menu(app) and "Nộp báo cáo" not in menu(app)
+    assert app.page.locator(HEADING).filter(has_text="Nhật ký hệ thống").count() == 0
+    assert app.page.locator(NAV_LINK).filter(has_text="Nhật ký").count() == 0
+    form.sign_out()
+    assert form.shown()
+    app.open("nhat-ky")  # an admin's bookmark: sign in, then the page asked for
+    form.submit("quantri", PASSWORDS["quantri"])
+    assert wait_title(app, "Nhật ký hệ thống") == "Nhật ký hệ thống"
+    assert ADMIN_ONLY <= menu(app)
+    app.assert_no_exception()
+    assert app.dataframes().count() == 1
+
+
+def test_an_uploader_sees_the_data_pages_but_not_the_admin_ones(dashboard, store, page):
+    app = App(page, dashboard(with_accounts(store))).open()
+    SignInForm(app).submit("nop703", PASSWORDS["nop703"])
+    assert wait_title(app, "Tổng quan") == "Tổng quan"
+    assert not ADMIN_ONLY & menu(app)
+    assert "Đơn vị: 703 · Thành phố Tây Ninh" in app.sidebar().inner_text()
+
+
+def test_repeated_failures_lock_the_name_in_the_browser(dashboard, store, page, tmp_path):
+    settings = settings_file(tmp_path, slow_after_failures=99, lock_after_failures=3, lock_minutes=30)
+    app = App(page, dashboard(with_accounts(store), ANTQ_SETTINGS=settings)).open()
+    form = SignInForm(app)
+    for _ in range(2):
+        form.submit("quantri", "sai-mat-khau-1")
+    form.submit("quantri", "sai-mat-khau-1")
+    assert any("tạm bị khóa do đăng nhập sai nhiều lần" in a for a in app.alerts())
+    form.submit("quantri", PASSWORDS["quantri"])
+    assert any("tạm bị khóa" in a for a in app.alerts()) and form.shown()
+
+
+def test_the_password_typed_in_the_browser_is_not_in_the_store_or_the_log(dashboard, store, page, tmp_path):
+    url = dashboard(with_accounts(store))
+    app = App(page, url).open()
+    SignInForm(app).submit("quantri", "Mật-khẩu-gõ-sai-4321")
+    SignInForm(app).submit("quantri", PASSWORDS["quantri"])
+    assert wait_title(app, "Tổng quan") == "Tổng quan"
+    server = dashboard.servers[0]
+    server.stop()
+    assert "Mật-khẩu-gõ-sai-4321" not in server.log() and PASSWORDS["quantri"] not in server.log()
+    data = b"".join(p.read_bytes() for p in store.parent.iterdir() if p.name.startswith(store.name))
+    for secret in ("Mật-khẩu-gõ-sai-4321", PASSWORDS["quantri"]):
+        assert secret.encode() not in data
+    with Database(store) as db:
+        assert audit.entries(db)["action"].tolist()[:2] == ["sign_in", "sign_in_failed"]
