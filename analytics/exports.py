@@ -368,8 +368,7 @@ def _write_cell(sheet, row: int, col: int, value, kind: str, formats: dict, quot
         sheet.write_datetime(row, col, value, formats[DATE])
     elif kind in (INTEGER, NUMBER) and isinstance(value, (int, float)):
         sheet.write_number(row, col, value, formats[kind])
-    else:
-        text = str(value)
+    elif text := str(value):
         sheet.write_string(row, col, text, quoted if text.startswith(FORMULA_TRIGGERS) else formats[TEXT])
 
 
