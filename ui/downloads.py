@@ -81,6 +81,8 @@ def report_download(view: View, unit_code: str | None = None) -> None:
     """The Word report: the province's (no unit), or a unit's; a district-level unit also gets its district's."""
     ctx = view.ctx
     as_of = view.as_of
+    if as_of < ctx.plan.start:  # nothing to report yet; the page says why
+        return
     choices: list[tuple[str, str | None, str | None]] = []
     if unit_code is None:
         choices.append((t("downloads.report_province"), None, None))
