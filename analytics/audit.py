@@ -49,7 +49,7 @@ def record(db: Database, actor: str | None, action: str, detail: dict | None = N
     if cur is not None:
         cur.execute(_INSERT, params)
         return
-    with db.transaction() as tx:
+    with db.transaction(bump_version=False) as tx:  # no figure a page caches depends on the log
         tx.execute(_INSERT, params)
 
 
@@ -72,14 +72,26 @@ def action_label(action: str, language: str | None = None) -> str:
     return action if label == key else label
 
 
-def describe(detail: str | None) -> str:
-    """A one-line reading of an entry's detail: `key: value · key: value`."""
+def describe(detail: str | None, language: str | None = None) -> str:
+    """A one-line reading of an entry's detail: `Tài khoản: xem · Vai trò: viewer` (empty values left out)."""
     if not isinstance(detail, str) or not detail:
         return ""
     try:
         values = json.loads(detail)
     except ValueError:
         return detail
+    return _describe(values, language)
+
+
+def _describe(values, language: str | None) -> str:
     if not isinstance(values, dict):
         return str(values)
-    return " · ".join(f"{key}: {value}" for key, value in values.items())
+    parts = []
+    for key, value in values.items():
+        if value is None or value == "" or value == {}:
+            continue
+        label = t(f"audit.key.{key}", language)
+        label = key if label == f"audit.key.{key}" else label
+        shown = f"({_describe(value, language)})" if isinstance(value, dict) else value
+        parts.append(f"{label}: {shown}")
+    return " · ".join(parts)

@@ -256,7 +256,7 @@ def authenticate(db: Database, name: str, password: str, settings: AuthSettings,
     stored = rows.iloc[0] if rows is not None and not rows.empty else None
     matched = _verify(stored["password_hash"] if stored is not None else _DUMMY_HASH, password or "")
     if stored is not None and matched and bool(stored["active"]):
-        with db.transaction() as cur:
+        with db.transaction(bump_version=False) as cur:
             cur.execute("DELETE FROM sign_in_throttle WHERE name_key = ?", [key])
             if _hasher.check_needs_rehash(stored["password_hash"]):
                 cur.execute("UPDATE accounts SET password_hash = ? WHERE name_key = ?",
@@ -267,7 +267,7 @@ def authenticate(db: Database, name: str, password: str, settings: AuthSettings,
         return SignIn("ok", Account(stored["name"], stored["role"], unit, True, int(stored["session_epoch"])))
 
     reason = "unknown" if stored is None else "password" if not matched else "disabled"
-    with db.transaction() as cur:  # count again under the write lock: concurrent attempts all count
+    with db.transaction(bump_version=False) as cur:  # count again under the write lock: concurrent attempts count
         row = cur.execute("SELECT failures, locked_until FROM sign_in_throttle WHERE name_key = ?", [key]).fetchone()
         failures = (row[0] if row and row[1] is None else 0) + 1
         lock = (now + dt.timedelta(minutes=settings.lock_minutes)

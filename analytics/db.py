@@ -92,18 +92,21 @@ class Database:
         return row[0] if row else None
 
     @contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """The one write path: serialised, all-or-nothing, bumps the data version on commit."""
+    def transaction(self, bump_version: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The one write path: serialised, all-or-nothing, bumps the data version on commit.
+
+        bump_version=False for writes no cached figure depends on (audit log, sign-in bookkeeping)."""
         with self._write_lock:
             cur = self._con.cursor()
             cur.execute(FOLD_SQL_MACRO)
             cur.begin()
             try:
                 yield cur
-                cur.execute(
-                    "INSERT OR REPLACE INTO meta VALUES ('data_version', "
-                    "(SELECT coalesce(max(value::BIGINT), 0) + 1 FROM meta WHERE key = 'data_version')::VARCHAR)"
-                )
+                if bump_version:
+                    cur.execute(
+                        "INSERT OR REPLACE INTO meta VALUES ('data_version', "
+                        "(SELECT coalesce(max(value::BIGINT), 0) + 1 FROM meta WHERE key = 'data_version')::VARCHAR)"
+                    )
                 cur.commit()
             except BaseException:
                 cur.rollback()

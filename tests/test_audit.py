@@ -47,7 +47,7 @@ def test_entries_filter_by_days_actor_and_actions(ctx):
     assert may["actor"].tolist() == ["b"]
     assert len(audit.entries(ctx.db, start=dt.date.today())) == 3
     assert audit.actors(ctx.db) == ["a", "b"]
-    assert audit.describe('{"account": "xem", "role": "viewer"}') == "account: xem · role: viewer"
+    assert audit.describe('{"account": "xem", "role": "viewer", "unit": null}') == "Tài khoản: xem · Vai trò: viewer"
     assert audit.action_label("sign_in_failed") == "Đăng nhập sai"
     assert audit.action_label("something_new") == "something_new"
 
@@ -83,8 +83,19 @@ def test_the_audit_page_filters_and_exports_for_an_admin(tmp_path, use_db):
     assert shown["Hành động"].tolist() == ["Đăng nhập", "Xuất dữ liệu", "Thêm tài khoản"]
     assert shown["Người thực hiện"].tolist() == ["quantri", "quantri", "(máy chủ, không tài khoản)"]
     at.multiselect(key="audit-actions").select("export").run()
-    assert at.dataframe[0].value["Chi tiết"].tolist() == ["file: =cmd|x.csv"]
+    assert at.dataframe[0].value["Chi tiết"].tolist() == ["Tệp: =cmd|x.csv"]
     assert at.get("download_button"), "the filtered log can be downloaded"
     at.date_input(key="audit-from").set_value(dt.date(2022, 1, 1))
     at.date_input(key="audit-to").set_value(dt.date(2022, 12, 31)).run()
     assert any("Không có mục nào" in i.value for i in at.info)
+
+
+def test_the_log_and_sign_in_bookkeeping_leave_cached_figures_alone(ctx):
+    settings = auth.AuthSettings()
+    auth.add_account(ctx.db, "xem", "mat-khau-xem-1", "viewer", None, ctx.units, None, settings)
+    version = ctx.db.data_version()
+    audit.record(ctx.db, "xem", "export", {"file": "a.csv"})
+    auth.authenticate(ctx.db, "xem", "sai-mat-khau", settings)
+    auth.authenticate(ctx.db, "xem", "mat-khau-xem-1", settings)
+    assert ctx.db.data_version() == version
+    assert len(audit.entries(ctx.db)) == 4

@@ -10,9 +10,10 @@ import io
 import pandas as pd
 import streamlit as st
 
-from analytics import exports
+from analytics import audit, exports
 from analytics.report_docx import report_bytes, report_file_name
 from analytics.text import format_number
+from ui.auth import actor_name
 from ui.state import View, context, language, t
 
 CSV_MIME = "text/csv"
@@ -58,10 +59,12 @@ def table_downloads(frame: pd.DataFrame, name: str, filters: dict[str, str], key
 
     too_many = rows > exports.EXCEL_MAX_ROWS - 1
     with st.container(horizontal=True, key=f"{key}-downloads"):
-        st.download_button(t("downloads.csv"), make_csv, file_name=f"{name}.csv", mime=CSV_MIME,
+        st.download_button(t("downloads.csv"), _audited(make_csv, f"{name}.csv", rows, about.filters),
+                           file_name=f"{name}.csv", mime=CSV_MIME,
                            key=f"{key}-csv", help=t("downloads.csv_help"), icon=":material/download:",
                            on_click="ignore")
-        st.download_button(t("downloads.xlsx"), make_xlsx, file_name=f"{name}.xlsx", mime=XLSX_MIME,
+        st.download_button(t("downloads.xlsx"), _audited(make_xlsx, f"{name}.xlsx", rows, about.filters),
+                           file_name=f"{name}.xlsx", mime=XLSX_MIME,
                            key=f"{key}-xlsx", icon=":material/table_view:", on_click="ignore",
                            disabled=too_many,
                            help=exports.TooManyRowsForExcel(rows, lang).args[0] if too_many
@@ -70,6 +73,17 @@ def table_downloads(frame: pd.DataFrame, name: str, filters: dict[str, str], key
         st.caption(exports.TooManyRowsForExcel(rows, lang).args[0])
     elif activities is not None and rows > len(frame):
         st.caption(t("downloads.all_rows", rows=format_number(rows)))
+
+
+def _audited(make, file_name: str, rows: int | None = None, filters: dict | None = None):
+    """`make`, writing an "export" entry (who, which file) in the audit log when the file is made (the click)."""
+    db, actor = context().db, actor_name()  # read now: the file is made outside the script run
+
+    def made() -> bytes:
+        data = make()
+        audit.record(db, actor, "export", {"file": file_name, "rows": rows, "filters": filters or None})
+        return data
+    return made
 
 
 def _stamped(about: exports.About) -> exports.About:
@@ -96,7 +110,7 @@ def report_download(view: View, unit_code: str | None = None) -> None:
     with st.container(horizontal=True, key=f"report-{unit_code or 'province'}"):
         for label, unit, district in choices:
             st.download_button(
-                label, _report_maker(view, unit, district),
+                label, _audited(_report_maker(view, unit, district), report_file_name(ctx, as_of, unit, district)),
                 file_name=report_file_name(ctx, as_of, unit, district), mime=DOCX_MIME,
                 key=f"report-{unit or ''}-{district or ''}", icon=":material/description:", on_click="ignore",
                 help=t("downloads.report_help", as_of=as_of.strftime("%d/%m/%Y")))

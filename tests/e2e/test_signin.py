@@ -162,3 +162,21 @@ def test_the_password_typed_in_the_browser_is_not_in_the_store_or_the_log(dashbo
         assert secret.encode() not in data
     with Database(store) as db:
         assert audit.entries(db)["action"].tolist()[:2] == ["sign_in", "sign_in_failed"]
+
+
+def test_a_download_is_audited_with_who_made_it(dashboard, store, page):
+    app = App(page, dashboard(with_accounts(store))).open()
+    SignInForm(app).submit("quantri", PASSWORDS["quantri"])
+    wait_title(app, "Tổng quan")
+    app.nav.go("Nhật ký hệ thống")
+    download = app.download("Tải CSV")
+    assert download.suggested_filename == "nhat-ky-he-thong.csv"
+    assert "Đăng nhập" in Path(download.path()).read_text(encoding="utf-8-sig")
+    app.open("nhat-ky")  # a new session: sign in again and read the log
+    SignInForm(app).submit("quantri", PASSWORDS["quantri"])
+    wait_title(app, "Nhật ký hệ thống")
+    dashboard.servers[0].stop()
+    with Database(store) as db:
+        exported = audit.entries(db, actions=["export"])
+    assert exported["actor"].tolist() == ["quantri"]
+    assert json.loads(exported["detail"][0])["file"] == "nhat-ky-he-thong.csv"
