@@ -11,7 +11,6 @@ import docx
 import pytest
 from docx.shared import Pt
 
-from analytics import attainment
 from analytics.context import open_context
 from analytics.report_docx import build_report, place_date
 from analytics.text import format_number, format_percent
