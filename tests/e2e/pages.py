@@ -42,6 +42,8 @@ UPLOAD_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
 DOWNLOAD_BUTTON = '[data-testid="stDownloadButton"]'
 BUTTON = '[data-testid="stButton"]'
 DIALOG = '[data-testid="stDialog"]'
+FORM = '[data-testid="stForm"]'
+FORM_SUBMIT = '[data-testid="stFormSubmitButton"] button'
 DATAFRAME = '[data-testid="stDataFrame"]'
 TABLE = '[data-testid="stTable"]'
 EXPANDER = '[data-testid="stExpander"]'
@@ -191,6 +193,20 @@ class App:
 
     def dialog(self) -> Locator:
         return self.page.locator(DIALOG)
+
+    def form(self) -> Locator:
+        return self.main().locator(FORM)
+
+    def submit_form(self, values: dict[str, str], submit: str | None = None) -> None:
+        """Fills a st.form's text inputs by label (e.g. {"Tên đăng nhập": "quantri"}) and presses its submit
+        button (by label, else the first) without pressing Enter in a field."""
+        form = self.form().first
+        for label, value in values.items():
+            form.locator(TEXT_INPUT).filter(has=self.page.locator(WIDGET_LABEL, has_text=label)).first \
+                .locator("input").fill(value)
+        buttons = form.locator(FORM_SUBMIT)
+        (buttons.filter(has_text=submit).first if submit else buttons.first).click()
+        wait_for_app_run(self.page)
 
     def labelled(self, widget_selector: str, label: str) -> Locator:
         """A widget (e.g. SELECTBOX, TEXT_INPUT) by its label text."""
