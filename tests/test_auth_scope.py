@@ -1,0 +1,81 @@
+"""An uploader's rows for units outside their scope are rejected: through the ingest API and on the upload page."""
+from __future__ import annotations
+
+import duckdb
+
+from analytics import auth
+from analytics.ingest import check_file
+from analytics.submissions import commit
+from tests.conftest import app_test
+from tests.fixtures import make_store
+
+HEADER = "ma_don_vi,ten_don_vi,loai_hoat_dong,ten_hoat_dong,ngay_to_chuc\r\n"
+ROWS = [  # row 2: the district itself, row 3: one of its communes, row 4: another district, row 5: a commune of 703 by name
+    "703,,anti_drug,Tuyên truyền phòng chống ma túy,19/05/2022",
+    "25456,,anti_drug,Tuyên truyền tại Phường 1,20/05/2022",
+    "705,,anti_drug,Tuyên truyền ở Tân Biên,21/05/2022",
+    ",Phường Hiệp Ninh,anti_drug,Tuyên truyền tại Phường Hiệp Ninh,22/05/2022",
+]
+FILE = (HEADER + "\r\n".join(ROWS) + "\r\n").encode("utf-8")
+
+
+def test_the_check_rejects_rows_outside_a_district_uploaders_scope(tmp_path):
+    ctx = make_store(tmp_path / "scope.duckdb")
+    try:
+        uploader = auth.Account("nop703", "uploader", "703", True, 0)
+        result = check_file(ctx.db, ctx.plan, ctx.units, FILE, "bao-cao.csv",
+                            allowed_units=auth.scope_units(uploader, ctx.units))
+        assert (result.accepted, result.rejected) == (3, 1)
+        errors = result.errors
+        assert errors["line"].tolist() == [4] and errors["column"].tolist() == ["ma_don_vi"]
+        assert "không được nộp báo cáo cho đơn vị 705 – Huyện Tân Biên" in errors["message"][0]
+        # a unit named (not coded) is checked against the scope as well
+        outcome = commit(ctx.db, result, uploader.name, valid_only=True)
+        assert outcome.committed and outcome.inserted == 3
+        stored = ctx.db.df("SELECT DISTINCT unit_code FROM current_activities ORDER BY 1")["unit_code"].tolist()
+        assert stored == ["25456", "25465", "703"]
+        commune = auth.Account("nop-xa", "uploader", "25456", True, 0)
+        narrow = check_file(ctx.db, ctx.plan, ctx.units, FILE, "bao-cao-2.csv",
+                            allowed_units=auth.scope_units(commune, ctx.units))
+        assert narrow.errors["line"].tolist() == [2, 4, 5]
+        admin = check_file(ctx.db, ctx.plan, ctx.units, FILE, "bao-cao-3.csv",
+                           allowed_units=auth.scope_units(auth.Account("qt", "admin", None, True, 0), ctx.units))
+        assert admin.rejected == 0
+    finally:
+        ctx.close()
+
+
+def test_the_upload_page_applies_the_signed_in_uploaders_scope(tmp_path, use_db):
+    ctx = make_store(tmp_path / "page.duckdb")
+    auth.add_account(ctx.db, "nop703", "mat-khau-nop-1", "uploader", "703", ctx.units, None, auth.AuthSettings())
+    ctx.close()
+    use_db(tmp_path / "page.duckdb")
+    at = app_test().run()
+    at.text_input[0].input("nop703")
+    at.text_input[1].input("mat-khau-nop-1")
+    at.button[0].click().run()
+    at.switch_page("pages/upload.py").run()
+    assert not at.exception and at.title[0].value == "Nộp báo cáo"
+    at.file_uploader[0].set_value(("bao-cao.csv", FILE, "text/csv")).run()
+    assert not at.exception
+    shown = {m.label: m.value for m in at.metric}
+    assert (shown["Hợp lệ"], shown["Bị từ chối"]) == ("3", "1")
+    errors = at.dataframe[0].value.to_csv()
+    assert "705 – Huyện Tân Biên" in errors and "không được nộp báo cáo" in errors
+    with duckdb.connect(str(tmp_path / "page.duckdb")) as con:  # the page's own in-process instance
+        assert con.execute("SELECT count(*) FROM activities").fetchone()[0] == 0  # nothing stored by a check
+
+
+def test_an_upload_by_an_uploader_is_audited_with_their_name(tmp_path):
+    from analytics import audit
+    ctx = make_store(tmp_path / "audited.duckdb")
+    try:
+        uploader = auth.Account("nop703", "uploader", "703", True, 0)
+        result = check_file(ctx.db, ctx.plan, ctx.units, FILE, "bao-cao.csv",
+                            allowed_units=auth.scope_units(uploader, ctx.units))
+        outcome = commit(ctx.db, result, uploader.name, valid_only=True)
+        log = audit.entries(ctx.db, actions=["upload"])
+        assert log["actor"].tolist() == ["nop703"]
+        assert str(outcome.submission_id) in audit.describe(log["detail"][0])
+    finally:
+        ctx.close()
