@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import auth
-from ui.auth import actor_name, current_account, require_role, settings
+from ui.auth import actor_name, current_account, notice_for_sign_in, require_role, settings
 from ui.state import context, t
 
 require_role("admin")
@@ -66,6 +66,9 @@ with st.expander(t("accounts.add.title"), expanded=frame.empty, icon=":material/
         except auth.AuthError as exc:
             st.error(str(exc))
         else:
+            if frame.empty:  # the first account: from now on every page asks to sign in
+                notice_for_sign_in(t("accounts.add.first_done", name=account.name))
+                st.rerun()
             flash(t("accounts.add.done", name=account.name))
 
 if not frame.empty:

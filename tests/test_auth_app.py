@@ -189,3 +189,26 @@ def test_the_accounts_page_adds_an_uploader_and_explains_a_missing_unit(accounts
     shown = admin.dataframe[0].value
     assert "25456 · Phường 1" in shown["Đơn vị"].tolist()
     assert "mat-khau-nop-2" not in shown.to_csv()
+
+
+def test_the_first_admin_made_on_this_machine_then_signs_in(empty_db, use_db):
+    use_db(empty_db)
+    at = app_test().run()
+    at.switch_page("pages/accounts.py").run()
+    assert at.selectbox[0].value == "admin"  # the first account is offered as an administrator
+    at.text_input[0].input("quantri")
+    at.text_input[1].input(PASSWORDS["quantri"])
+    at.text_input[2].input(PASSWORDS["quantri"])
+    at.button[0].click().run()
+    assert titles(at) == ["Đăng nhập"]
+    assert any("Đã tạo tài khoản “quantri”" in i.value for i in at.info)
+    assert not at.warning  # the no-account banner is gone
+    sign_in(at, "quantri")
+    assert titles(at) == ["Tài khoản"]  # back where the account was made
+
+
+def test_an_idle_session_must_sign_in_again(accounts_db, tmp_path, monkeypatch):
+    settings_file(tmp_path, monkeypatch, idle_minutes=0)
+    at = sign_in(app_test().run(), "xem")
+    assert titles(at) == ["Đăng nhập"]
+    assert any("Phiên đăng nhập đã kết thúc" in i.value for i in at.info)

@@ -87,6 +87,11 @@ def upload_scope(ctx: Context) -> set[str] | None:
     return auth.scope_units(current_account(), ctx.units)
 
 
+def notice_for_sign_in(message: str) -> None:
+    """A message the sign-in form shows next (e.g. after the first admin account was created)."""
+    st.session_state[_NOTICE] = message
+
+
 def end_session(notice: str | None = None) -> None:
     """Forget everything this browser session held (sign-out, expiry)."""
     st.session_state.clear()
