@@ -19,13 +19,14 @@ import os
 import re
 import tempfile
 import unicodedata
+import uuid
+import weakref
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from analytics.db import Database, sql
 from analytics.i18n import t
@@ -70,7 +71,8 @@ class IngestReadError(ValueError):
 
 @dataclass
 class CheckResult:
-    """What a dry run found. `records` holds the valid rows (normalised, first of any in-file repeats)."""
+    """What a dry run found. The checked rows wait in an in-memory staging database attached to the store's
+    connection (`stage`) until `commit` stores them or the result is closed or dropped."""
     file_name: str
     sha256: str
     encoding: str
@@ -83,21 +85,52 @@ class CheckResult:
     new: int
     errors: pd.DataFrame                       # line, column, value, message
     duplicate_rows: pd.DataFrame               # line, message
-    records: pa.Table
     warnings: list[str] = field(default_factory=list)
     previous_submission: int | None = None    # an active submission of the identical file
     data_version: int = 0                      # the store's version the outcomes were computed against
+    stage: str = ""
+    db: Database | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self):
+        if self.db is not None and self.stage:
+            self._finalizer = weakref.finalize(self, _detach, self.db, self.stage)
 
     @property
     def committable(self) -> int:
         return self.new + self.updated
 
+    def stage_sql(self, name: str) -> str:
+        """A named query with the staging database's name filled in."""
+        return sql(name).replace("ingest_stage.", f"{self.stage}.")
+
+    def is_open(self) -> bool:
+        return self.db is not None and self.stage in _attached(self.db)
+
+    def close(self) -> None:
+        """Drop the staged rows (also done when the result is garbage-collected)."""
+        if self.db is not None and self.stage:
+            self._finalizer()
+
     def preview(self, limit: int = 50) -> pd.DataFrame:
-        """The first valid rows in file order."""
-        if self.records.num_rows == 0:
-            return self.records.to_pandas()
-        first = pc.select_k_unstable(self.records, min(limit, self.records.num_rows), [("line", "ascending")])
-        return self.records.take(first).to_pandas().sort_values("line").reset_index(drop=True)
+        """The first storable rows in file order, as they will be stored."""
+        with self.db.cursor() as cur:
+            cur.execute(self.stage_sql("ingest_records"))
+            frame = cur.execute("SELECT * FROM ingest_records_in ORDER BY line LIMIT ?", [limit]).df()
+        frame["activity_date"] = pd.to_datetime(frame["activity_date"]).dt.date
+        return frame
+
+
+def _attached(db: Database) -> set[str]:
+    with db.cursor() as cur:
+        return {r[0] for r in cur.execute("SELECT database_name FROM duckdb_databases()").fetchall()}
+
+
+def _detach(db: Database, stage: str) -> None:
+    try:
+        with db.cursor() as cur:
+            cur.execute(f"DETACH DATABASE IF EXISTS {stage}")
+    except Exception:  # the store is closed already: its staging database went with it
+        pass
 
 
 # -- text helpers -------------------------------------------------------------------------------------
@@ -457,32 +490,41 @@ def check_file(db: Database, plan: Plan, units: tuple[Unit, ...], data: bytes | 
         if unknown:
             warnings.append(t("ingest.warning.extra_columns", columns=", ".join(unknown)))
         cur.execute(_rows_sql(mapping, len(headers), skipped))
-        rows = cur.execute("SELECT count(*) FROM ingest_rows").fetchall()[0][0]
-        if rows == 0:
-            raise IngestReadError(t("ingest.read.no_rows"))
-
         resolver = UnitResolver(plan, units, allowed_units)
         cur.register("ingest_unit_map", _unit_map(cur, resolver))
         cur.register("ingest_type_map", _type_map(cur, plan))
         cur.register("ingest_messages", _messages(plan))
         cur.execute("CREATE OR REPLACE TEMP TABLE ingest_plan AS SELECT ?::DATE AS start_date, ?::DATE AS deadline",
                     [plan.start, plan.deadline])
-        cur.execute(sql("ingest_check"))
-        errors = cur.execute(sql("ingest_errors")).df()
-        duplicate_rows = cur.execute("SELECT line, first_line FROM ingest_file_duplicates ORDER BY line").df()
-        data_version = cur.execute("SELECT coalesce(max(value::BIGINT), 0) FROM meta WHERE key = 'data_version'"
-                                   ).fetchall()[0][0]
-        store_has_rows = cur.execute("SELECT count(*) > 0 FROM current_activities").fetchall()[0][0]
-        if store_has_rows:
-            cur.execute("CREATE OR REPLACE TEMP VIEW ingest_records_in AS SELECT * FROM ingest_records")
-            cur.execute(sql("ingest_classify"))
-            records = cur.sql("SELECT r.*, o.outcome, o.old_id FROM ingest_records r JOIN ingest_outcome o USING (line)"
-                              ).to_arrow_table()
-        else:
-            records = cur.sql("SELECT *, 'new' AS outcome, NULL::BIGINT AS old_id FROM ingest_records").to_arrow_table()
-        outcome = _outcome_lines(records)
-        previous = cur.execute(
-            "SELECT max(id) FROM submissions WHERE sha256 = ? AND status = 'active'", [sha]).fetchall()[0][0]
+        stage = f"ingest_stage_{uuid.uuid4().hex[:12]}"
+        cur.execute(f"ATTACH ':memory:' AS {stage}")
+        try:
+            for statement in sql("ingest_check").replace("ingest_stage.", f"{stage}.").split(";\n"):
+                if statement.strip():
+                    cur.execute(statement)
+            rows = cur.execute(f"SELECT count(*) FROM {stage}.checked").fetchall()[0][0]
+            if rows == 0:
+                raise IngestReadError(t("ingest.read.no_rows"))
+            errors = cur.execute(sql("ingest_errors")).df()
+            duplicate_rows = cur.execute("SELECT line, first_line FROM ingest_file_duplicates ORDER BY line").df()
+            data_version = cur.execute("SELECT coalesce(max(value::BIGINT), 0) FROM meta WHERE key = 'data_version'"
+                                       ).fetchall()[0][0]
+            cur.execute(sql("ingest_records").replace("ingest_stage.", f"{stage}."))
+            if cur.execute("SELECT count(*) > 0 FROM current_activities").fetchall()[0][0]:
+                cur.execute(sql("ingest_classify"))
+            else:  # an empty store: every record is new
+                cur.execute("CREATE OR REPLACE TEMP TABLE ingest_outcome AS "
+                            "SELECT line, 'new' AS outcome, NULL::BIGINT AS old_id FROM ingest_records_in LIMIT 0")
+            cur.execute(f"CREATE TABLE {stage}.outcome AS SELECT * FROM ingest_outcome WHERE outcome <> 'new'")
+            storable = cur.execute("SELECT count(*) FROM ingest_records_in").fetchall()[0][0]
+            outcome = {name: [r[0] for r in cur.execute(
+                f"SELECT line FROM {stage}.outcome WHERE outcome = ? ORDER BY line", [name]).fetchall()]
+                for name in ("update", "duplicate")}
+            previous = cur.execute(
+                "SELECT max(id) FROM submissions WHERE sha256 = ? AND status = 'active'", [sha]).fetchall()[0][0]
+        except BaseException:
+            cur.execute(f"DETACH DATABASE IF EXISTS {stage}")
+            raise
         for name in ("ingest_unit_map", "ingest_type_map", "ingest_messages"):
             cur.unregister(name)
 
@@ -495,7 +537,7 @@ def check_file(db: Database, plan: Plan, units: tuple[Unit, ...], data: bytes | 
     rejected = int(errors["line"].nunique())
     accepted = rows - rejected
     duplicate_rows["message"] = duplicate_rows["first_line"].map(lambda n: t("ingest.duplicate.in_file", line=n))
-    store_duplicates = outcome.get("duplicate", [])
+    store_duplicates = outcome["duplicate"]
     if len(store_duplicates):
         store_frame = pd.DataFrame({"line": store_duplicates, "first_line": None,
                                     "message": t("ingest.duplicate.in_store")})
@@ -505,9 +547,10 @@ def check_file(db: Database, plan: Plan, units: tuple[Unit, ...], data: bytes | 
         warnings.insert(0, t("ingest.warning.same_file", id=previous))
     return CheckResult(
         file_name=file_name, sha256=sha, encoding=ENCODINGS[encoding], separator=separator, rows=rows,
-        accepted=accepted, rejected=rejected, duplicates=len(duplicate_rows), updated=len(outcome.get("update", [])),
-        new=int(pc.sum(pc.equal(records.column("outcome"), "new")).as_py() or 0), errors=errors.reset_index(drop=True), duplicate_rows=duplicate_rows,
-        records=records, warnings=warnings, previous_submission=previous, data_version=data_version,
+        accepted=accepted, rejected=rejected, duplicates=len(duplicate_rows), updated=len(outcome["update"]),
+        new=storable - len(outcome["update"]) - len(outcome["duplicate"]), errors=errors.reset_index(drop=True),
+        duplicate_rows=duplicate_rows, warnings=warnings, previous_submission=previous, data_version=data_version,
+        stage=stage, db=db,
     )
 
 
@@ -530,12 +573,3 @@ def _rows_sql(mapping: dict[str, int], width: int, skipped: int) -> str:
         FROM ingest_raw;
         CREATE OR REPLACE TEMP VIEW ingest_rows AS SELECT * FROM ingest_cells WHERE {filled};
     """
-
-
-def _outcome_lines(records: pa.Table) -> dict[str, list[int]]:
-    """Lines per outcome ('new', 'update', 'duplicate')."""
-    lines: dict[str, list[int]] = {}
-    for outcome in ("update", "duplicate"):
-        mask = pc.equal(records.column("outcome"), outcome)
-        lines[outcome] = sorted(records.column("line").filter(mask).to_pylist())
-    return lines

@@ -53,20 +53,23 @@ def commit(db: Database, result: CheckResult, user_name: str | None = None, vali
                             t("ingest.commit.same_file", id=result.previous_submission))
     if result.new + result.updated == 0:
         return CommitResult(False, None, 0, 0, result.duplicates, t("ingest.commit.nothing"))
+    if not result.is_open():
+        raise SubmissionError(t("ingest.commit.stale"))
     with db.transaction() as cur:
         same = cur.execute("SELECT max(id) FROM submissions WHERE sha256 = ? AND status = 'active'",
                            [result.sha256]).fetchall()[0][0]
         if same is not None:  # stored by someone else since the check
             return CommitResult(False, same, 0, 0, result.accepted, t("ingest.commit.same_file", id=same))
-        cur.register("ingest_records_in", result.records)
+        cur.execute(result.stage_sql("ingest_records"))
         version = cur.execute("SELECT coalesce(max(value::BIGINT), 0) FROM meta WHERE key = 'data_version'"
                               ).fetchall()[0][0]
         if version == result.data_version:  # the store is as it was at the check: its outcomes hold
-            cur.execute("CREATE OR REPLACE TEMP VIEW ingest_final AS SELECT * FROM ingest_records_in")
+            cur.execute(f"CREATE OR REPLACE TEMP TABLE ingest_outcome AS SELECT * FROM {result.stage}.outcome")
         else:  # the store changed since the check: classify again
             cur.execute(sql("ingest_classify"))
-            cur.execute("CREATE OR REPLACE TEMP VIEW ingest_final AS SELECT r.* EXCLUDE (outcome, old_id), o.outcome, "
-                        "o.old_id FROM ingest_records_in r JOIN ingest_outcome o USING (line)")
+        cur.execute("CREATE OR REPLACE TEMP VIEW ingest_final AS "
+                    "SELECT r.*, coalesce(o.outcome, 'new') AS outcome, o.old_id "
+                    "FROM ingest_records_in r LEFT JOIN ingest_outcome o USING (line)")
         new, updated = cur.execute("SELECT count(*) FILTER (outcome = 'new'), count(*) FILTER (outcome = 'update') "
                                    "FROM ingest_final").fetchall()[0]
         if new + updated == 0:
@@ -80,10 +83,11 @@ def commit(db: Database, result: CheckResult, user_name: str | None = None, vali
         cur.execute(sql("submission_insert"), {"submission_id": submission_id})
         cur.execute(sql("submission_supersede"), {"submission_id": submission_id})
         cur.execute("DROP VIEW ingest_final")
-        cur.unregister("ingest_records_in")
+        cur.execute("DROP VIEW ingest_records_in")
         audit.record(db, user_name, "upload", {"submission_id": submission_id, "file": result.file_name,
                                                "sha256": result.sha256, "inserted": new, "updated": updated,
                                                "duplicates": duplicates, "rejected": result.rejected}, cur=cur)
+    result.close()
     return CommitResult(True, submission_id, new, updated, duplicates,
                         t("ingest.commit.done", id=submission_id, inserted=new, updated=updated, duplicates=duplicates))
 

@@ -69,7 +69,7 @@ if len(result.errors):
 if len(result.duplicate_rows):
     with st.expander(f"{t('upload.duplicates.header')} ({format_number(len(result.duplicate_rows))})"):
         st.dataframe(ingest_display.duplicates_table(result, lang), hide_index=True, width="stretch")
-if result.records.num_rows:
+if result.accepted:
     st.subheader(t("upload.preview.header"))
     st.dataframe(ingest_display.preview_table(result, ctx.plan, ctx.units, lang), hide_index=True, width="stretch")
 

@@ -64,8 +64,9 @@ SELECT title_raw, title,
             ELSE strip_accents(replace(lower(title), 'đ', 'd')) END AS title_key
 FROM s;
 
--- One row per record: normalised values and, per column, an error (NULL when the cell is fine).
-CREATE OR REPLACE TEMP TABLE ingest_checked AS
+-- One row per record: normalised values and, per column, an error (NULL when the cell is fine). It lives in
+-- the check's own in-memory database (ingest_stage), which stays attached until the result is stored or dropped.
+CREATE TABLE ingest_stage.checked AS
 WITH r AS (
     SELECT line, unit_code_raw, unit_name_raw, type_raw, date_raw, participants_raw, budget_raw, title AS title_raw,
            nullif(trim(location), '') AS location,
@@ -76,12 +77,15 @@ c AS (
 SELECT r.line, um.unit_code, tm.type_code, ti.title, d.activity_date, p.number::INTEGER AS participants,
        r.location, b.number AS budget_vnd, r.activity_ref, r.notes,
        ti.title_key,
-       um.error_field AS unit_field, um.value AS unit_value, um.error AS unit_error,
-       tm.value AS type_value, CASE WHEN r.type_raw IS NULL OR tm.value IS NULL THEN 'required' ELSE tm.error END AS type_error,
+       um.error_field AS unit_field, um.error AS unit_error,
+       CASE WHEN um.error IS NOT NULL THEN um.value END AS unit_value,
+       CASE WHEN r.type_raw IS NULL OR tm.value IS NULL THEN 'required' ELSE tm.error END AS type_error,
+       CASE WHEN tm.error IS NOT NULL THEN tm.value END AS type_value,
        CASE WHEN ti.title IS NULL THEN 'required' END AS title_error,
-       d.value AS date_value, CASE WHEN r.date_raw IS NULL THEN 'required' ELSE d.error END AS date_error,
-       p.value AS participants_value, p.error AS participants_error,
-       b.value AS budget_value, b.error AS budget_error
+       CASE WHEN r.date_raw IS NULL THEN 'required' ELSE d.error END AS date_error,
+       CASE WHEN d.error IS NOT NULL THEN d.value END AS date_value,
+       p.error AS participants_error, CASE WHEN p.error IS NOT NULL THEN p.value END AS participants_value,
+       b.error AS budget_error, CASE WHEN b.error IS NOT NULL THEN b.value END AS budget_value
 FROM r
 LEFT JOIN ingest_unit_map um ON um.code_raw IS NOT DISTINCT FROM r.unit_code_raw
                             AND um.name_raw IS NOT DISTINCT FROM r.unit_name_raw
@@ -91,29 +95,29 @@ LEFT JOIN ingest_dates d ON d.date_raw = r.date_raw
 LEFT JOIN ingest_numbers p ON p.kind = 'p' AND p.raw = r.participants_raw
 LEFT JOIN ingest_numbers b ON b.kind = 'b' AND b.raw = r.budget_raw
 )
-SELECT *, hash(unit_code, type_code, activity_date, title_key) AS record_hash FROM c;
+SELECT *, hash(unit_code, type_code, activity_date, title_key) AS record_hash,
+       (unit_error IS NULL AND type_error IS NULL AND title_error IS NULL AND date_error IS NULL
+        AND participants_error IS NULL AND budget_error IS NULL) AS valid
+FROM c;
 
 CREATE OR REPLACE TEMP TABLE ingest_errors AS
 WITH e AS (
-    SELECT line, unit_field AS field, unit_value AS value, unit_error AS message FROM ingest_checked WHERE unit_error IS NOT NULL
+    SELECT line, unit_field AS field, unit_value AS value, unit_error AS message FROM ingest_stage.checked WHERE unit_error IS NOT NULL
     UNION ALL
-    SELECT line, 'loai_hoat_dong', type_value, type_error FROM ingest_checked WHERE type_error IS NOT NULL
+    SELECT line, 'loai_hoat_dong', type_value, type_error FROM ingest_stage.checked WHERE type_error IS NOT NULL
     UNION ALL
-    SELECT line, 'ten_hoat_dong', NULL, title_error FROM ingest_checked WHERE title_error IS NOT NULL
+    SELECT line, 'ten_hoat_dong', NULL, title_error FROM ingest_stage.checked WHERE title_error IS NOT NULL
     UNION ALL
-    SELECT line, 'ngay_to_chuc', date_value, date_error FROM ingest_checked WHERE date_error IS NOT NULL
+    SELECT line, 'ngay_to_chuc', date_value, date_error FROM ingest_stage.checked WHERE date_error IS NOT NULL
     UNION ALL
-    SELECT line, 'so_nguoi_tham_gia', participants_value, participants_error FROM ingest_checked WHERE participants_error IS NOT NULL
+    SELECT line, 'so_nguoi_tham_gia', participants_value, participants_error FROM ingest_stage.checked WHERE participants_error IS NOT NULL
     UNION ALL
-    SELECT line, 'kinh_phi', budget_value, budget_error FROM ingest_checked WHERE budget_error IS NOT NULL
+    SELECT line, 'kinh_phi', budget_value, budget_error FROM ingest_stage.checked WHERE budget_error IS NOT NULL
 )
 SELECT e.line, e.field, e.value, coalesce(m.message, e.message) AS message
 FROM e LEFT JOIN ingest_messages m ON m.key = e.message;
 
-CREATE OR REPLACE TEMP VIEW ingest_valid AS
-SELECT * FROM ingest_checked
-WHERE unit_error IS NULL AND type_error IS NULL AND title_error IS NULL AND date_error IS NULL
-  AND participants_error IS NULL AND budget_error IS NULL;
+CREATE OR REPLACE TEMP VIEW ingest_valid AS SELECT * FROM ingest_stage.checked WHERE valid;
 
 -- The same unit and ma_hoat_dong twice in one file with different content: the later row is rejected.
 INSERT INTO ingest_errors
@@ -148,9 +152,8 @@ g AS (
 SELECT v.line, g.first_line FROM v JOIN g USING (unit_code, type_code, activity_date, title_key)
 WHERE v.line > g.first_line;
 
-CREATE OR REPLACE TEMP VIEW ingest_records AS
-SELECT line, unit_code, type_code, title, activity_date, participants, location, budget_vnd, activity_ref, notes,
-       title_key
-FROM ingest_valid
-WHERE line NOT IN (SELECT line FROM ingest_errors WHERE field = 'ma_hoat_dong')
-  AND line NOT IN (SELECT line FROM ingest_file_duplicates);
+-- Valid rows left out of the store: a reused activity id (rejected above) or a repeat inside the file.
+CREATE TABLE ingest_stage.excluded AS
+SELECT line FROM ingest_errors WHERE field = 'ma_hoat_dong'
+UNION ALL
+SELECT line FROM ingest_file_duplicates;
