@@ -5,7 +5,7 @@ import streamlit as st
 from analytics import views
 from analytics.text import format_date, format_number
 from ui.downloads import table_downloads
-from ui.state import activity_page, sidebar_view, t, unit_summary
+from ui.state import activity_kpis, activity_page, sidebar_view, t, unit_summary
 
 PAGE_SIZES = (25, 50, 100, 200)
 
@@ -60,8 +60,7 @@ page = page_col.number_input(t("explorer.page", pages=format_number(pages)), min
 frame, total = (first, total) if page == 1 else activity_page(view, int(page), page_size, **narrow)
 
 if total == 0:
-    info_col.write("")
-    st.info(t("explorer.none"))
+    st.info(t("overview.empty_store") if activity_kpis(view.base)["activities"] == 0 else t("explorer.none"))
     st.stop()
 info_col.markdown(t("explorer.showing", first=format_number((page - 1) * page_size + 1),
                     last=format_number(min(page * page_size, total)), total=format_number(total)))

@@ -4,7 +4,7 @@ import streamlit as st
 from analytics import views
 from analytics.text import format_date
 from ui.downloads import table_downloads
-from ui.state import share_query, sidebar_view, t, unit_status, unit_targets
+from ui.state import activity_kpis, share_query, sidebar_view, t, unit_status, unit_targets
 
 view = sidebar_view()
 plan = view.ctx.plan
@@ -15,6 +15,8 @@ if view.as_of < plan.start:
     st.info(t("overview.before_period", as_of=format_date(view.as_of), start=format_date(plan.start)))
     st.stop()
 
+if activity_kpis(view.base)["activities"] == 0:
+    st.info(t("overview.empty_store"))
 status = views.in_district(unit_status(view), view.district)
 targets = views.in_district(unit_targets(view), view.district)
 lagging = views.lagging_units(status, targets)

@@ -40,9 +40,12 @@ def use_db(monkeypatch):
         st.cache_data.clear()
         return path
     yield point
-    # Close cached connections so the file can be reopened by other tests.
+    # Close cached connections so the file can be reopened by other tests (and by CLI subprocesses): the
+    # cleared Context is only released once the page modules' reference cycles are collected.
     st.cache_resource.clear()
     st.cache_data.clear()
+    import gc
+    gc.collect()
 
 
 def app_test(page: str | None = None):

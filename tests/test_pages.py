@@ -51,7 +51,7 @@ def chart_titles(at) -> list[str]:
 
 
 def status_counts(db, as_of):
-    ctx = open_context(db, read_only=True)
+    ctx = open_context(db)  # same configuration as the dashboard's cached connection in this process
     try:
         from analytics import attainment
         targets = attainment.unit_targets(ctx.db, ctx.plan, as_of, ctx.settings.lagging)
@@ -79,9 +79,9 @@ def test_every_page_says_what_is_going_on_with_an_empty_store(empty_db, use_db, 
     expected = {
         "pages/overview.py": "Chưa có hoạt động nào",
         "pages/targets.py": "Chưa có hoạt động nào được tính",
-        "pages/lagging.py": "không có đơn vị nào chậm tiến độ",
+        "pages/lagging.py": "Chưa có hoạt động nào trong cơ sở dữ liệu",
         "pages/unit.py": "chưa có hoạt động nào",
-        "pages/explorer.py": "Không có hoạt động nào khớp",
+        "pages/explorer.py": "Chưa có hoạt động nào trong cơ sở dữ liệu",
     }[page]
     assert expected in shown
 
@@ -328,3 +328,5 @@ def test_explorer_filters_and_pages_in_the_store(demo_db, use_db):
     at.selectbox(key="explorer-unit").set_value("710").run()   # a new filter goes back to page 1
     assert showing(at)[0] == 1
     assert set(frame(at, "Tên hoạt động")["Đơn vị"]) == {"Huyện Gò Dầu"}
+    at.text_input(key="explorer-text").input("không có hoạt động này").run()
+    assert any("Không có hoạt động nào khớp các bộ lọc" in i.value for i in at.info)

@@ -121,13 +121,30 @@ def _seed_from_url(ctx: Context) -> None:
             st.session_state[f"view.{name}"] = st.query_params[name]
 
 
-def _widget(name: str, default, valid=lambda value: True):
-    """Widget key `sb.NAME`, restored from the persistent `view.NAME` when Streamlit dropped it."""
+def _widget(name: str, stored, default, valid=lambda value: True, keep=lambda value: False) -> str:
+    """Widget key `sb.NAME`, set from the view (`view.NAME`) before every run.
+
+    Streamlit drops or restores widget state unreliably when pages change (a page reached by st.switch_page
+    came back with the district reset), so the view, not the widget, is the truth: the user's changes
+    reach it through `_remember` (on_change). `keep`: a transient widget value to leave alone.
+    """
     key = f"sb.{name}"
-    if key not in st.session_state or not valid(st.session_state[key]):
-        stored = st.session_state.get(f"view.{name}", default)
+    if not keep(st.session_state.get(key)):
         st.session_state[key] = stored if valid(stored) else default
     return key
+
+
+def _remember(name: str) -> None:
+    """on_change of a sidebar widget: its new value becomes the view."""
+    value = st.session_state[f"sb.{name}"]
+    if name == "dates":
+        if isinstance(value, (tuple, list)) and len(value) == 2:
+            st.session_state["view.from"], st.session_state["view.to"] = value
+        return
+    st.session_state[f"view.{name}"] = value
+    if name == "plan":  # another plan has another period: its own dates
+        for other in ("as_of", "from", "to"):
+            st.session_state.pop(f"view.{other}", None)
 
 
 def _mirror(params: dict[str, str | None], keep: tuple[str, ...]) -> None:
@@ -159,31 +176,29 @@ def sidebar_view(page_params: tuple[str, ...] = ()) -> View:
     earliest, latest = plan.start - dt.timedelta(days=31), plan.deadline + dt.timedelta(days=366)
     with st.sidebar:
         if len(plans) > 1:
-            key = _widget("plan", Path(_plan_path()).stem, lambda v: v in plans)
-            st.selectbox(t("sidebar.plan"), plans, key=key)
-            if st.session_state[key] != st.session_state.get("view.plan", Path(_plan_path()).stem):
-                st.session_state["view.plan"] = st.session_state[key]
-                for name in ("as_of", "from", "to"):  # dates of another plan's period
-                    st.session_state.pop(f"view.{name}", None)
-                    st.session_state.pop(f"sb.{name}", None)
-                st.rerun()
+            current = Path(_plan_path()).stem
+            key = _widget("plan", current, current, lambda v: v in plans)
+            st.selectbox(t("sidebar.plan"), plans, key=key, on_change=_remember, args=("plan",))
         st.caption(t("sidebar.period", start=format_date(plan.start), deadline=format_date(plan.deadline)))
-        key = _widget("as_of", _clamp(ctx.default_as_of(), earliest, latest),
+        key = _widget("as_of", st.session_state.get("view.as_of"), _clamp(ctx.default_as_of(), earliest, latest),
                       lambda v: isinstance(v, dt.date) and earliest <= v <= latest)
         as_of = st.date_input(t("sidebar.as_of"), key=key, format="DD/MM/YYYY", min_value=earliest,
-                              max_value=latest, help=t("sidebar.as_of_help"))
-        key = _widget("district", "", lambda v: v == "" or v in districts)
-        district = st.selectbox(t("sidebar.district"), ["", *districts], key=key,
+                              max_value=latest, help=t("sidebar.as_of_help"), on_change=_remember, args=("as_of",))
+        key = _widget("district", st.session_state.get("view.district") or "", "", lambda v: v == "" or v in districts)
+        district = st.selectbox(t("sidebar.district"), ["", *districts], key=key, on_change=_remember,
+                                args=("district",),
                                 format_func=lambda c: names.get(c, t("filter.all_districts")) if c else t("filter.all_districts"))
-        key = _widget("group", "", lambda v: v == "" or v in groups)
-        group = st.selectbox(t("sidebar.group"), ["", *groups], key=key,
+        key = _widget("group", st.session_state.get("view.group") or "", "", lambda v: v == "" or v in groups)
+        group = st.selectbox(t("sidebar.group"), ["", *groups], key=key, on_change=_remember, args=("group",),
                              format_func=lambda c: groups.get(c, "") if c else t("filter.all_groups"))
         start = _clamp(st.session_state.get("view.from"), plan.start, plan.deadline) or plan.start
         end = _clamp(st.session_state.get("view.to"), plan.start, plan.deadline) or plan.deadline
-        key = _widget("dates", (min(start, end), max(start, end)),
-                      lambda v: isinstance(v, tuple) and all(plan.start <= d <= plan.deadline for d in v))
+        key = _widget("dates", (min(start, end), max(start, end)), (plan.start, plan.deadline),
+                      lambda v: isinstance(v, tuple) and all(plan.start <= d <= plan.deadline for d in v),
+                      keep=lambda v: isinstance(v, tuple) and len(v) == 1)  # while picking the second end
         dates = st.date_input(t("sidebar.dates"), key=key, format="DD/MM/YYYY", min_value=plan.start,
-                              max_value=plan.deadline, help=t("sidebar.dates_help"))
+                              max_value=plan.deadline, help=t("sidebar.dates_help"), on_change=_remember,
+                              args=("dates",))
     if isinstance(dates, (tuple, list)) and len(dates) == 2:  # while picking, only one end is chosen
         date_from, date_to = dates
     else:

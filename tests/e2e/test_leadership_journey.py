@@ -26,6 +26,31 @@ def headings(app: App) -> list[str]:
     return [h.inner_text().strip() for h in app.main().locator(HEADING).all()]
 
 
+def select_row(app: App, row: int) -> None:
+    """Ticks a row of the first st.dataframe with row selection (the grid is a canvas: click by position).
+
+    The grid ignores clicks until it has drawn itself, so the click is repeated until the page changes.
+    """
+    grid = app.dataframes().first
+    title = app.title()
+    for _ in range(5):
+        grid.scroll_into_view_if_needed()
+        app.page.wait_for_timeout(800)
+        box = grid.bounding_box()
+        header = row_height = 35
+        x, y = box["x"] + 16, box["y"] + header + row_height * row + row_height / 2
+        app.page.mouse.move(x, y)
+        app.page.wait_for_timeout(200)
+        app.page.mouse.down()
+        app.page.mouse.up()
+        app.wait()
+        app.page.wait_for_timeout(500)
+        app.wait()
+        if app.title() != title:
+            return
+    raise AssertionError(f"selecting row {row} did not leave the page {title!r}")
+
+
 def test_a_leader_filters_finds_a_lagging_unit_and_shares_the_view(dashboard, store, page):
     app = App(page, dashboard(store)).open("?as_of=2022-09-30")
     app.assert_no_exception()
@@ -52,14 +77,22 @@ def test_a_leader_filters_finds_a_lagging_unit_and_shares_the_view(dashboard, st
     assert lagging >= 1
     assert app.dataframes().count() >= 1
 
-    # Open the first lagging unit's page.
+    # Each row leads to the unit's page: select the first row (its tick box, left of the row).
+    select_row(app, 0)
+    app.assert_no_exception()
+    assert app.title() == vi("unit.title")
+    first_code = query(app)["unit"]
+
+    # Back on the list (no bounce back to the unit), then the picker under the table does the same.
+    app.nav.go(vi("nav.lagging"))
+    assert app.title() == vi("lagging.title") and "unit" not in query(app)
     picker = app.labelled(SELECTBOX, vi("lagging.open_unit"))
     chosen = picker.locator("input").input_value()   # e.g. "Huyện Gò Dầu (710)"
     app.click_button(vi("lagging.open_button"))
     app.assert_no_exception()
     assert app.title() == vi("unit.title")
     code = query(app)["unit"]
-    assert chosen.endswith(f"({code})"), (chosen, code)
+    assert chosen.endswith(f"({code})") and code == first_code, (chosen, code, first_code)
     name = chosen.rsplit(" (", 1)[0]
     assert name in headings(app)
     assert query(app)["district"] == "710" and query(app)["as_of"] == "2022-09-30"
