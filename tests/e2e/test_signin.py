@@ -180,3 +180,18 @@ def test_a_download_is_audited_with_who_made_it(dashboard, store, page):
         exported = audit.entries(db, actions=["export"])
     assert exported["actor"].tolist() == ["quantri"]
     assert json.loads(exported["detail"][0])["file"] == "nhat-ky-he-thong.csv"
+
+
+def test_an_uploader_uploading_another_districts_rows_sees_them_rejected(dashboard, store, page, tmp_path):
+    from tests.test_auth_scope import FILE
+    upload = tmp_path / "bao-cao-703.csv"
+    upload.write_bytes(FILE)
+    app = App(page, dashboard(with_accounts(store))).open()
+    SignInForm(app).submit("nop703", PASSWORDS["nop703"])
+    wait_title(app, "Tổng quan")
+    app.nav.go("Nộp báo cáo")
+    app.upload(upload)
+    app.page.locator(METRIC).first.wait_for()
+    assert app.metric("Hợp lệ") == "3" and app.metric("Bị từ chối") == "1"  # row 4: unit 705, not under 703
+    assert any("Bị từ chối" in alert or "từ chối" in alert for alert in app.alerts())  # storing is blocked
+    app.assert_no_exception()
