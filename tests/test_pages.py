@@ -330,3 +330,35 @@ def test_explorer_filters_and_pages_in_the_store(demo_db, use_db):
     assert set(frame(at, "Tên hoạt động")["Đơn vị"]) == {"Huyện Gò Dầu"}
     at.text_input(key="explorer-text").input("không có hoạt động này").run()
     assert any("Không có hoạt động nào khớp các bộ lọc" in i.value for i in at.info)
+
+
+# -- more than one plan -------------------------------------------------------------------------------
+def test_a_second_plan_file_adds_a_plan_choice_that_the_link_carries(demo_db, use_db, monkeypatch, tmp_path):
+    from analytics.settings import DATA_DIR
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    text = (DATA_DIR / "plans" / "antq-2022.toml").read_text(encoding="utf-8")
+    (plans / "antq-2022.toml").write_text(text, encoding="utf-8")
+    (plans / "antq-2023.toml").write_text(
+        text.replace('id = "antq-2022"', 'id = "antq-2023"').replace("start = 2022-01-01", "start = 2023-01-01")
+        .replace("deadline = 2022-12-15", "deadline = 2023-12-15"), encoding="utf-8")
+    settings = tmp_path / "settings.toml"
+    settings.write_text(f'plan = "plans/antq-2022.toml"\nactivity_types = "{DATA_DIR / "activity_types.toml"}"\n'
+                        f'units = "{DATA_DIR / "units.csv"}"\ndb = "{demo_db}"\n', encoding="utf-8")
+    monkeypatch.setenv("ANTQ_SETTINGS", str(settings))
+    use_db(demo_db)
+
+    at = open_page("pages/overview.py", as_of="2022-09-30")
+    assert at.sidebar.selectbox(key="sb.plan").options == ["antq-2022", "antq-2023"]
+    assert any("01/01/2022 – 15/12/2022" in c.value for c in at.sidebar.caption)
+    assert number(metrics(at)["Hoạt động"]) > 0
+
+    at.sidebar.selectbox(key="sb.plan").set_value("antq-2023").run()
+    assert not at.exception
+    assert any("01/01/2023 – 15/12/2023" in c.value for c in at.sidebar.caption)
+    assert at.query_params["plan"] in ("antq-2023", ["antq-2023"])
+    assert metrics(at)["Hoạt động"] == "0"   # the demo has no activity in 2023
+
+    shared = open_page("pages/overview.py", plan="antq-2023")
+    assert shared.sidebar.selectbox(key="sb.plan").value == "antq-2023"
+    assert any("01/01/2023 – 15/12/2023" in c.value for c in shared.sidebar.caption)

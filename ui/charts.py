@@ -65,7 +65,7 @@ def attainment_bars(frame: pd.DataFrame, title: str, axis_title: str, status_lab
             "customdata": [[h, status_labels[status]] for h in rows["hover"]],
             "hovertemplate": "%{y}<br>%{customdata[1]} · %{x:.0f}%<br>%{customdata[0]}<extra></extra>",
         })
-    return figure(data, title, height=max(300, 28 * len(frame) + 110),
+    return figure(data, title, height=max(300, 28 * len(frame) + 110), showlegend=True,
                   yaxis={"categoryorder": "array", "categoryarray": _list(frame["name"])[::-1], "automargin": True},
                   xaxis={"range": [0, 112], "title": {"text": axis_title}, "ticksuffix": "%",
                          "tickvals": [0, 25, 50, 75, 100]})
@@ -175,7 +175,7 @@ def progress_bars(frame: pd.DataFrame, title: str, axis_title: str, status_label
                  "name": axis_title, "marker": {"symbol": "line-ns-open", "size": 22, "color": "#222",
                                                 "line": {"width": 3}},
                  "hovertemplate": "%{y}<br>" + axis_title + ": %{x:,d}<extra></extra>"})
-    return figure(data, title, height=max(260, 34 * len(frame) + 110),
+    return figure(data, title, height=max(260, 34 * len(frame) + 110), showlegend=True,
                   yaxis={"categoryorder": "array", "categoryarray": _list(frame["label"])[::-1], "automargin": True},
                   xaxis={"tickformat": ",d", "rangemode": "tozero"})
 
