@@ -79,4 +79,6 @@ labels = {**view.filter_labels(),
           t("col.unit"): names[unit] if unit else t("filter.all"),
           t("explorer.types"): ", ".join(type_labels[c] for c in chosen_types) or t("filter.all"),
           t("explorer.page_label"): f"{page}/{pages}"}
-table_downloads(shown, "tra-cuu-hoat-dong", labels, "explorer-table")
+# The files hold every matching record (streamed from the store), not only this page.
+table_downloads(shown, "tra-cuu-hoat-dong", labels, "explorer-table", activities=view.activity_filter(**narrow),
+                total=total)

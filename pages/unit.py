@@ -134,4 +134,5 @@ shown = activities.drop(columns=["unit_code", "unit_name"]).rename(columns={
     "budget_vnd": t("col.budget")})
 st.dataframe(shown, hide_index=True, width="stretch", key="unit-activities", column_config={
     t("col.date"): st.column_config.DateColumn(format="DD/MM/YYYY")})
-table_downloads(shown, f"hoat-dong-{code}", {**filters, t("col.unit"): unit["name"]}, "unit-activities")
+table_downloads(shown, f"hoat-dong-{code}", {**filters, t("col.unit"): unit["name"]}, "unit-activities",
+                activities=view.activity_filter(unit=code), total=total)

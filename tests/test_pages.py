@@ -322,6 +322,10 @@ def test_explorer_filters_and_pages_in_the_store(demo_db, use_db):
     at.sidebar.selectbox(key="sb.district").set_value("").run()
     at.multiselect(key="explorer-types").set_value(["anti_drug"]).run()
     total = showing(at)[2]
+    from analytics.i18n import t
+    from analytics.text import format_number
+    # The downloads hold every matching record, not only the page shown.
+    assert t("downloads.all_rows", "vi", rows=format_number(total)) in [c.value for c in at.caption]
     at.number_input(key="explorer-page").set_value(2).run()
     assert showing(at) == (51, min(100, total), total)
     assert set(frame(at, "Tên hoạt động")["Loại hoạt động"]) == {"Tuyên truyền phòng, chống ma túy"}
