@@ -9,6 +9,7 @@ import argparse
 import datetime as dt
 import json
 import math
+import os
 import sys
 import tempfile
 from pathlib import Path
@@ -85,13 +86,14 @@ def ingest_section(result: list[dict] | str) -> list[str]:
                          [[cell(row.get(key, "")) for key in keys] for row in result]) + [""]
 
 
-def report(sizes: list[int], repeat: int, results: dict, started: dt.datetime) -> str:
+def report(sizes: list[int], repeat: int, results: dict, started: dt.datetime, load: tuple[float, float]) -> str:
     titles = page_titles()
     labels = [rows_label(size) for size in sizes]
     lines = ["# Benchmark", "",
              f"Taken {started:%Y-%m-%d %H:%M} UTC with `python -m bench --sizes {','.join(map(str, sizes))} "
              f"--repeat {repeat}`; figures are medians of {repeat} runs.", "",
-             f"Machine: {machine()}.", ""]
+             f"Machine: {machine()}. Load average (1 min) at start {load[0]:.1f}, at end {load[1]:.1f}: other "
+             "work on the machine slows every figure alike.", ""]
 
     if "status" in results:
         lines += ["## Stores and `status` (baseline: a plain DuckDB count per unit and type of the same rows)", ""]
@@ -163,6 +165,7 @@ def main() -> None:
         parser.error(f"unknown parts: {', '.join(sorted(unknown))} (known: {', '.join(PARTS)})")
 
     started = dt.datetime.now(dt.timezone.utc)
+    load_at_start = os.getloadavg()[0]
     repeat = str(args.repeat)
     results: dict = {"stores": {}}
     with tempfile.TemporaryDirectory(prefix="antq-bench-") as tmp:
@@ -187,7 +190,7 @@ def main() -> None:
                     extra = ["--charted", json.dumps(charted)]
                 results[part][size] = run_part(module, str(store), "--repeat", repeat, *extra)
             store.unlink()
-    text = report(args.sizes, args.repeat, results, started)
+    text = report(args.sizes, args.repeat, results, started, (load_at_start, os.getloadavg()[0]))
     print(text)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text + "\n", encoding="utf-8")

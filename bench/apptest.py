@@ -29,6 +29,8 @@ def as_of_dates(start: dt.date, deadline: dt.date, count: int) -> list[dt.date]:
 def measure_page(path: str, dates: list[dt.date]) -> dict:
     from streamlit.testing.v1 import AppTest
 
+    from analytics.i18n import t
+
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
     at.switch_page(str(ROOT / path))
     first_s = timed(at.run)
@@ -36,14 +38,21 @@ def measure_page(path: str, dates: list[dt.date]) -> dict:
         return {"error": at.exception[0].message}
     title = at.title[0].value if at.title else None
     charts = sum(len(at.get(kind)) for kind in CHART_ELEMENTS)
-    has_as_of = any(widget.key == "as_of" for widget in at.date_input)
+    as_of_label = t("sidebar.as_of", "vi")
+    as_of_widgets = [widget for widget in at.date_input if widget.label == as_of_label]
+    has_as_of = bool(as_of_widgets)
     reruns = []
     for day in dates:
         if has_as_of:
-            at.date_input(key="as_of").set_value(day)
+            as_of_widgets[0].set_value(day)
         reruns.append(timed(at.run))
         if at.exception:
             return {"error": at.exception[0].message}
+        if has_as_of:
+            as_of_widgets = [widget for widget in at.date_input if widget.label == as_of_label]
+            shown = as_of_widgets[0].value if as_of_widgets else None
+            if shown != day:
+                return {"error": f"the as-of date did not move to {day} (shows {shown})"}
         if at.title and at.title[0].value != title:
             return {"error": f"rerun left the page: {at.title[0].value}"}
     return {"first_s": first_s, "rerun_s": median(reruns), "rerun_max_s": max(reruns), "runs": len(reruns),
