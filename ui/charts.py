@@ -187,6 +187,14 @@ def _rings(geometry: dict) -> list[list[list[float]]]:
     return [poly[0] for poly in polygons if poly]
 
 
+def _short(name: str) -> str:
+    """'Huyện Gò Dầu' → 'Gò Dầu' for labels on the map (the full name is in the hover)."""
+    for prefix in ("Thành phố ", "Thị xã ", "Huyện "):
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
 def district_map(geojson: dict, frame: pd.DataFrame, title: str, status_labels: dict[str, str],
                  centres: dict[str, tuple[float, float]]) -> dict:
     """Districts filled by status (frame: code, name, attainment, status, hover), named at their centre.
@@ -207,14 +215,15 @@ def district_map(geojson: dict, frame: pd.DataFrame, title: str, status_labels: 
                      "name": status_labels[status], "legendgroup": status, "showlegend": status not in shown,
                      "hoveron": "fills", "text": hover, "hoverinfo": "text"}
             if STATUS_PATTERNS[status]:
-                trace["fillpattern"] = {"shape": STATUS_PATTERNS[status], "fgcolor": "#555", "size": 14,
-                                        "bgcolor": STATUS_COLOURS[status], "solidity": 0.15}
+                trace["fillpattern"] = {"shape": STATUS_PATTERNS[status], "fgcolor": "#333", "fgopacity": 0.35,
+                                        "size": 10, "bgcolor": STATUS_COLOURS[status], "solidity": 0.2}
             data.append(trace)
             shown.add(status)
     labelled = frame[frame["code"].isin(centres)]
     data.append({"type": "scatter", "mode": "text", "hoverinfo": "skip", "showlegend": False,
                  "x": [centres[c][0] for c in labelled["code"]], "y": [centres[c][1] for c in labelled["code"]],
-                 "text": [f"{n}<br>{_percent(a * 100)}" for n, a in zip(labelled["name"], labelled["attainment"])],
+                 "text": [f"{_short(n)}<br><b>{_percent(a * 100)}</b>"
+                          for n, a in zip(labelled["name"], labelled["attainment"])],
                  "textfont": {"size": 10, "color": "#111"}})
     return figure(data, title, height=560, plot_bgcolor="white", xaxis={"visible": False},
                   yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1.02})
