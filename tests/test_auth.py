@@ -206,3 +206,50 @@ def test_the_database_file_holds_no_plaintext_password(tmp_path):
         for encoding in ("utf-8", "utf-16-le"):
             assert secret.encode(encoding) not in data
     assert hashes[0].startswith("$argon2id$") and hashes[0].encode() in data  # the file is readable as bytes
+
+
+def _talk(fd: int, until: bytes, timeout: float = 60) -> bytes:
+    import os
+    import select
+    seen = b""
+    while until not in seen:
+        ready, _, _ = select.select([fd], [], [], timeout)
+        if not ready:
+            raise AssertionError(f"no {until!r} within {timeout}s; got {seen!r}")
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        seen += chunk
+    return seen
+
+
+def _add_on_a_terminal(db, first: bytes, second: bytes) -> tuple[int, str]:
+    import os
+    import pty
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: a CLI whose controlling terminal is the pseudo-terminal
+        os.chdir(ROOT)
+        os.execv(sys.executable, [sys.executable, "-m", "analytics", "users", "add", "quantri", "--role", "admin",
+                                  "--db", str(db)])
+    shown = _talk(fd, "Mật khẩu: ".encode())
+    os.write(fd, first + b"\n")
+    shown += _talk(fd, "Nhập lại mật khẩu: ".encode())
+    os.write(fd, second + b"\n")
+    shown += _talk(fd, b"\x00never")  # read to the end
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), shown.decode("utf-8", "replace")
+
+
+def test_on_a_terminal_the_password_is_asked_twice_and_not_echoed(tmp_path):
+    db = tmp_path / "tty.duckdb"
+    code, text = _add_on_a_terminal(db, b"mat-khau-tty-1", b"mat-khau-tty-2")
+    assert code == 1 and "Hai lần nhập mật khẩu không khớp nhau." in text
+    code, text = _add_on_a_terminal(db, b"mat-khau-tty-1", b"mat-khau-tty-1")
+    assert code == 0, text
+    assert "Đã thêm tài khoản “quantri”" in text and "mat-khau-tty-1" not in text
+    with Database(db) as store:
+        assert auth.authenticate(store, "quantri", "mat-khau-tty-1", SETTINGS).status == "ok"

@@ -29,7 +29,7 @@ _SESSION = "auth_session"      # {"account": Account, "epoch": int, "seen": floa
 _NOTICE = "auth_notice"        # a message for the next sign-in form (signed out, expired)
 _PROXY_HEADERS = {"x-forwarded-for", "forwarded", "x-real-ip"}
 DEFAULT_URL_PATH = "tong-quan"
-FIRST_ADMIN_COMMAND = "python -m analytics users add quantri --role admin"
+FIRST_ADMIN_COMMAND = ".venv/bin/python -m analytics users add quantri --role admin"  # from the project folder
 
 
 def settings() -> auth.AuthSettings:
