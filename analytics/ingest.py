@@ -159,6 +159,7 @@ class _Decoded:
     cleanup: bool = False
     text_head: str = ""           # the start of the text, for sniffing the header
     table: pa.Table | None = None  # xlsx: cells as text, the header as its first row
+    fast: bool = False            # the original UTF-8 bytes, not yet checked for blank lines
 
 
 def _looks_binary(sample: bytes) -> bool:
@@ -209,18 +210,22 @@ def decode(data: bytes, source: Path | None = None) -> _Decoded:
         return _text_file("utf-16", text)
     if _looks_binary(data[:65536]):
         raise IngestReadError(t("ingest.read.binary"))
-    if data.startswith(b"\xef\xbb\xbf"):
-        encoding, body = "utf-8-sig", data[3:]
-    else:
-        encoding, body = "utf-8", data
-    if _needs_nfc(body) or body is not data or source is None or b"\n\n" in body or b"\n\r\n" in body:
+    encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+    body = data[3:] if encoding == "utf-8-sig" else data
+    if _needs_nfc(data):
         try:
             return _text_file(encoding, body.decode("utf-8"))
         except UnicodeDecodeError:
             return _legacy(data)
-    # Fast path: DuckDB reads the original file and checks the UTF-8 itself (see _stage_csv).
+    # Fast path: DuckDB reads the bytes as they are (BOM included) and checks the UTF-8 itself; blank lines
+    # and non-UTF-8 bytes are noticed after the read (see _stage_csv).
     head = body[:65536].decode("utf-8", errors="ignore")
-    return _Decoded(encoding, path=source, text_head=head)
+    if source is not None:
+        return _Decoded(encoding, path=source, text_head=head, fast=True)
+    handle = tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False)
+    with handle:
+        handle.write(data)
+    return _Decoded(encoding, path=Path(handle.name), cleanup=True, text_head=head, fast=True)
 
 
 def _legacy(data: bytes) -> _Decoded:
@@ -307,7 +312,7 @@ def map_headers(headers: list[str | None]) -> tuple[dict[str, int], list[str]]:
 
 
 # -- staging ------------------------------------------------------------------------------------------
-def _stage_csv(cur: duckdb.DuckDBPyConnection, decoded: _Decoded) -> tuple[list[str], str, int]:
+def _stage_csv(cur: duckdb.DuckDBPyConnection, decoded: _Decoded, data: bytes) -> tuple[list[str], str, int]:
     separator = sniff_separator(decoded.text_head)
     lines = decoded.text_head.splitlines()
     skipped = next((i for i, line in enumerate(lines) if line.strip()), 0)  # blank lines above the header
@@ -325,19 +330,30 @@ def _stage_csv(cur: duckdb.DuckDBPyConnection, decoded: _Decoded) -> tuple[list[
                         "skip=$skip, delim=$delim, quote=$quote, escape=$escape, auto_detect=$auto_detect, "
                         "columns=$columns, null_padding=$null_padding, strict_mode=$strict_mode, "
                         "parallel=$parallel)", {"path": str(decoded.path), "parallel": parallel, **options})
-            return headers, separator, skipped
         except duckdb.Error as exc:
             message = str(exc)
-            if "Invalid unicode" in message and decoded.encoding == "utf-8" and not decoded.cleanup:
+            if "Invalid unicode" in message and decoded.fast:
                 raise _Redecode() from None
             if parallel and "parallel" in message:
                 continue  # quoted line breaks together with short rows: read sequentially
             raise IngestReadError(t("ingest.read.not_table_detail", detail=message.splitlines()[0][:200])) from None
+        if decoded.fast and data.count(b"\n") > cur.execute("SELECT count(*) FROM ingest_raw").fetchall()[0][0] \
+                + 1 + skipped and (b"\n\n" in data or b"\n\r\n" in data):
+            raise _Redecode()  # DuckDB skipped blank lines: read a copy that keeps them, for true row numbers
+        return headers, separator, skipped
     raise AssertionError("unreachable")
 
 
 class _Redecode(Exception):
-    """The fast path met bytes that are not UTF-8: decode in Python (Windows-1258) and read again."""
+    """The fast path met bytes that are not UTF-8 or blank lines: decode in Python and read again."""
+
+
+def _slow_decode(data: bytes) -> _Decoded:
+    encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+    try:
+        return _text_file(encoding, data[3 if encoding == "utf-8-sig" else 0:].decode("utf-8"))
+    except UnicodeDecodeError:
+        return _legacy(data)
 
 
 def _stage(cur: duckdb.DuckDBPyConnection, data: bytes, source: Path | None) -> tuple[str, str | None, list[str], int]:
@@ -351,10 +367,13 @@ def _stage(cur: duckdb.DuckDBPyConnection, data: bytes, source: Path | None) -> 
             cur.unregister("ingest_xlsx")
             return decoded.encoding, None, headers, 0
         try:
-            headers, separator, skipped = _stage_csv(cur, decoded)
+            headers, separator, skipped = _stage_csv(cur, decoded, data)
         except _Redecode:
-            decoded = _legacy(data)
-            headers, separator, skipped = _stage_csv(cur, decoded)
+            if decoded.cleanup and decoded.path:
+                os.unlink(decoded.path)
+                decoded.cleanup = False
+            decoded = _slow_decode(data)
+            headers, separator, skipped = _stage_csv(cur, decoded, data)
         return decoded.encoding, separator, headers, skipped
     finally:
         if decoded.cleanup and decoded.path:
@@ -491,9 +510,11 @@ def check_file(db: Database, plan: Plan, units: tuple[Unit, ...], data: bytes | 
             warnings.append(t("ingest.warning.extra_columns", columns=", ".join(unknown)))
         cur.execute(_rows_sql(mapping, len(headers), skipped))
         resolver = UnitResolver(plan, units, allowed_units)
-        cur.register("ingest_unit_map", _unit_map(cur, resolver))
-        cur.register("ingest_type_map", _type_map(cur, plan))
-        cur.register("ingest_messages", _messages(plan))
+        for name, table in (("ingest_unit_map", _unit_map(cur, resolver)), ("ingest_type_map", _type_map(cur, plan)),
+                            ("ingest_messages", _messages(plan))):
+            cur.register("ingest_lookup", table)  # copied into DuckDB: joins then never wait on Python
+            cur.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM ingest_lookup")
+            cur.unregister("ingest_lookup")
         cur.execute("CREATE OR REPLACE TEMP TABLE ingest_plan AS SELECT ?::DATE AS start_date, ?::DATE AS deadline",
                     [plan.start, plan.deadline])
         stage = f"ingest_stage_{uuid.uuid4().hex[:12]}"
@@ -502,6 +523,13 @@ def check_file(db: Database, plan: Plan, units: tuple[Unit, ...], data: bytes | 
             for statement in sql("ingest_check").replace("ingest_stage.", f"{stage}.").split(";\n"):
                 if statement.strip():
                     cur.execute(statement)
+            ref_repeats, key_repeats = cur.execute("SELECT count(ref_hash), count(record_hash) FROM ingest_repeats"
+                                                   ).fetchall()[0]
+            if ref_repeats:
+                cur.execute(sql("ingest_ref_conflicts"))
+            if key_repeats:
+                cur.execute(sql("ingest_file_duplicates"))
+            cur.execute(sql("ingest_excluded").replace("ingest_stage.", f"{stage}."))
             rows = cur.execute(f"SELECT count(*) FROM {stage}.checked").fetchall()[0][0]
             if rows == 0:
                 raise IngestReadError(t("ingest.read.no_rows"))
@@ -525,8 +553,6 @@ def check_file(db: Database, plan: Plan, units: tuple[Unit, ...], data: bytes | 
         except BaseException:
             cur.execute(f"DETACH DATABASE IF EXISTS {stage}")
             raise
-        for name in ("ingest_unit_map", "ingest_type_map", "ingest_messages"):
-            cur.unregister(name)
 
     header_of = {name: headers[index] for name, index in mapping.items()}
     header_of["ma_don_vi / ten_don_vi"] = " / ".join(header_of.get(f, f) for f in UNIT_FIELDS if f in header_of)

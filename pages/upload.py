@@ -63,7 +63,8 @@ for warning in result.warnings:
 
 if len(result.errors):
     st.subheader(t("upload.errors.header"))
-    st.dataframe(ingest_display.errors_table(result, lang), hide_index=True, width="stretch")
+    st.dataframe(ingest_display.errors_table(result, lang), hide_index=True, width="stretch",
+                 column_config={t("upload.col.message"): st.column_config.TextColumn(width="large")})
     if len(result.errors) > 1000:
         st.caption(t("upload.errors.more", shown=format_number(1000), total=format_number(len(result.errors))))
 if len(result.duplicate_rows):

@@ -119,41 +119,11 @@ FROM e LEFT JOIN ingest_messages m ON m.key = e.message;
 
 CREATE OR REPLACE TEMP VIEW ingest_valid AS SELECT * FROM ingest_stage.checked WHERE valid;
 
--- The same unit and ma_hoat_dong twice in one file with different content: the later row is rejected.
-INSERT INTO ingest_errors
-WITH h AS (
-    SELECT hash(unit_code, activity_ref) AS h FROM ingest_valid WHERE activity_ref IS NOT NULL
-    GROUP BY ALL HAVING count(*) > 1
-),
-g AS (
-    SELECT unit_code, activity_ref, min(line) AS first_line FROM ingest_valid
-    WHERE activity_ref IS NOT NULL AND hash(unit_code, activity_ref) IN (SELECT h FROM h)
-    GROUP BY ALL HAVING count(*) > 1
-),
-f AS (SELECT v.line, v.activity_ref, v.type_code, v.activity_date, v.title_key, g.first_line
-      FROM ingest_valid v JOIN g USING (unit_code, activity_ref))
-SELECT f.line, 'ma_hoat_dong', f.activity_ref,
-       replace((SELECT message FROM ingest_messages WHERE key = 'ref_conflict'), '{line}', f.first_line::VARCHAR)
-FROM f JOIN f AS first ON first.line = f.first_line
-WHERE f.line > f.first_line
-  AND (f.type_code, f.activity_date, f.title_key) IS DISTINCT FROM (first.type_code, first.activity_date, first.title_key);
+-- Keys seen more than once among the valid rows, in one pass: (unit, type, date, title) and (unit, activity id),
+-- as 64-bit hashes. Usually empty; the exact checks below run only for these candidates.
+CREATE OR REPLACE TEMP TABLE ingest_repeats AS
+WITH v AS (SELECT record_hash, CASE WHEN activity_ref IS NOT NULL THEN hash(unit_code, activity_ref) END AS ref_hash
+           FROM ingest_valid)
+SELECT record_hash, ref_hash FROM v GROUP BY GROUPING SETS ((record_hash), (ref_hash)) HAVING count(*) > 1;
 
--- Repeats inside the file: the first occurrence is kept, the others are duplicates. Rows are first
--- narrowed by a 64-bit hash of the key, so the full key is grouped only where a repeat is likely.
-CREATE OR REPLACE TEMP TABLE ingest_file_duplicates AS
-WITH h AS (SELECT record_hash FROM ingest_valid GROUP BY ALL HAVING count(*) > 1),
-v AS (SELECT * FROM ingest_valid
-      WHERE record_hash IN (SELECT record_hash FROM h)
-        AND line NOT IN (SELECT line FROM ingest_errors WHERE field = 'ma_hoat_dong')),
-g AS (
-    SELECT unit_code, type_code, activity_date, title_key, min(line) AS first_line FROM v
-    GROUP BY ALL HAVING count(*) > 1
-)
-SELECT v.line, g.first_line FROM v JOIN g USING (unit_code, type_code, activity_date, title_key)
-WHERE v.line > g.first_line;
-
--- Valid rows left out of the store: a reused activity id (rejected above) or a repeat inside the file.
-CREATE TABLE ingest_stage.excluded AS
-SELECT line FROM ingest_errors WHERE field = 'ma_hoat_dong'
-UNION ALL
-SELECT line FROM ingest_file_duplicates;
+CREATE OR REPLACE TEMP TABLE ingest_file_duplicates (line BIGINT, first_line BIGINT);
