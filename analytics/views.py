@@ -209,7 +209,7 @@ def target_matrix(targets: pd.DataFrame, level: str, district_names: dict[str, s
 
 def lagging_units(status: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:
     """Every lagging unit, most severe first, with its unmet targets' projection at the deadline."""
-    lagging = status[status["lagging"]].copy()
+    lagging = status[status["lagging"].astype(bool)].copy()
     unmet = targets[~targets["met"]]
     projection: dict[str, list[str]] = {}
     for r in unmet.itertuples():

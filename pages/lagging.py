@@ -4,7 +4,7 @@ import streamlit as st
 from analytics import views
 from analytics.text import format_date
 from ui.downloads import table_downloads
-from ui.state import activity_kpis, share_query, sidebar_view, t, unit_status, unit_targets
+from ui.state import activity_kpis, share_query, sidebar_view, t, unit_status, unit_summary, unit_targets
 
 view = sidebar_view()
 plan = view.ctx.plan
@@ -17,7 +17,8 @@ if view.as_of < plan.start:
 
 if activity_kpis(view.base)["activities"] == 0:
     st.info(t("overview.empty_store"))
-status = views.in_district(unit_status(view), view.district)
+summary = views.in_district(unit_summary(view), view.district)
+status = unit_status(view, tuple(summary.loc[summary["lagging"], "code"]))  # reasons for the lagging units only
 targets = views.in_district(unit_targets(view), view.district)
 lagging = views.lagging_units(status, targets)
 if lagging.empty:
@@ -34,13 +35,13 @@ lagging = lagging[lagging["severity"].isin(chosen)]
 if order != "severity":
     lagging = lagging.sort_values(order, ascending=True, na_position="first", kind="stable")
 counts = {s: int((lagging["severity"] == s).sum()) for s in severities}
-st.markdown(t("lagging.summary", total=len(lagging), units=len(status), high=counts["high"], medium=counts["medium"],
+st.markdown(t("lagging.summary", total=len(lagging), units=len(summary), high=counts["high"], medium=counts["medium"],
               low=counts["low"], as_of=format_date(view.as_of)))
 if lagging.empty:
     st.info(t("lagging.none_chosen"))
     st.stop()
 
-district_names = dict(zip(unit_status(view)["code"], unit_status(view)["name"]))
+district_names = dict(zip(unit_summary(view)["code"], unit_summary(view)["name"]))
 shown = lagging.assign(
     severity=lagging["severity"].map(lambda s: t(f"severity.{s}")),
     district=lagging["district_code"].map(district_names).fillna(""),

@@ -5,7 +5,8 @@ from analytics import views
 from analytics.text import format_date, format_number, format_percent
 from ui import charts
 from ui.downloads import report_download, table_downloads
-from ui.state import activity_kpis, activity_page, sidebar_view, t, timeline, unit_status, unit_targets
+from ui.state import (activity_kpis, activity_page, sidebar_view, t, timeline, unit_status, unit_summary,
+                      unit_targets)
 
 PAGE_SIZE = 50
 
@@ -15,8 +16,7 @@ filters = view.filter_labels()
 labels = {status: t(f"status.{status}") for status in views.STATUSES}
 st.title(t("unit.title"))
 
-status = unit_status(view)
-codes = list(status["code"])
+status = unit_summary(view)
 names = dict(zip(status["code"], status["name"]))
 wanted = st.query_params.get("unit")
 if wanted in names and wanted != st.session_state.get("unit.applied"):  # a link or a lagging row chose it
@@ -41,7 +41,11 @@ st.session_state["view.unit"] = code
 st.session_state["unit.applied"] = code  # the link now names this unit: not a new request
 st.query_params["unit"] = code
 
-unit = status.set_index("code").loc[code]
+# Severity and reasons for this unit and, for a district, its communes.
+shown_units = (code, *status.loc[(status["district_code"] == code) & (status["level"] == "commune"), "code"]) \
+    if status.set_index("code").loc[code, "level"] == "district" else (code,)
+details = unit_status(view, shown_units)
+unit = details.set_index("code").loc[code]
 district_name = names.get(unit["district_code"], "") if unit["level"] == "commune" else ""
 st.header(unit["name"])
 st.caption(" · ".join(filter(None, [t(f"level.{unit['level']}"), district_name, t("unit.code", code=code)])))
@@ -84,7 +88,7 @@ table_downloads(targets_table, f"chi-tieu-{code}", {**filters, t("col.unit"): un
 
 # -- communes of a district ---------------------------------------------------------------------------
 if unit["level"] == "district":
-    communes = status[(status["district_code"] == code) & (status["level"] == "commune")]
+    communes = details[details["level"] == "commune"]
     if len(communes):
         st.subheader(t("unit.communes_heading", count=len(communes)))
         communes = communes.assign(status=views.unit_status_colour(communes)).sort_values(

@@ -194,3 +194,10 @@ def test_unit_summary_agrees_with_unit_status(ctx, as_of):
     for column in fast.columns:
         assert fast[column].astype(object).where(fast[column].notna(), None).tolist() == \
             full[column].astype(object).where(full[column].notna(), None).tolist(), column
+
+
+def test_lagging_units_of_no_units_is_an_empty_table(ctx):
+    targets = attainment.unit_targets(ctx.db, ctx.plan, D(2022, 9, 30), ctx.settings.lagging)
+    none = attainment.unit_status(targets.iloc[0:0], ctx.plan, ctx.settings.lagging, D(2022, 9, 30))
+    lagging = views.lagging_units(none, targets)
+    assert lagging.empty and {"code", "reasons", "projection"} <= set(lagging.columns)

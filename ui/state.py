@@ -234,10 +234,13 @@ def _unit_targets(view: View) -> pd.DataFrame:
     return attainment.unit_targets(ctx.db, ctx.plan, view.as_of, ctx.settings.lagging)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def _unit_status(view: View) -> pd.DataFrame:
+@st.cache_data(show_spinner=False, max_entries=128)
+def _unit_status(view: View, codes: tuple[str, ...] | None = None) -> pd.DataFrame:
     ctx = view.ctx
-    return attainment.unit_status(_unit_targets(view), ctx.plan, ctx.settings.lagging, view.as_of)
+    targets = _unit_targets(view)
+    if codes is not None:
+        targets = targets[targets["unit_code"].isin(codes)]
+    return attainment.unit_status(targets, ctx.plan, ctx.settings.lagging, view.as_of)
 
 
 def unit_targets(view: View) -> pd.DataFrame:
@@ -245,8 +248,10 @@ def unit_targets(view: View) -> pd.DataFrame:
     return _unit_targets(view.base)
 
 
-def unit_status(view: View) -> pd.DataFrame:
-    return _unit_status(view.base)
+def unit_status(view: View, codes: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """Per unit with severity and Vietnamese reasons; only the units `codes` when given (the reasons are
+    built unit by unit in Python: ask for the units a page shows, and use unit_summary for the rest)."""
+    return _unit_status(view.base, tuple(codes) if codes is not None else None)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
