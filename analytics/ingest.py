@@ -151,6 +151,13 @@ def split_prefix(key: str) -> tuple[str | None, str]:
     return None, key
 
 
+def accented_core(name: str) -> str:
+    """The name without its prefix, case-folded but with its diacritics: 'hòa thạnh' for 'Xã Hòa Thạnh'."""
+    words = re.sub(r"[^\w\s]", " ", unicodedata.normalize("NFC", name).casefold()).split()
+    core = split_prefix(match_key(name))[1].split()
+    return " ".join(words[len(words) - len(core):]) if core else ""
+
+
 # -- decoding -----------------------------------------------------------------------------------------
 @dataclass
 class _Decoded:
@@ -412,6 +419,9 @@ class UnitResolver:
         if kind and len(candidates) > 1:
             narrowed = [u for u in candidates if match_key(u.kind) == kind]
             candidates = narrowed or candidates
+        if len(candidates) > 1:  # diacritics, when written, may still tell them apart (Hòa Thành, Hòa Thạnh)
+            exact = [u for u in candidates if accented_core(u.name) == accented_core(name)]
+            candidates = exact if len(exact) == 1 else candidates
         if len(candidates) == 1:
             return candidates[0], None, candidates
         if not candidates:

@@ -189,7 +189,8 @@ def test_formula_like_title_is_kept_as_plain_text(ctx):
                                         ("Hiep Ninh", "25465"), ("Đoàn xã Thạnh Tân", "25471"),
                                         ("Huyện đoàn Tân Biên", "705"), ("Thị trấn Tân Biên", "25486"),
                                         ("Thành đoàn Tây Ninh", "703"), ("Thi xa Hoa Thanh", "709"),
-                                        ("Đoàn Thanh niên Công an tỉnh", "TT-CA")])
+                                        ("Đoàn Thanh niên Công an tỉnh", "TT-CA"), ("Hòa Thạnh", "25606"),
+                                        ("Hòa Thành", "709"), ("Phường Trảng Bàng", "25708")])
 def test_unit_names_without_diacritics_or_with_prefixes(ctx, name, code):
     row = ["", name] + GOOD[2:]
     result = check(ctx, csv_bytes([row]))
@@ -198,8 +199,9 @@ def test_unit_names_without_diacritics_or_with_prefixes(ctx, name, code):
 
 
 @pytest.mark.parametrize("name, candidates", [("Tân Bình", ["25474", "25495"]), ("Xã Tân Bình", ["25474", "25495"]),
-                                              ("Tan Bien", ["705", "25486"]), ("Hòa Thành", ["709", "25606"]),
-                                              ("Gò Dầu", ["710", "25654"])])
+                                              ("Tan Bien", ["705", "25486"]), ("Hoa Thanh", ["709", "25606"]),
+                                              ("Gò Dầu", ["710", "25654"]), ("Tây Ninh", ["72", "703"]),
+                                              ("Trảng Bàng", ["712", "25708"])])
 def test_an_ambiguous_name_is_an_error_listing_the_candidates(ctx, name, candidates):
     result = check(ctx, csv_bytes([["", name] + GOOD[2:]]))
     [(line, column, value, message)] = errors(result)

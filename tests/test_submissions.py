@@ -255,3 +255,9 @@ def test_sigkill_at_any_moment_of_storing_is_all_or_nothing(tmp_path):
         db_path = stored_store(tmp_path)
         with Database(db_path) as db:
             before = snapshot(db)
+
+
+def test_a_formula_like_title_is_stored_as_plain_text(ctx):
+    _, outcome = upload(ctx, [row("=1+1"), row("@SUM(A1)"), row("+84 912")])
+    assert outcome.committed
+    assert sorted(ctx.db.df("SELECT title FROM activities")["title"]) == ["+84 912", "=1+1", "@SUM(A1)"]
