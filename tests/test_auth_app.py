@@ -212,3 +212,25 @@ def test_an_idle_session_must_sign_in_again(accounts_db, tmp_path, monkeypatch):
     at = sign_in(app_test().run(), "xem")
     assert titles(at) == ["Đăng nhập"]
     assert any("Phiên đăng nhập đã kết thúc" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("remote_ip, headers, expected", [
+    ("127.0.0.1", [("host", "localhost:8501")], "loopback"),
+    ("::1", [], "loopback"),
+    ("::ffff:127.0.0.1", [], "loopback"),
+    ("127.0.0.2", [], "loopback"),
+    ("127.0.0.1", [("X-Forwarded-For", "203.0.113.7")], "remote"),
+    ("127.0.0.1", [("Forwarded", "for=203.0.113.7")], "remote"),
+    ("192.168.1.20", [], "remote"),
+    ("203.0.113.7", [], "remote"),
+    (None, [("host", "antq.example")], "unknown"),  # e.g. a Unix socket behind a proxy
+    ("not-an-address", [], "unknown"),
+])
+def test_only_a_direct_loopback_peer_counts_as_this_machine(remote_ip, headers, expected):
+    from ui.auth import peer_locality
+    assert peer_locality(remote_ip, headers) == expected
+
+
+def test_without_a_server_the_run_counts_as_this_machine():
+    from ui.auth import client_locality
+    assert client_locality() == "in_process"  # no server, no network peer

@@ -41,10 +41,13 @@ def client_locality() -> str:
     """'loopback' | 'remote' | 'unknown' | 'in_process' (no server: AppTest or bare mode)."""
     if not served():
         return "in_process"
-    run = get_script_run_ctx()
-    client = runtime.get_instance().get_client(run.session_id)
+    client = runtime.get_instance().get_client(get_script_run_ctx().session_id)
     client_context = getattr(client, "client_context", None)
-    remote_ip = getattr(client_context, "remote_ip", None)
+    return peer_locality(getattr(client_context, "remote_ip", None), getattr(client_context, "headers", ()))
+
+
+def peer_locality(remote_ip: object, headers) -> str:
+    """'loopback' | 'remote' | 'unknown' for a WebSocket peer address and the handshake's headers."""
     if not isinstance(remote_ip, str):
         return "unknown"
     try:
@@ -55,7 +58,7 @@ def client_locality() -> str:
         address = address.ipv4_mapped
     if not address.is_loopback:
         return "remote"
-    if {name.lower() for name, _ in client_context.headers} & _PROXY_HEADERS:
+    if {name.lower() for name, _ in headers} & _PROXY_HEADERS:
         return "remote"  # a proxy on this machine relays someone else
     return "loopback"
 
