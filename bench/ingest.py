@@ -21,7 +21,6 @@ from pathlib import Path
 
 import duckdb
 import numpy as np
-import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -64,15 +63,14 @@ def write_file(path: Path, plan: Plan, units: tuple[Unit, ...], rows: int, seed:
     number_text = np.array([f"{v:,}".replace(",", ".") for v in range(2001)], dtype=object)
     participants = number_text[np.clip(rng.lognormal(3.8, 0.7, rows), 5, 2000).astype(np.int64)]
     budget_units = (rng.lognormal(15.2, 0.8, rows) // 100_000).astype(np.int64)
-    budget = np.where(rng.random(rows) < 0.6,
-                      pd.Series(budget_units).map(lambda v: f"{v * 100_000:,} đ".replace(",", ".")).to_numpy(object),
-                      "")
+    values, index = np.unique(budget_units, return_inverse=True)
+    budget_text = np.array([f"{v * 100_000:,} đ".replace(",", ".") for v in values], dtype=object)[index]
+    budget = np.where(rng.random(rows) < 0.6, budget_text, "")
     venue = np.array(VENUES, dtype=object)[rng.integers(0, len(VENUES), rows)]
-    lines = (codes + "," + names + "," + type_codes + "," + titles + "," + day_text + "," + participants + ","
-             + venue + " " + names + "," + budget + ",HD-" + serial + ",\n")
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(HEADER)
-        handle.write("".join(lines.tolist()))
+        handle.writelines(f"{c},{n},{ty},{ti},{d},{p},{v} {n},{b},HD-{s},\n" for c, n, ty, ti, d, p, v, b, s in
+                          zip(codes, names, type_codes, titles, day_text, participants, venue, budget, serial))
     return path
 
 

@@ -15,7 +15,7 @@ from analytics.db import Database
 from analytics.ingest import check_file
 from analytics.submissions import SubmissionError, commit, list_submissions, rollback
 from tests.conftest import ROOT
-from tests.test_ingest import GOOD, HEADER, csv_bytes
+from tests.test_ingest import GOOD, csv_bytes
 
 
 @pytest.fixture
