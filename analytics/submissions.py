@@ -65,13 +65,14 @@ def commit(db: Database, result: CheckResult, user_name: str | None = None, vali
                               ).fetchall()[0][0]
         if version == result.data_version:  # the store is as it was at the check: its outcomes hold
             cur.execute(f"CREATE OR REPLACE TEMP TABLE ingest_outcome AS SELECT * FROM {result.stage}.outcome")
+            new, updated = result.new, result.updated
         else:  # the store changed since the check: classify again
             cur.execute(sql("ingest_classify"))
+            new, updated = cur.execute("SELECT count(*) FILTER (outcome = 'new'), count(*) FILTER (outcome = 'update') "
+                                       "FROM ingest_outcome").fetchall()[0]
         cur.execute("CREATE OR REPLACE TEMP VIEW ingest_final AS "
                     "SELECT r.*, coalesce(o.outcome, 'new') AS outcome, o.old_id "
                     "FROM ingest_records_in r LEFT JOIN ingest_outcome o USING (line)")
-        new, updated = cur.execute("SELECT count(*) FILTER (outcome = 'new'), count(*) FILTER (outcome = 'update') "
-                                   "FROM ingest_final").fetchall()[0]
         if new + updated == 0:
             return CommitResult(False, None, 0, 0, result.accepted, t("ingest.commit.nothing"))
         duplicates = result.accepted - new - updated
@@ -81,7 +82,8 @@ def commit(db: Database, result: CheckResult, user_name: str | None = None, vali
             [result.file_name, result.sha256, user_name, result.encoding, result.rows, result.accepted,
              result.rejected, duplicates, new, updated]).fetchall()[0][0]
         cur.execute(sql("submission_insert"), {"submission_id": submission_id})
-        cur.execute(sql("submission_supersede"), {"submission_id": submission_id})
+        if updated:
+            cur.execute(sql("submission_supersede"), {"submission_id": submission_id})
         cur.execute("DROP VIEW ingest_final")
         cur.execute("DROP VIEW ingest_records_in")
         audit.record(db, user_name, "upload", {"submission_id": submission_id, "file": result.file_name,
