@@ -131,6 +131,69 @@ def activity_page(db: Database, flt: ActivityFilter, page: int, page_size: int) 
     return frame, total
 
 
+@dataclass(frozen=True)
+class ActivityDigest:
+    """The filtered activities boiled down in one scan (view_activity_digest.sql): per (type, day) and per unit.
+
+    The page's headline figures, counts by type and timeline all derive from it, so a filter change costs one
+    pass over the store instead of three. Equal to activity_kpis / activities_by_type / timeline (tested).
+    """
+    flt: ActivityFilter
+    daily: pd.DataFrame    # type_code, activity_date, activities, participants
+    units: pd.DataFrame    # unit_code, activities
+
+    def kpis(self) -> dict:
+        last = self.daily["activity_date"].max() if len(self.daily) else None
+        return {"activities": int(self.daily["activities"].sum()), "participants": int(self.daily["participants"].sum()),
+                "reporting_units": len(self.units), "last_activity": last}
+
+    def by_type(self, plan: Plan) -> pd.DataFrame:
+        counts = self.daily.groupby("type_code")[["activities", "participants"]].sum()
+        groups = {g.code: g.label for g in plan.groups}
+        rows = [{"group_code": ty.group, "group_label": groups.get(ty.group, ty.group), "type_code": ty.code,
+                 "type_label": ty.label,
+                 "activities": int(counts["activities"].get(ty.code, 0)),
+                 "participants": int(counts["participants"].get(ty.code, 0))}
+                for group in plan.groups for ty in plan.activity_types if ty.group == group.code
+                if not self.flt.group or ty.group == self.flt.group]
+        return pd.DataFrame(rows, columns=["group_code", "group_label", "type_code", "type_label", "activities",
+                                           "participants"])
+
+    def timeline(self, grain: str, deadline: dt.date) -> pd.DataFrame:
+        if grain not in GRAINS:
+            raise ValueError(grain)
+        flt = self.flt
+        columns = ["period", "period_end", "activities", "participants", "cumulative", "pace"]
+        if flt.empty_window:
+            return pd.DataFrame(columns=columns)
+        days = pd.to_datetime(self.daily["activity_date"])
+        periods = (days - pd.to_timedelta(days.dt.day_of_week, unit="D")) if grain == "week" else days.dt.to_period("M").dt.start_time
+        counts = self.daily.assign(period=periods.dt.date).groupby("period")[["activities", "participants"]].sum()
+        starts = _period_starts(flt.lo, flt.hi, grain)
+        frame = pd.DataFrame({"period": starts})
+        frame["activities"] = [int(counts["activities"].get(p, 0)) for p in starts]
+        frame["participants"] = [int(counts["participants"].get(p, 0)) for p in starts]
+        ends = starts[1:] + [None]
+        frame["period_end"] = [min(flt.hi, (e - dt.timedelta(days=1)) if e else flt.hi) for e in ends]
+        frame["cumulative"] = frame["activities"].cumsum()
+        projected = projected_total(int(frame["activities"].sum()), flt.lo, flt.hi, deadline)
+        span = max((deadline - flt.lo).days + 1, 1)
+        frame["pace"] = [projected * ((end - flt.lo).days + 1) / span for end in frame["period_end"]]
+        return frame[columns]
+
+
+def activity_digest(db: Database, flt: ActivityFilter) -> ActivityDigest:
+    if flt.empty_window:
+        empty = pd.DataFrame({"type_code": [], "activity_date": [], "activities": [], "participants": []})
+        return ActivityDigest(flt, empty, pd.DataFrame({"unit_code": [], "activities": []}))
+    rows = _filtered(db, "view_activity_digest", flt)
+    daily = rows[rows["unit_code"].isna()].drop(columns="unit_code").reset_index(drop=True)
+    daily["activity_date"] = pd.to_datetime(daily["activity_date"]).dt.date
+    daily[["activities", "participants"]] = daily[["activities", "participants"]].astype("int64")
+    units = rows[rows["type_code"].isna()][["unit_code", "activities"]].reset_index(drop=True)
+    return ActivityDigest(flt, daily, units)
+
+
 # -- attainment ---------------------------------------------------------------------------------------
 def unit_summary(targets: pd.DataFrame) -> pd.DataFrame:
     """Per unit, vectorised: the columns of attainment.unit_status that charts need (no reasons, no severity).

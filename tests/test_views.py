@@ -201,3 +201,20 @@ def test_lagging_units_of_no_units_is_an_empty_table(ctx):
     none = attainment.unit_status(targets.iloc[0:0], ctx.plan, ctx.settings.lagging, D(2022, 9, 30))
     lagging = views.lagging_units(none, targets)
     assert lagging.empty and {"code", "reasons", "projection"} <= set(lagging.columns)
+
+
+@pytest.mark.parametrize("kw", [{}, {"district": GO_DAU}, {"group": "crime_prevention"}, {"unit": TT_GO_DAU},
+                                {"text": "ma tuy"}, {"district": "999"}])
+@pytest.mark.parametrize("as_of", [D(2022, 2, 28), D(2022, 6, 30), D(2022, 12, 31), D(2021, 12, 1)])
+def test_the_one_scan_digest_equals_the_separate_queries(ctx, kw, as_of):
+    flt = views.ActivityFilter(*window(ctx, as_of), **kw)
+    digest = views.activity_digest(ctx.db, flt)
+    if flt.empty_window:
+        assert digest.kpis()["activities"] == 0 and digest.timeline("week", ctx.plan.deadline).empty
+        return
+    assert digest.kpis() == views.activity_kpis(ctx.db, flt)
+    by_type = views.activities_by_type(ctx.db, flt).reset_index(drop=True)
+    assert digest.by_type(ctx.plan).to_dict("records") == by_type.to_dict("records")
+    for grain in views.GRAINS:
+        expected = views.timeline(ctx.db, flt, grain, ctx.plan.deadline)
+        assert digest.timeline(grain, ctx.plan.deadline).to_dict("records") == expected.to_dict("records")

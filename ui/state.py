@@ -285,21 +285,22 @@ def kpis(view: View) -> dict:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
+def activity_digest(view: View, unit: str | None = None) -> views.ActivityDigest:
+    """One scan of the view's activities (of one unit when given): figures, types and timeline derive from it."""
+    return views.activity_digest(view.ctx.db, view.activity_filter(unit=unit))
+
+
 def activity_kpis(view: View, unit: str | None = None) -> dict:
-    flt = view.activity_filter(unit=unit)
-    if flt.empty_window:
-        return {"activities": 0, "participants": 0, "reporting_units": 0, "last_activity": None}
-    return views.activity_kpis(view.ctx.db, flt)
+    return activity_digest(view, unit).kpis()
 
 
-@st.cache_data(show_spinner=False, max_entries=128)
 def activities_by_type(view: View) -> pd.DataFrame:
-    return views.activities_by_type(view.ctx.db, view.activity_filter())
+    return activity_digest(view).by_type(view.ctx.plan)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def timeline(view: View, grain: str, unit: str | None = None) -> pd.DataFrame:
-    return views.timeline(view.ctx.db, view.activity_filter(unit=unit), grain, view.ctx.plan.deadline)
+    return activity_digest(view, unit).timeline(grain, view.ctx.plan.deadline)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
