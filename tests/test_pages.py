@@ -95,6 +95,18 @@ def test_an_as_of_date_before_the_period_is_explained_on_every_page(demo_db, use
     assert re.search(r"trước thời gian kế hoạch|khoảng ngày đang xem trống|không có đơn vị nào chậm", texts(at), re.I)
 
 
+@pytest.mark.parametrize("page", LEADERSHIP_PAGES)
+def test_a_date_range_after_the_as_of_date_shows_no_empty_chart(demo_db, use_db, page):
+    use_db(demo_db)
+    at = open_page(page, as_of="2022-09-30", **{"from": "2022-10-01"}, unit="710")
+    assert not at.exception and not at.error
+    titles = [c["layout"]["title"]["text"] for c in charts(at)]
+    assert not any("theo thời gian" in title or "theo tháng" in title or "theo nhóm" in title for title in titles)
+    shown = texts(at) + "\n" + "\n".join(h.value for h in at.subheader)
+    assert re.search(r"Không có hoạt động nào khớp|khoảng ngày đang xem trống|chưa có hoạt động nào trong khoảng"
+                     r"|Số đơn vị đạt|chậm tiến độ tính đến", shown, re.I)
+
+
 # -- overview ---------------------------------------------------------------------------------------
 def test_overview_filters_change_the_figures_and_the_link(demo_db, use_db):
     use_db(demo_db)
