@@ -597,7 +597,8 @@ def _rows_sql(mapping: dict[str, int], width: int, skipped: int) -> str:
     # Most likely filled columns first: the OR stops at the first non-blank cell.
     order = [mapping[n] for n in ("ten_hoat_dong", "ngay_to_chuc", "loai_hoat_dong") if n in mapping]
     order += [i for i in range(width) if i not in order]
-    filled = " OR ".join(f"(c{i} IS NOT NULL AND trim(c{i}) <> '')" for i in order)
+    # A cell is blank when empty or spaces only; trim() (which copies) runs only on cells starting with a space.
+    filled = " OR ".join(f"(c{i} <> '' AND NOT (starts_with(c{i}, ' ') AND trim(c{i}) = ''))" for i in order)
     return f"""
         CREATE OR REPLACE TEMP VIEW ingest_cells AS
         SELECT *, rowid + {2 + skipped} AS line,

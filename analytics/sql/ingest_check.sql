@@ -2,6 +2,12 @@
 -- pass. Units and types come resolved from small lookup tables built per distinct raw value (ingest_unit_map,
 -- ingest_type_map); dates and numbers are parsed here once per distinct value. Error values are keys of
 -- ingest_messages unless already a final message.
+-- Trimmed text, NULL when empty; trim() (which copies the string) only where a space starts or ends it.
+CREATE OR REPLACE TEMP MACRO ingest_clean(x) AS
+    CASE WHEN x IS NULL OR x = '' THEN NULL
+         WHEN starts_with(x, ' ') OR ends_with(x, ' ') THEN nullif(trim(x), '')
+         ELSE x END;
+
 CREATE OR REPLACE TEMP TABLE ingest_dates AS
 WITH d AS (SELECT DISTINCT date_raw FROM ingest_cells WHERE date_raw IS NOT NULL),
 s AS (SELECT date_raw, regexp_replace(trim(date_raw), ' 00:00:00$', '') AS s FROM d),
@@ -69,8 +75,8 @@ FROM s;
 CREATE TABLE ingest_stage.checked AS
 WITH r AS (
     SELECT line, unit_code_raw, unit_name_raw, type_raw, date_raw, participants_raw, budget_raw, title AS title_raw,
-           nullif(trim(location), '') AS location,
-           nullif(trim(activity_ref), '') AS activity_ref, nullif(trim(notes), '') AS notes
+           ingest_clean(location) AS location, ingest_clean(activity_ref) AS activity_ref,
+           ingest_clean(notes) AS notes
     FROM ingest_rows
 ),
 c AS (
