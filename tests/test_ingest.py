@@ -137,6 +137,7 @@ def test_quoted_line_breaks_keep_row_numbers(ctx):
 
 
 @pytest.mark.parametrize("text, expected", [("2022-05-19", dt.date(2022, 5, 19)), ("19/05/2022", dt.date(2022, 5, 19)),
+                                            ("2022-05-19 14:30:00", dt.date(2022, 5, 19)),
                                             ("19/5/2022", dt.date(2022, 5, 19)), ("19-05-2022", dt.date(2022, 5, 19)),
                                             ("1/2/2022", dt.date(2022, 2, 1))])
 def test_dates_are_read_day_first(ctx, text, expected):

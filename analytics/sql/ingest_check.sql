@@ -10,7 +10,8 @@ CREATE OR REPLACE TEMP MACRO ingest_clean(x) AS
 
 CREATE OR REPLACE TEMP TABLE ingest_dates AS
 WITH d AS (SELECT DISTINCT date_raw FROM ingest_cells WHERE date_raw IS NOT NULL),
-s AS (SELECT date_raw, regexp_replace(trim(date_raw), ' 00:00:00$', '') AS s FROM d),
+s AS (SELECT date_raw, regexp_replace(trim(date_raw), '^(\d{4}-\d{1,2}-\d{1,2})[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$', '\1') AS s
+      FROM d),  -- a date cell with a time of day: the day counts
 p AS (
     SELECT date_raw, nullif(s, '') AS s,
            CASE WHEN regexp_full_match(s, '\d{4}-\d{1,2}-\d{1,2}') THEN try_strptime(s, '%Y-%m-%d')
