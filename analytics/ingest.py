@@ -2,9 +2,11 @@
 
 `check_file(db, plan, units, data, file_name, allowed_units=None) -> CheckResult` reads a CSV (UTF-8 with or
 without BOM, UTF-16, Windows-1258; comma, semicolon or tab) or an .xlsx (first sheet), maps the headers,
-stages the rows in a DuckDB temporary table and validates and normalises them in SQL
-(analytics/sql/ingest_*.sql). Units, types, dates and numbers are resolved once per distinct value and joined
-back, so a 1,000,000-row file costs a few passes of DuckDB. Row numbers are spreadsheet rows (header = 1).
+lets DuckDB read the cells as text and validates and normalises them in SQL (analytics/sql/ingest_*.sql).
+Units, types, titles, dates and numbers are resolved once per distinct value and joined back, so a
+1,000,000-row file costs a few passes of DuckDB. The checked rows wait in an in-memory database attached to
+the store's connection until `submissions.commit` stores them. Row numbers are spreadsheet rows (header = 1).
+`allowed_units` (unit codes the uploader may submit for; None = any) rejects rows for other units.
 
 A file that cannot be read as a table at all raises `IngestReadError` with a one-line Vietnamese reason.
 Storing, listing and rolling back are in analytics/submissions.py.
