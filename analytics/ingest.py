@@ -20,6 +20,7 @@ import io
 import os
 import re
 import tempfile
+import threading
 import unicodedata
 import uuid
 import weakref
@@ -202,39 +203,61 @@ def _fill_blank_lines(data: bytes) -> bytes:
     return _BLANK_LINE.sub(b" ", data) if (b"\n\n" in data or b"\n\r\n" in data) else data
 
 
-def decode(data: bytes, source: Path | None = None) -> _Decoded:
-    """Detect the encoding; give back a UTF-8 NFC file for DuckDB, or the cells of an .xlsx."""
-    if not re.search(rb"[^\s\x00\xef\xbb\xbf\xff\xfe]", data):
-        raise IngestReadError(t("ingest.read.empty"))
-    if data.startswith(b"PK\x03\x04"):
-        return _Decoded("xlsx", table=_read_xlsx(data))
-    if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise IngestReadError(t("ingest.read.old_xls"))
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(data[:4096]):
-        codec = "utf-16" if data.startswith((b"\xff\xfe", b"\xfe\xff")) else _utf16_without_bom(data[:4096])
+class _Content(threading.Thread):
+    """The file's bytes, SHA-256, newline count and whether it needs NFC, computed beside DuckDB's read
+    (hashing and reading release the GIL). `result()` waits for them."""
+
+    def __init__(self, source: Path | None, data: bytes | None):
+        super().__init__(daemon=True)
+        self.source, self.data, self.error = source, data, None
+        self.start()
+
+    def run(self) -> None:
         try:
-            text = data.decode(codec)
+            if self.data is None:
+                self.data = self.source.read_bytes()
+            self.sha256 = hashlib.sha256(self.data).hexdigest()
+            self.newlines = self.data.count(b"\n")
+            self.needs_nfc = _needs_nfc(self.data)
+        except BaseException as exc:  # handed to the caller by result()
+            self.error = exc
+
+    def result(self) -> "_Content":
+        self.join()
+        if self.error is not None:
+            raise self.error
+        return self
+
+
+def decode(head: bytes, source: Path | None, content: _Content) -> _Decoded:
+    """Detect the encoding from the first bytes (`head`); give back a UTF-8 file for DuckDB (the original
+    bytes on the fast path, else decoded and NFC-normalised), or the cells of an .xlsx."""
+    if not re.search(rb"[^\s\x00\xef\xbb\xbf\xff\xfe]", head):
+        if len(head) < 65536 or not re.search(rb"[^\s\x00]", content.result().data):
+            raise IngestReadError(t("ingest.read.empty"))
+    if head.startswith(b"PK\x03\x04"):
+        return _Decoded("xlsx", table=_read_xlsx(content.result().data))
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise IngestReadError(t("ingest.read.old_xls"))
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(head[:4096]):
+        codec = "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else _utf16_without_bom(head[:4096])
+        try:
+            text = content.result().data.decode(codec)
         except UnicodeDecodeError:
             raise IngestReadError(t("ingest.read.undecodable")) from None
         return _text_file("utf-16", text)
-    if _looks_binary(data[:65536]):
+    if _looks_binary(head):
         raise IngestReadError(t("ingest.read.binary"))
-    encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
-    body = data[3:] if encoding == "utf-8-sig" else data
-    if _needs_nfc(data):
-        try:
-            return _text_file(encoding, body.decode("utf-8"))
-        except UnicodeDecodeError:
-            return _legacy(data)
-    # Fast path: DuckDB reads the bytes as they are (BOM included) and checks the UTF-8 itself; blank lines
-    # and non-UTF-8 bytes are noticed after the read (see _stage_csv).
-    head = body[:65536].decode("utf-8", errors="ignore")
+    encoding = "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"
+    # Fast path: DuckDB reads the bytes as they are (BOM included) and checks the UTF-8 itself; blank lines,
+    # non-NFC text and non-UTF-8 bytes are noticed after the read (see _stage_csv), which then reads again.
+    text_head = head[3 if encoding == "utf-8-sig" else 0:].decode("utf-8", errors="ignore")
     if source is not None:
-        return _Decoded(encoding, path=source, text_head=head, fast=True)
+        return _Decoded(encoding, path=source, text_head=text_head, fast=True)
     handle = tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False)
     with handle:
-        handle.write(data)
-    return _Decoded(encoding, path=Path(handle.name), cleanup=True, text_head=head, fast=True)
+        handle.write(content.data)
+    return _Decoded(encoding, path=Path(handle.name), cleanup=True, text_head=text_head, fast=True)
 
 
 def _legacy(data: bytes) -> _Decoded:
@@ -321,7 +344,8 @@ def map_headers(headers: list[str | None]) -> tuple[dict[str, int], list[str]]:
 
 
 # -- staging ------------------------------------------------------------------------------------------
-def _stage_csv(cur: duckdb.DuckDBPyConnection, decoded: _Decoded, data: bytes) -> tuple[list[str], str, int]:
+def _stage_csv(cur: duckdb.DuckDBPyConnection, decoded: _Decoded, content: _Content
+               ) -> tuple[list[str], str, int]:
     separator = sniff_separator(decoded.text_head)
     lines = decoded.text_head.splitlines()
     skipped = next((i for i, line in enumerate(lines) if line.strip()), 0)  # blank lines above the header
@@ -346,9 +370,13 @@ def _stage_csv(cur: duckdb.DuckDBPyConnection, decoded: _Decoded, data: bytes) -
             if parallel and "parallel" in message:
                 continue  # quoted line breaks together with short rows: read sequentially
             raise IngestReadError(t("ingest.read.not_table_detail", detail=message.splitlines()[0][:200])) from None
-        if decoded.fast and data.count(b"\n") > cur.execute("SELECT count(*) FROM ingest_raw").fetchall()[0][0] \
-                + 1 + skipped and (b"\n\n" in data or b"\n\r\n" in data):
-            raise _Redecode()  # DuckDB skipped blank lines: read a copy that keeps them, for true row numbers
+        if decoded.fast:
+            scanned = content.result()
+            if scanned.needs_nfc:
+                raise _Redecode()  # combining marks: normalise to NFC in Python first
+            read = cur.execute("SELECT count(*) FROM ingest_raw").fetchall()[0][0]
+            if scanned.newlines > read + 1 + skipped and (b"\n\n" in scanned.data or b"\n\r\n" in scanned.data):
+                raise _Redecode()  # DuckDB skipped blank lines: read a copy that keeps them, for true row numbers
         return headers, separator, skipped
     raise AssertionError("unreachable")
 
@@ -365,8 +393,9 @@ def _slow_decode(data: bytes) -> _Decoded:
         return _legacy(data)
 
 
-def _stage(cur: duckdb.DuckDBPyConnection, data: bytes, source: Path | None) -> tuple[str, str | None, list[str], int]:
-    decoded = decode(data, source)
+def _stage(cur: duckdb.DuckDBPyConnection, head: bytes, source: Path | None, content: _Content
+           ) -> tuple[str, str | None, list[str], int]:
+    decoded = decode(head, source, content)
     try:
         if decoded.table is not None:
             raw = decoded.table
@@ -376,13 +405,13 @@ def _stage(cur: duckdb.DuckDBPyConnection, data: bytes, source: Path | None) -> 
             cur.unregister("ingest_xlsx")
             return decoded.encoding, None, headers, 0
         try:
-            headers, separator, skipped = _stage_csv(cur, decoded, data)
+            headers, separator, skipped = _stage_csv(cur, decoded, content)
         except _Redecode:
             if decoded.cleanup and decoded.path:
                 os.unlink(decoded.path)
                 decoded.cleanup = False
-            decoded = _slow_decode(data)
-            headers, separator, skipped = _stage_csv(cur, decoded, data)
+            decoded = _slow_decode(content.result().data)
+            headers, separator, skipped = _stage_csv(cur, decoded, content)
         return decoded.encoding, separator, headers, skipped
     finally:
         if decoded.cleanup and decoded.path:
@@ -503,24 +532,27 @@ def _messages(plan: Plan) -> pa.Table:
 
 
 # -- the check ----------------------------------------------------------------------------------------
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def check_file(db: Database, plan: Plan, units: tuple[Unit, ...], data: bytes | Path | str, file_name: str,
                allowed_units: set[str] | None = None) -> CheckResult:
     """Read, validate and normalise a submission without storing anything. Raises IngestReadError."""
     source = Path(data) if isinstance(data, (str, Path)) else None
-    content = source.read_bytes() if source else data
-    sha = _sha256(content)
+    content = _Content(source, None if source else data)
+    if source:
+        with open(source, "rb") as handle:
+            head = handle.read(65536)
+    else:
+        head = data[:65536]
     with db.cursor() as cur:
         cur.execute(FOLD_SQL_MACRO)
-        encoding, separator, headers, skipped = _stage(cur, content, source)
+        encoding, separator, headers, skipped = _stage(cur, head, source, content)
+        sha = content.result().sha256
         mapping, unknown = map_headers(headers)
         warnings = []
         if unknown:
             warnings.append(t("ingest.warning.extra_columns", columns=", ".join(unknown)))
         cur.execute(_rows_sql(mapping, len(headers), skipped))
+        # Line numbers are fixed now (rowid of the ordered read): later steps may run in any order, in parallel.
+        cur.execute("SET preserve_insertion_order = false")
         resolver = UnitResolver(plan, units, allowed_units)
         for name, table in (("ingest_unit_map", _unit_map(cur, resolver)), ("ingest_type_map", _type_map(cur, plan)),
                             ("ingest_messages", _messages(plan))):

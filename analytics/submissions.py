@@ -60,6 +60,7 @@ def commit(db: Database, result: CheckResult, user_name: str | None = None, vali
                            [result.sha256]).fetchall()[0][0]
         if same is not None:  # stored by someone else since the check
             return CommitResult(False, same, 0, 0, result.accepted, t("ingest.commit.same_file", id=same))
+        cur.execute("SET preserve_insertion_order = false")  # ids come from line numbers, not from row order
         cur.execute(result.stage_sql("ingest_records"))
         version = cur.execute("SELECT coalesce(max(value::BIGINT), 0) FROM meta WHERE key = 'data_version'"
                               ).fetchall()[0][0]

@@ -57,19 +57,24 @@ SELECT kind, raw, value,
        END AS error
 FROM n;
 
--- Titles: trimmed and folded once per distinct title (clerks reuse titles). They are NFC already (decoding saw
+-- Titles: trimmed and folded once per distinct title (clerks reuse titles), numbered so the checked rows carry
+-- small ids instead of copies of the text; key_id numbers the folded titles. They are NFC already (decoding saw
 -- to it), so the full fold() macro with its regular expression is needed only where whitespace runs or control
 -- characters occur.
-CREATE OR REPLACE TEMP TABLE ingest_titles AS
+CREATE TABLE ingest_stage.titles AS
 WITH d AS (SELECT DISTINCT title AS title_raw FROM ingest_cells WHERE title IS NOT NULL),
-s AS (SELECT title_raw, nullif(trim(title_raw), '') AS title FROM d)
-SELECT title_raw, title,
-       CASE WHEN title IS NULL THEN NULL
-            WHEN contains(title, '  ') OR contains(title, chr(9)) OR contains(title, chr(10))
-              OR contains(title, chr(13)) OR contains(title, chr(11)) OR contains(title, chr(12))
-                THEN fold(title)
-            ELSE strip_accents(replace(lower(title), 'đ', 'd')) END AS title_key
-FROM s;
+s AS (SELECT title_raw, ingest_clean(title_raw) AS title FROM d),
+k AS (
+    SELECT title_raw, title,
+           CASE WHEN title IS NULL THEN NULL
+                WHEN contains(title, '  ') OR contains(title, chr(9)) OR contains(title, chr(10))
+                  OR contains(title, chr(13)) OR contains(title, chr(11)) OR contains(title, chr(12))
+                    THEN fold(title)
+                ELSE strip_accents(replace(lower(title), 'đ', 'd')) END AS title_key
+    FROM s
+)
+SELECT row_number() OVER () AS title_id, title_raw, title, title_key, dense_rank() OVER (ORDER BY title_key) AS key_id
+FROM k;
 
 -- One row per record: normalised values and, per column, an error (NULL when the cell is fine). It lives in
 -- the check's own in-memory database (ingest_stage), which stays attached until the result is stored or dropped.
@@ -81,9 +86,9 @@ WITH r AS (
     FROM ingest_rows
 ),
 c AS (
-SELECT r.line, um.unit_code, tm.type_code, ti.title, d.activity_date, p.number::INTEGER AS participants,
+SELECT r.line, um.unit_code, tm.type_code, ti.title_id, d.activity_date, p.number::INTEGER AS participants,
        r.location, b.number AS budget_vnd, r.activity_ref, r.notes,
-       ti.title_key,
+       ti.key_id,
        um.error_field AS unit_field, um.error AS unit_error,
        CASE WHEN um.error IS NOT NULL THEN um.value END AS unit_value,
        CASE WHEN r.type_raw IS NULL OR tm.value IS NULL THEN 'required' ELSE tm.error END AS type_error,
@@ -97,12 +102,12 @@ FROM r
 LEFT JOIN ingest_unit_map um ON um.code_raw IS NOT DISTINCT FROM r.unit_code_raw
                             AND um.name_raw IS NOT DISTINCT FROM r.unit_name_raw
 LEFT JOIN ingest_type_map tm ON tm.type_raw = r.type_raw
-LEFT JOIN ingest_titles ti ON ti.title_raw = r.title_raw
+LEFT JOIN ingest_stage.titles ti ON ti.title_raw = r.title_raw
 LEFT JOIN ingest_dates d ON d.date_raw = r.date_raw
 LEFT JOIN ingest_numbers p ON p.kind = 'p' AND p.raw = r.participants_raw
 LEFT JOIN ingest_numbers b ON b.kind = 'b' AND b.raw = r.budget_raw
 )
-SELECT *, hash(unit_code, type_code, activity_date, title_key) AS record_hash,
+SELECT *, hash(unit_code, type_code, activity_date, key_id) AS record_hash,
        (unit_error IS NULL AND type_error IS NULL AND title_error IS NULL AND date_error IS NULL
         AND participants_error IS NULL AND budget_error IS NULL) AS valid
 FROM c;

@@ -5,8 +5,8 @@ WITH v AS (SELECT * FROM ingest_valid
            WHERE record_hash IN (SELECT record_hash FROM ingest_repeats WHERE record_hash IS NOT NULL)
              AND line NOT IN (SELECT line FROM ingest_errors WHERE field = 'ma_hoat_dong')),
 g AS (
-    SELECT unit_code, type_code, activity_date, title_key, min(line) AS first_line FROM v
+    SELECT unit_code, type_code, activity_date, key_id, min(line) AS first_line FROM v
     GROUP BY ALL HAVING count(*) > 1
 )
-SELECT v.line, g.first_line FROM v JOIN g USING (unit_code, type_code, activity_date, title_key)
+SELECT v.line, g.first_line FROM v JOIN g USING (unit_code, type_code, activity_date, key_id)
 WHERE v.line > g.first_line

@@ -1,6 +1,7 @@
 -- The records a check found storable (valid, not repeated inside the file), from the check's staging database.
 CREATE OR REPLACE TEMP VIEW ingest_records_in AS
-SELECT line, unit_code, type_code, title, activity_date, participants, location, budget_vnd, activity_ref, notes,
-       title_key
-FROM ingest_stage.checked
-WHERE valid AND line NOT IN (SELECT line FROM ingest_stage.excluded)
+SELECT c.line, c.unit_code, c.type_code, t.title, c.activity_date, c.participants, c.location, c.budget_vnd,
+       c.activity_ref, c.notes, t.title_key
+FROM ingest_stage.checked c
+JOIN ingest_stage.titles t ON t.title_id = c.title_id
+WHERE c.valid AND c.line NOT IN (SELECT line FROM ingest_stage.excluded)
