@@ -128,9 +128,9 @@ class Database:
         with self._write_lock, self.cursor() as cur:
             cur.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
                         "applied_at TIMESTAMP DEFAULT current_localtimestamp())")
-            current = self.schema_version()
+            applied = {row[0] for row in cur.execute("SELECT version FROM schema_migrations").fetchall()}
             for version, path in migrations():
-                if version <= current:
+                if version in applied:  # a missing lower number (added later) is still applied
                     continue
                 cur.begin()
                 try:
