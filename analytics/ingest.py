@@ -570,9 +570,9 @@ def check_file(db: Database, plan: Plan, units: tuple[Unit, ...], data: bytes | 
             ref_repeats, key_repeats = cur.execute("SELECT count(ref_hash), count(record_hash) FROM ingest_repeats"
                                                    ).fetchall()[0]
             if ref_repeats:
-                cur.execute(sql("ingest_ref_conflicts"))
+                cur.execute(sql("ingest_ref_conflicts").replace("ingest_stage.", f"{stage}."))
             if key_repeats:
-                cur.execute(sql("ingest_file_duplicates"))
+                cur.execute(sql("ingest_file_duplicates").replace("ingest_stage.", f"{stage}."))
             cur.execute(sql("ingest_excluded").replace("ingest_stage.", f"{stage}."))
             rows = cur.execute(f"SELECT count(*) FROM {stage}.checked").fetchall()[0][0]
             if rows == 0:

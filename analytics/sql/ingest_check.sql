@@ -58,7 +58,7 @@ SELECT kind, raw, value,
 FROM n;
 
 -- Titles: trimmed and folded once per distinct title (clerks reuse titles), numbered so the checked rows carry
--- small ids instead of copies of the text; key_id numbers the folded titles. They are NFC already (decoding saw
+-- small ids instead of copies of the text; key_id is a hash of the folded title (exact checks compare the text). They are NFC already (decoding saw
 -- to it), so the full fold() macro with its regular expression is needed only where whitespace runs or control
 -- characters occur.
 CREATE TABLE ingest_stage.titles AS
@@ -73,7 +73,7 @@ k AS (
                 ELSE strip_accents(replace(lower(title), 'đ', 'd')) END AS title_key
     FROM s
 )
-SELECT row_number() OVER () AS title_id, title_raw, title, title_key, dense_rank() OVER (ORDER BY title_key) AS key_id
+SELECT row_number() OVER () AS title_id, title_raw, title, title_key, hash(title_key) AS key_id
 FROM k;
 
 -- One row per record: normalised values and, per column, an error (NULL when the cell is fine). It lives in

@@ -6,10 +6,10 @@ WITH g AS (
       AND hash(unit_code, activity_ref) IN (SELECT ref_hash FROM ingest_repeats WHERE ref_hash IS NOT NULL)
     GROUP BY ALL HAVING count(*) > 1
 ),
-f AS (SELECT v.line, v.activity_ref, v.type_code, v.activity_date, v.key_id, g.first_line
-      FROM ingest_valid v JOIN g USING (unit_code, activity_ref))
+f AS (SELECT v.line, v.activity_ref, v.type_code, v.activity_date, t.title_key, g.first_line
+      FROM ingest_valid v JOIN g USING (unit_code, activity_ref) JOIN ingest_stage.titles t ON t.title_id = v.title_id)
 SELECT f.line, 'ma_hoat_dong', f.activity_ref,
        replace((SELECT message FROM ingest_messages WHERE key = 'ref_conflict'), '{line}', f.first_line::VARCHAR)
 FROM f JOIN f AS first ON first.line = f.first_line
 WHERE f.line > f.first_line
-  AND (f.type_code, f.activity_date, f.key_id) IS DISTINCT FROM (first.type_code, first.activity_date, first.key_id)
+  AND (f.type_code, f.activity_date, f.title_key) IS DISTINCT FROM (first.type_code, first.activity_date, first.title_key)
