@@ -119,3 +119,36 @@ def test_history_lists_and_rolls_back_after_the_dialog(empty_db, use_db):
     assert activities(empty_db) == 0
     assert any("Đã hoàn tác lần nộp số 1" in s.value for s in at.success)
     assert list(at.dataframe[0].value["Tình trạng"]) == ["Đã hoàn tác"]
+
+
+def test_the_xlsx_template_uploads_as_one_valid_row(empty_db, use_db):
+    use_db(empty_db)
+    ctx = open_context(empty_db)
+    try:
+        data = template_xlsx(ctx.plan, ctx.units)
+    finally:
+        ctx.close()
+    at = app_test("pages/upload.py").run()
+    at.file_uploader[0].set_value(("mau.xlsx", data, "application/vnd.ms-excel")).run()
+    assert not at.exception
+    shown = metrics(at)
+    assert (shown["Số dòng"], shown["Hợp lệ"], shown["Bị từ chối"]) == ("1", "1", "0")
+    assert any("XLSX" in c.value for c in at.caption)
+    assert list(at.dataframe[0].value["Ngày tổ chức"]) == ["19/05/2022"]
+
+
+def test_cancelling_the_dialog_rolls_nothing_back(empty_db, use_db):
+    use_db(empty_db)
+    at = app_test("pages/upload.py").run()
+    upload(at, "bao-cao.csv", csv_bytes([GOOD]))
+    [save] = [b for b in at.button if b.label.startswith("Lưu")]
+    save.click().run()
+    at.switch_page("pages/submissions.py").run()
+    [open_dialog] = [b for b in at.button if b.label == "Hoàn tác…"]
+    open_dialog.click().run()
+    [cancel] = [b for b in at.button if b.label == "Hủy"]
+    cancel.click().run()
+    assert not at.exception
+    assert activities(empty_db) == 1
+    assert not [b for b in at.button if b.label == "Hoàn tác"]  # the dialog is closed
+    assert list(at.dataframe[0].value["Tình trạng"]) == ["Đang hiệu lực"]
