@@ -13,7 +13,7 @@ setup:
 
 demo: setup
 	@[ -f $(DEMO_DB) ] || .venv/bin/python -m analytics demo --db $(DEMO_DB)
-	ANTQ_DB=$(DEMO_DB) .venv/bin/streamlit run dashboard.py --server.port $(PORT)
+	ANTQ_DB=$(DEMO_DB) .venv/bin/python scripts/serve.py --server.port $(PORT)
 
 test:
 	@bash scripts/setup.sh --browser

@@ -55,12 +55,12 @@ def store(demo_db, tmp_path) -> Path:
 
 @pytest.fixture
 def dashboard(request, tmp_path):
-    """Factory: dashboard(db_path, **env) starts a server against that store and returns its base URL."""
+    """Factory: dashboard(db_path, plain_streamlit=False, **env) starts a server on that store, returns its URL."""
     servers: list[DashboardServer] = []
     request.node.dashboard_servers = servers
 
-    def start(db_path: Path, **env: str) -> str:
-        server = DashboardServer(db_path, tmp_path / f"streamlit-{len(servers)}.log", env)
+    def start(db_path: Path, plain_streamlit: bool = False, **env: str) -> str:
+        server = DashboardServer(db_path, tmp_path / f"streamlit-{len(servers)}.log", env, plain_streamlit)
         servers.append(server)
         return server.start()
 

@@ -152,6 +152,10 @@ class App:
     def exceptions(self) -> list[str]:
         return [e.inner_text() for e in self.page.locator(EXCEPTION).all()]
 
+    def page_not_found_shown(self) -> bool:
+        """Streamlit's own (English) dialog for a URL that names no page."""
+        return self.page.get_by_text("Page not found").count() > 0
+
     def assert_no_exception(self) -> None:
         shown = self.exceptions()
         assert not shown, f"exception shown on /{self.url_path}:\n" + "\n---\n".join(shown)

@@ -35,9 +35,14 @@ def shared_geojson() -> Path | None:
 
 
 class DashboardServer:
-    """One `streamlit run dashboard.py` process; its stdout and stderr go to a log file."""
+    """One dashboard server process, started as `make demo` does (scripts/serve.py); logs go to a file.
 
-    def __init__(self, db_path: Path, log_path: Path, env: dict[str, str] | None = None):
+    plain_streamlit=True starts `streamlit run dashboard.py` instead, to test the guard of ui/routing.py.
+    """
+
+    def __init__(self, db_path: Path, log_path: Path, env: dict[str, str] | None = None,
+                 plain_streamlit: bool = False):
+        self.plain_streamlit = plain_streamlit
         self.db_path = Path(db_path)
         self.log_path = log_path
         self.port = free_port()
@@ -50,7 +55,9 @@ class DashboardServer:
         self.process: subprocess.Popen | None = None
 
     def command(self) -> list[str]:
-        return [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
+        start = ([sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py")] if self.plain_streamlit
+                 else [sys.executable, str(ROOT / "scripts" / "serve.py")])
+        return [*start,
                 "--server.port", str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true",
                 "--server.fileWatcherType", "none", "--server.runOnSave", "false",
                 "--browser.gatherUsageStats", "false", "--global.developmentMode", "false"]

@@ -36,6 +36,16 @@ def test_every_page_in_the_navigation_opens_without_an_exception(dashboard, stor
         app.assert_no_exception()
 
 
+def test_a_shared_link_is_the_first_request_of_a_fresh_server(dashboard, store, page):
+    """The link a leader sends opens its page and view at once, without Streamlit's "Page not found"."""
+    app = App(page, dashboard(store)).open("chi-tieu?as_of=2022-06-30")
+    assert app.title() == t("targets.title", "vi")
+    page.wait_for_timeout(1000)
+    assert not app.page_not_found_shown()
+    app.assert_no_exception()
+    assert "as_of=2022-06-30" in page.url
+
+
 def test_lagging_units_download_as_csv_holds_every_lagging_unit_the_overview_counts(dashboard, store, page):
     app = App(page, dashboard(store)).open()
     lagging, units = app.metric(t("kpi.lagging_units", "vi")).split("/")

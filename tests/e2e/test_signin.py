@@ -71,7 +71,8 @@ def settings_file(tmp_path: Path, **values) -> str:
 
 
 def test_a_page_file_url_on_a_fresh_server_still_asks_to_sign_in(dashboard, store, page):
-    app = App(page, dashboard(with_accounts(store)))
+    # plain `streamlit run`: the pages/-folder mode is on until dashboard.py runs (ui/routing.py guards it)
+    app = App(page, dashboard(with_accounts(store), plain_streamlit=True))
     app.open("overview")  # the first request: Streamlit's pages/-folder URL of pages/overview.py
     app.page.wait_for_selector(f"{HEADING}:has-text('Đăng nhập')")
     app.wait()
