@@ -26,7 +26,8 @@ import xlsxwriter
 
 from analytics.db import Database, sql
 from analytics.i18n import t
-from analytics.text import fold, format_date
+from analytics.text import format_date
+from analytics.views import ActivityFilter
 
 BOM = "\ufeff".encode("utf-8")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -85,54 +86,23 @@ ACTIVITY_COLUMNS: tuple[Column, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class ActivitySelection:
-    """Which activity records to export. None (or empty) means "all"; the dates are inclusive.
-
-    Its `params()` has the names of view_filtered_activities.sql, so a page's own filter object (anything with
-    a `params()` of those names) can be exported as it is.
-    """
-    lo: dt.date | None = None
-    hi: dt.date | None = None
-    district: str | None = None
-    group: str | None = None
-    unit: str | None = None
-    level: str | None = None
-    types: tuple[str, ...] = ()
-    text: str | None = None
-
-    @classmethod
-    def from_options(cls, unit=None, district=None, type_code=None, date_from=None, date_to=None,
-                     as_of=None) -> "ActivitySelection":
-        """The command line's options: records dated from `date_from` to the earlier of `date_to` and `as_of`."""
-        ends = [d for d in (date_to, as_of) if d is not None]
-        return cls(lo=date_from, hi=min(ends) if ends else None, district=district, unit=unit,
-                   types=(type_code,) if type_code else ())
-
-    def params(self) -> dict:
-        text = fold(self.text) if self.text else ""
-        return {"lo": self.lo, "hi": self.hi, "district": self.district, "group_code": self.group,
-                "unit": self.unit, "level": self.level, "types": list(self.types), "text": text or None}
+# An export selects exactly what a page's filter shows.
+ActivitySelection = ActivityFilter
 
 
-def _selection_params(selection) -> dict:
-    params = dict(selection.params())
-    # A page filter always has a window; ours may be open-ended.
-    params.setdefault("lo", None)
-    params.setdefault("hi", None)
-    return {key: params.get(key) for key in
-            ("lo", "hi", "district", "group_code", "unit", "level", "types", "text")}
+def _export_query() -> str:
+    return f"WITH filtered AS (\n{sql('view_filtered_activities')}\n)\n{sql('export_activities')}"
 
 
 def _activities_query(columns: str, rows: int) -> str:
     order = " ORDER BY activity_date, unit_code, activity_id" if rows <= SORTED_UP_TO else ""
-    return f"SELECT {columns} FROM ({sql('export_activities')}){order}"
+    return f"SELECT {columns} FROM ({_export_query()}){order}"
 
 
 def count_activities(db: Database, selection) -> int:
     with db.cursor() as cur:
-        return cur.execute(f"SELECT count(*) FROM ({sql('export_activities')})",
-                           _selection_params(selection)).fetchone()[0]
+        return cur.execute(f"SELECT count(*) FROM ({_export_query()})",
+                           selection.params()).fetchone()[0]
 
 
 def _headers(columns: Sequence[Column], language: str | None) -> list[str]:
@@ -161,7 +131,7 @@ def write_activities_csv(db: Database, selection, target: Path | BinaryIO, langu
         body = Path(scratch) / "body.csv"
         with db.cursor() as cur:
             written = cur.execute(f"COPY ({query}) TO '{body}' (FORMAT csv, HEADER, DELIMITER ',')",
-                                  _selection_params(selection)).fetchone()
+                                  selection.params()).fetchone()
         rows = int(written[0]) if written else 0
         with _open_binary(target) as out, open(body, "rb") as src:
             out.write(BOM)
@@ -177,7 +147,7 @@ def write_activities_xlsx(db: Database, selection, target: Path | BinaryIO, abou
         raise TooManyRowsForExcel(rows, language)
     names = [c.name for c in ACTIVITY_COLUMNS]
     with db.cursor() as cur:
-        cur.execute(_activities_query(", ".join(names), rows), _selection_params(selection))
+        cur.execute(_activities_query(", ".join(names), rows), selection.params())
 
         def batches() -> Iterator[list[tuple]]:
             while batch := cur.fetchmany(BATCH_ROWS):

@@ -32,9 +32,10 @@ def activity_window(plan: Plan, as_of: dt.date, date_from: dt.date | None = None
 
 @dataclass(frozen=True)
 class ActivityFilter:
-    """Which activities to show. None / empty means "all"; `text` is matched without diacritics."""
-    lo: dt.date
-    hi: dt.date
+    """Which activities to show (or export). None / empty means "all"; the dates are inclusive (None: open);
+    `text` is matched without diacritics."""
+    lo: dt.date | None = None
+    hi: dt.date | None = None
     district: str | None = None
     group: str | None = None
     unit: str | None = None
@@ -42,9 +43,17 @@ class ActivityFilter:
     types: tuple[str, ...] = ()
     text: str | None = None
 
+    @classmethod
+    def from_options(cls, unit=None, district=None, type_code=None, date_from=None, date_to=None,
+                     as_of=None) -> "ActivityFilter":
+        """The export command's options: records dated from `date_from` to the earlier of `date_to` and `as_of`."""
+        ends = [d for d in (date_to, as_of) if d is not None]
+        return cls(lo=date_from, hi=min(ends) if ends else None, district=district, unit=unit,
+                   types=(type_code,) if type_code else ())
+
     @property
     def empty_window(self) -> bool:
-        return self.hi < self.lo
+        return self.lo is not None and self.hi is not None and self.hi < self.lo
 
     def params(self) -> dict:
         text = fold(self.text) if self.text else ""
