@@ -112,13 +112,19 @@ def timeline(db: Database, flt: ActivityFilter, grain: str, deadline: dt.date) -
     starts = _period_starts(flt.lo, flt.hi, grain)
     frame = pd.DataFrame({"period": starts}).merge(counts, on="period", how="left").fillna(0)
     frame[["activities", "participants"]] = frame[["activities", "participants"]].astype("int64")
+    return _with_running_total_and_pace(frame, starts, flt, deadline)[columns]
+
+
+def _with_running_total_and_pace(frame: pd.DataFrame, starts: list[dt.date], flt: ActivityFilter,
+                                 deadline: dt.date) -> pd.DataFrame:
+    """Adds period_end, the cumulative count and the pace line to per-period counts (one row per start)."""
     ends = starts[1:] + [None]
     frame["period_end"] = [min(flt.hi, (e - dt.timedelta(days=1)) if e else flt.hi) for e in ends]
     frame["cumulative"] = frame["activities"].cumsum()
     projected = projected_total(int(frame["activities"].sum()), flt.lo, flt.hi, deadline)
     span = max((deadline - flt.lo).days + 1, 1)
     frame["pace"] = [projected * ((end - flt.lo).days + 1) / span for end in frame["period_end"]]
-    return frame[columns]
+    return frame
 
 
 def projected_total(count: int, lo: dt.date, hi: dt.date, deadline: dt.date) -> float:
@@ -182,13 +188,7 @@ class ActivityDigest:
         frame = pd.DataFrame({"period": starts})
         frame["activities"] = [int(counts["activities"].get(p, 0)) for p in starts]
         frame["participants"] = [int(counts["participants"].get(p, 0)) for p in starts]
-        ends = starts[1:] + [None]
-        frame["period_end"] = [min(flt.hi, (e - dt.timedelta(days=1)) if e else flt.hi) for e in ends]
-        frame["cumulative"] = frame["activities"].cumsum()
-        projected = projected_total(int(frame["activities"].sum()), flt.lo, flt.hi, deadline)
-        span = max((deadline - flt.lo).days + 1, 1)
-        frame["pace"] = [projected * ((end - flt.lo).days + 1) / span for end in frame["period_end"]]
-        return frame[columns]
+        return _with_running_total_and_pace(frame, starts, flt, deadline)[columns]
 
 
 def activity_digest(db: Database, flt: ActivityFilter) -> ActivityDigest:
