@@ -148,3 +148,6 @@ def main(argv: list[str] | None = None) -> int:
     except (StoreError, PlanError) as exc:
         print(t("cli.error", detail=exc), file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader (head, a pager) stopped early: not an error of ours
+        sys.stderr.close()
+        return 0

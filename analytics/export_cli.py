@@ -41,6 +41,8 @@ def _check(args, ctx) -> None:
         raise ExportError(t("export.error.unknown_district", code=args.district))
     if args.type_code and args.type_code not in {a.code for a in ctx.plan.activity_types}:
         raise ExportError(t("export.error.unknown_type", code=args.type_code))
+    if not Path(args.output).resolve().parent.is_dir():
+        raise ExportError(t("export.error.write", path=args.output, detail=t("export.error.no_folder")))
     if args.date_from and args.date_to and args.date_from > args.date_to:
         raise ExportError(t("export.error.range", date_from=format_date(args.date_from),
                             date_to=format_date(args.date_to)))

@@ -578,6 +578,7 @@ def check_file(db: Database, plan: Plan, units: tuple[Unit, ...], data: bytes | 
             if rows == 0:
                 raise IngestReadError(t("ingest.read.no_rows"))
             errors = cur.execute(sql("ingest_errors")).df()
+            errors["value"] = errors["value"].astype(object).where(errors["value"].notna(), None)  # blank cell: null
             duplicate_rows = cur.execute("SELECT line, first_line FROM ingest_file_duplicates ORDER BY line").df()
             data_version = cur.execute("SELECT coalesce(max(value::BIGINT), 0) FROM meta WHERE key = 'data_version'"
                                        ).fetchall()[0][0]

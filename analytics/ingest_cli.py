@@ -54,7 +54,7 @@ def import_document(result: CheckResult, committed: bool, submission_id: int | N
 
 def run_import(args) -> int:
     if not args.file.is_file():
-        print(t("ingest.cli.read_error", file=args.file, reason=t("store.missing", path=args.file)), file=sys.stderr)
+        print(t("ingest.cli.read_error", file=args.file, reason=t("ingest.cli.no_such_file")), file=sys.stderr)
         return 2
     ctx = open_context(args.db)
     try:

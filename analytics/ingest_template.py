@@ -14,7 +14,7 @@ from analytics.plan import Plan
 from analytics.registry import Unit
 
 EXAMPLE_UNIT = "25456"
-EXAMPLE_TYPE = "anti_drug"
+EXAMPLE_TYPE = "civilised_town"  # counts for the commune target X1
 EXAMPLE_DATE = dt.date(2022, 5, 19)
 
 

@@ -34,17 +34,24 @@ def _resolve(value: str, base: Path) -> Path:
     return path if path.is_absolute() else base / path
 
 
+def _setting(name: str, raw: dict, key: str, base: Path) -> Path:
+    """An environment variable's relative path is the user's (working directory); the file's is data/'s."""
+    if os.environ.get(name):
+        return Path(os.environ[name]).expanduser().resolve()
+    return _resolve(raw[key], base)
+
+
 def load_settings(path: Path | None = None) -> Settings:
     path = Path(os.environ.get("ANTQ_SETTINGS", path or DATA_DIR / "settings.toml"))
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
     base = path.parent
-    geojson = os.environ.get("ANTQ_GEOJSON", raw.get("geojson", ""))
+    geojson = os.environ.get("ANTQ_GEOJSON") or raw.get("geojson", "")
     return Settings(
-        plan_path=_resolve(os.environ.get("ANTQ_PLAN", raw["plan"]), base),
+        plan_path=_setting("ANTQ_PLAN", raw, "plan", base),
         activity_types_path=_resolve(raw["activity_types"], base),
-        units_path=_resolve(os.environ.get("ANTQ_UNITS", raw["units"]), base),
-        db_path=_resolve(os.environ.get("ANTQ_DB", raw["db"]), base),
-        geojson_path=_resolve(geojson, base) if geojson else None,
+        units_path=_setting("ANTQ_UNITS", raw, "units", base),
+        db_path=_setting("ANTQ_DB", raw, "db", base),
+        geojson_path=(_setting("ANTQ_GEOJSON", raw, "geojson", base) if geojson else None),
         lagging=LaggingSettings(**raw.get("lagging", {})),
         language=os.environ.get("ANTQ_LANG", raw.get("language", "vi")),
     )

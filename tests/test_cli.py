@@ -1,5 +1,6 @@
 """The command line as other tools use it: real processes, JSON on stdout."""
 import json
+import os
 import subprocess
 import sys
 import time
@@ -103,3 +104,31 @@ def test_a_bad_date_is_a_vietnamese_usage_error(demo_db):
 def test_status_on_a_missing_store_is_a_clear_error(tmp_path):
     result = cli("status", "--db", str(tmp_path / "none.duckdb"), check=False)
     assert result.returncode == 2 and "Không có cơ sở dữ liệu" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_relative_store_path_in_the_environment_is_the_users(tmp_path, demo_db):
+    (tmp_path / "here.duckdb").write_bytes(demo_db.read_bytes())
+    result = subprocess.run([sys.executable, "-m", "analytics", "status", "--json"], cwd=tmp_path,
+                            env={**os.environ, "ANTQ_DB": "here.duckdb", "PYTHONPATH": str(ROOT)},
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["total_activities"] == 6000
+
+
+def test_import_json_stays_json_for_a_blank_cell_and_a_missing_file_says_so(tmp_path, empty_db):
+    blank = tmp_path / "blank.csv"
+    blank.write_text("ma_don_vi,loai_hoat_dong,ten_hoat_dong,ngay_to_chuc\n25456,anti_drug,,19/05/2022\n",
+                     encoding="utf-8")
+    result = cli("import", str(blank), "--db", str(empty_db), "--json", check=False)
+    assert result.returncode == 1
+    assert json.loads(result.stdout)["errors"] == [
+        {"line": 2, "column": "ten_hoat_dong", "value": None, "message": "Ô này bắt buộc phải có giá trị."}]
+    missing = cli("import", str(tmp_path / "none.csv"), "--db", str(empty_db), check=False)
+    assert missing.returncode == 2 and "không có tệp này" in missing.stderr
+
+
+def test_export_into_a_missing_folder_is_one_clear_sentence(demo_db, tmp_path):
+    result = cli("export", "--db", str(demo_db), "--format", "xlsx", "-o", str(tmp_path / "no" / "x.xlsx"),
+                 check=False)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "thư mục chứa tệp không tồn tại" in result.stderr
