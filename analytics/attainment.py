@@ -139,7 +139,8 @@ def status_report(db: Database, plan: Plan, lagging: LaggingSettings, as_of: dt.
         "units": [
             {
                 "code": u.code, "name": u.name, "level": u.level,
-                "attainment": round(u.attainment, 4), "lagging": bool(u.lagging), "severity": u.severity,
+                "attainment": round(u.attainment, 4), "lagging": bool(u.lagging),
+                "severity": u.severity if u.lagging else None,
                 "reasons": list(u.reasons),
                 "targets": [{"id": r.target_id, "count": int(r.count), "minimum": int(r.minimum),
                              "met": bool(r.met)} for r in by_unit[u.code].itertuples()],

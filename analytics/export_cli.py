@@ -9,7 +9,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from analytics import cli
+from analytics import audit, cli
 from analytics.context import open_context
 from analytics.exports import (ActivitySelection, About, ExportError, describe_selection, write_activities_csv,
                                write_activities_xlsx)
@@ -50,11 +50,14 @@ def _check(args, ctx) -> None:
 
 @cli.command("export")
 def run_export(args) -> int:
-    ctx = open_context(args.db, read_only=True)
+    ctx = open_context(args.db)  # writable: the export is recorded in the audit log
     try:
         _check(args, ctx)
         if args.format == "docx":
-            return _report(args, ctx)
+            _report(args, ctx)
+            audit.record(ctx.db, audit.cli_actor(), "export", {"file": str(args.output), "unit": args.unit,
+                                                                "district": args.district})
+            return 0
         selection = ActivitySelection.from_options(args.unit, args.district, args.type_code, args.date_from,
                                                    args.date_to, args.as_of)
         if args.format == "csv":
@@ -67,6 +70,8 @@ def run_export(args) -> int:
                                            {g.code: g.label for g in ctx.plan.groups}),
                 as_of=args.as_of, made_at=dt.datetime.now())
             rows = write_activities_xlsx(ctx.db, selection, args.output, about)
+        audit.record(ctx.db, audit.cli_actor(), "export", {"file": str(args.output), "rows": rows,
+                                                            "filters": selection.params()})
         print(t("export.cli.done", rows=format_number(rows), path=args.output))
         return 0
     except ExportError as exc:
@@ -80,14 +85,13 @@ def run_export(args) -> int:
         ctx.close()
 
 
-def _report(args, ctx) -> int:
+def _report(args, ctx) -> None:
     if args.type_code or args.date_from or args.date_to:
         print(t("export.cli.type_filter_ignored"), file=sys.stderr)
     as_of = args.as_of or ctx.default_as_of()
     data = write_report(ctx, as_of, args.output, unit_code=args.unit, district_code=args.district)
     scope = t(f"export.scope.{data.scope}", name=data.unit.name)
     print(t("export.cli.done_report", scope=scope, as_of=format_date(as_of), path=args.output))
-    return 0
 
 
 cli.EXTENSIONS.append(add_commands)

@@ -5,6 +5,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from tests.conftest import ROOT
 
 
@@ -132,3 +134,23 @@ def test_export_into_a_missing_folder_is_one_clear_sentence(demo_db, tmp_path):
                  check=False)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "thư mục chứa tệp không tồn tại" in result.stderr
+
+
+def test_a_command_line_export_is_in_the_audit_log(demo_db, tmp_path):
+    import duckdb
+    store = tmp_path / "store.duckdb"
+    store.write_bytes(demo_db.read_bytes())
+    cli("export", "--db", str(store), "--format", "csv", "--district", "710", "-o", str(tmp_path / "a.csv"))
+    cli("export", "--db", str(store), "--format", "docx", "--unit", "710", "-o", str(tmp_path / "a.docx"))
+    with duckdb.connect(str(store), read_only=True) as con:
+        entries = con.execute("SELECT actor, action, detail FROM audit_log ORDER BY id").fetchall()
+    assert [action for _, action, _ in entries] == ["export", "export"]
+    assert all(actor.startswith("cli") for actor, _, _ in entries)
+    assert json.loads(entries[0][2])["filters"]["district"] == "710"
+    assert json.loads(entries[1][2]) == {"district": None, "file": str(tmp_path / "a.docx"), "unit": "710"}
+
+
+def test_status_json_is_strict_json(demo_db):
+    out = cli("status", "--db", str(demo_db), "--json").stdout
+    document = json.loads(out, parse_constant=lambda name: pytest.fail(f"{name} in JSON"))
+    assert {u["severity"] for u in document["units"] if not u["lagging"]} == {None}

@@ -61,3 +61,12 @@ def test_above_the_excel_limit_the_page_disables_excel_says_why_and_offers_csv(t
     reason = at.caption[0].value
     assert "vượt quá giới hạn 3 dòng của một trang tính Excel" in reason and "Hãy tải tệp CSV" in reason
     assert excel_button.help == reason
+
+
+def test_above_the_browser_limit_the_page_points_to_the_command_line(tiny_path, monkeypatch):
+    import ui.downloads
+    monkeypatch.setattr(ui.downloads, "WEB_MAX_ROWS", 3)  # the store holds 4 matching records
+    at = run(shown_table_with_full_export)
+    assert all(button.proto.disabled for button in at.download_button)
+    assert "python -m analytics export --format csv" in at.caption[0].value
+    assert "Có 4 hoạt động khớp bộ lọc" in at.caption[0].value

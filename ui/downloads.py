@@ -19,6 +19,9 @@ from ui.state import View, context, language, t
 CSV_MIME = "text/csv"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# A browser download is held whole in the server's memory (Streamlit keeps the bytes for the session): above
+# this many records the page points to the streaming command line instead (issue 4 keeps the server < 600 MiB).
+WEB_MAX_ROWS = 300_000
 
 
 def table_downloads(frame: pd.DataFrame, name: str, filters: dict[str, str], key: str,
@@ -58,18 +61,22 @@ def table_downloads(frame: pd.DataFrame, name: str, filters: dict[str, str], key
             return exports.frame_to_xlsx(frame, _stamped(about), lang)
 
     too_many = rows > exports.EXCEL_MAX_ROWS - 1
+    too_big = rows > WEB_MAX_ROWS
+    too_big_text = t("downloads.too_big", rows=format_number(rows), limit=format_number(WEB_MAX_ROWS))
     with st.container(horizontal=True, key=f"{key}-downloads"):
         st.download_button(t("downloads.csv"), _audited(make_csv, f"{name}.csv", rows, about.filters),
-                           file_name=f"{name}.csv", mime=CSV_MIME,
-                           key=f"{key}-csv", help=t("downloads.csv_help"), icon=":material/download:",
-                           on_click="ignore")
+                           file_name=f"{name}.csv", mime=CSV_MIME, disabled=too_big,
+                           key=f"{key}-csv", help=too_big_text if too_big else t("downloads.csv_help"),
+                           icon=":material/download:", on_click="ignore")
         st.download_button(t("downloads.xlsx"), _audited(make_xlsx, f"{name}.xlsx", rows, about.filters),
                            file_name=f"{name}.xlsx", mime=XLSX_MIME,
                            key=f"{key}-xlsx", icon=":material/table_view:", on_click="ignore",
-                           disabled=too_many,
+                           disabled=too_many or too_big,
                            help=exports.TooManyRowsForExcel(rows, lang).args[0] if too_many
-                           else t("downloads.xlsx_help"))
-    if too_many:
+                           else too_big_text if too_big else t("downloads.xlsx_help"))
+    if too_big:
+        st.caption(too_big_text)
+    elif too_many:
         st.caption(exports.TooManyRowsForExcel(rows, lang).args[0])
     elif activities is not None and rows > len(frame):
         st.caption(t("downloads.all_rows", rows=format_number(rows)))
