@@ -5,8 +5,8 @@ from analytics import views
 from analytics.text import format_date, format_number, format_percent
 from ui import charts
 from ui.downloads import report_download
-from ui.state import (activities_by_type, activity_kpis, district_geojson, district_rollup, kpis, sidebar_view, t,
-                      timeline, unit_summary)
+from ui.state import (activities_by_type, activity_kpis, district_geojson, district_rollup, kpis, language, sidebar_view,
+                      t, timeline, unit_summary)
 
 view = sidebar_view()
 plan = view.ctx.plan
@@ -76,7 +76,7 @@ if right is not None:
         from analytics.geo import centres
         on_map = rollup[rollup["code"].isin(centres(geojson))]
         st.plotly_chart(charts.district_map(geojson, on_map, t("overview.map_title"), labels, centres(geojson)),
-                        width="stretch", key="overview-map", config={"displaylogo": False})
+                        width="stretch", key="overview-map", config=charts.chart_config(language()))
 
 # -- activities by type group -------------------------------------------------------------------------
 if figures["activities"] == 0:

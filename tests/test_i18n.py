@@ -50,3 +50,13 @@ def test_fold_and_vietnamese_number_formats():
     assert format_number(1234567) == "1.234.567"
     assert format_number(1234.5, 1) == "1.234,5"
     assert format_percent(0.875) == "88%"
+
+
+def test_the_chart_toolbar_speaks_the_readers_language():
+    from ui.charts import PLOTLY_TEXTS, chart_config
+    vietnamese = chart_config("vi")
+    assert vietnamese["locale"] == "vi" and vietnamese["displaylogo"] is False
+    words = vietnamese["locales"]["vi"]["dictionary"]
+    assert set(words) == set(PLOTLY_TEXTS) and all(words[text] != text for text in PLOTLY_TEXTS)
+    assert words["Reset axes"] == "Đặt lại trục"
+    assert chart_config("en")["locales"]["en"]["dictionary"]["Zoom"] == "Zoom"

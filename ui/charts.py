@@ -19,6 +19,18 @@ STATUS_ORDER = ("met", "on_track", "lagging")
 NEUTRAL = "#0072B2"
 PACE = "#CC79A7"
 DATE_FORMAT = "%d/%m/%Y"
+# plotly.js's own words (chart toolbar and hints), translated through the catalogue keys "plotly.<text>".
+PLOTLY_TEXTS = ("Download plot as a PNG", "Download plot", "Zoom", "Pan", "Box Select", "Lasso Select", "Zoom in",
+                "Zoom out", "Autoscale", "Reset axes", "Reset view", "Toggle Spike Lines",
+                "Show closest data on hover", "Compare data on hover", "Double-click to zoom back out",
+                "Snapshot succeeded", "Taking snapshot - this may take a few seconds")
+
+
+def chart_config(language: str) -> dict:
+    """st.plotly_chart's config: no plotly logo, the toolbar in the reader's language."""
+    from analytics.i18n import t
+    dictionary = {text: t(f"plotly.{text}", language) for text in PLOTLY_TEXTS}
+    return {"displaylogo": False, "locale": language, "locales": {language: {"dictionary": dictionary}}}
 
 
 def figure(data: list[dict], title: str, height: int = 420, **layout) -> dict:
@@ -234,8 +246,9 @@ def show(fig: dict, data: pd.DataFrame, name: str, filters: dict[str, str], key:
     import streamlit as st
 
     from ui.downloads import table_downloads
+    from ui.state import language
 
-    st.plotly_chart(fig, width="stretch", key=f"{key}-chart", config={"displaylogo": False})
+    st.plotly_chart(fig, width="stretch", key=f"{key}-chart", config=chart_config(language()))
     with st.expander(caption):
         st.dataframe(data, hide_index=True, width="stretch", key=f"{key}-table")
         table_downloads(data, name, filters, key)
