@@ -92,6 +92,10 @@ def _describe(values, language: str | None) -> str:
             continue
         label = t(f"audit.key.{key}", language)
         label = key if label == f"audit.key.{key}" else label
-        shown = f"({_describe(value, language)})" if isinstance(value, dict) else value
+        if isinstance(value, dict):
+            shown = f"({_describe(value, language)})"
+        else:  # a coded value (a failure's reason) is worded by the catalogue when it has a word for it
+            worded = t(f"audit.value.{key}.{value}", language)
+            shown = value if worded == f"audit.value.{key}.{value}" else worded
         parts.append(f"{label}: {shown}")
     return " · ".join(parts)

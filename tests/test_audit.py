@@ -81,7 +81,7 @@ def test_the_audit_page_filters_and_exports_for_an_admin(tmp_path, use_db):
     shown = at.dataframe[0].value
     assert shown.columns.tolist() == ["Thời điểm", "Người thực hiện", "Hành động", "Chi tiết"]
     assert shown["Hành động"].tolist() == ["Đăng nhập", "Xuất dữ liệu", "Thêm tài khoản"]
-    assert shown["Người thực hiện"].tolist() == ["quantri", "quantri", "(máy chủ, không tài khoản)"]
+    assert shown["Người thực hiện"].tolist() == ["quantri", "quantri", "(chưa đăng nhập, hoặc máy chủ)"]
     at.multiselect(key="audit-actions").select("export").run()
     assert at.dataframe[0].value["Chi tiết"].tolist() == ["Tệp: =cmd|x.csv"]
     assert at.get("download_button"), "the filtered log can be downloaded"
@@ -99,3 +99,8 @@ def test_the_log_and_sign_in_bookkeeping_leave_cached_figures_alone(ctx):
     auth.authenticate(ctx.db, "xem", "mat-khau-xem-1", settings)
     assert ctx.db.data_version() == version
     assert len(audit.entries(ctx.db)) == 4
+
+
+def test_a_failed_sign_in_reads_in_words():
+    assert audit.describe('{"account": "xem", "reason": "password", "failures": 2}') == \
+        "Tài khoản: xem · Lý do: sai mật khẩu · Số lần sai liên tiếp: 2"
