@@ -251,3 +251,14 @@ def test_overview_and_unit_pages_offer_the_report(demo_db, use_db):
     at.run()
     labels = [b.label for b in at.download_button]
     assert "Tải báo cáo của đơn vị (Word)" in labels and "Tải báo cáo toàn huyện (Word)" not in labels
+
+
+def test_the_overview_narrowed_to_a_district_offers_that_districts_report(demo_db, use_db):
+    use_db(demo_db)
+    at = app_test()
+    at.query_params["as_of"] = AS_OF
+    at.query_params["district"] = "710"
+    at.run()
+    assert not at.exception
+    labels = [b.label for b in at.download_button]
+    assert "Tải báo cáo toàn huyện (Word)" in labels and "Tải báo cáo toàn tỉnh (Word)" in labels

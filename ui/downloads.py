@@ -99,13 +99,16 @@ def _stamped(about: exports.About) -> exports.About:
 
 
 def report_download(view: View, unit_code: str | None = None) -> None:
-    """The Word report: the province's (no unit), or a unit's; a district-level unit also gets its district's."""
+    """The Word report: the province's (no unit; also the sidebar's district when one is chosen), or a unit's;
+    a district-level unit also gets its district's."""
     ctx = view.ctx
     as_of = view.as_of
     if as_of < ctx.plan.start:  # nothing to report yet; the page says why
         return
     choices: list[tuple[str, str | None, str | None]] = []
-    if unit_code is None:
+    if unit_code is None:  # the overview: the province, and the district the sidebar narrows to
+        if view.district and any(u.code == view.district and u.level == "district" for u in ctx.units):
+            choices.append((t("downloads.report_district"), None, view.district))
         choices.append((t("downloads.report_province"), None, None))
     else:
         unit = next((u for u in ctx.units if u.code == unit_code), None)
