@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from analytics import audit, cli
+from analytics import audit, auth, cli
 from analytics.context import open_context
 from analytics.i18n import t
 from analytics.ingest import CheckResult, IngestReadError, check_file
@@ -58,8 +58,15 @@ def run_import(args) -> int:
         return 2
     ctx = open_context(args.db)
     try:
+        allowed_units = None
+        if args.user and auth.account_count(ctx.db):  # once accounts exist, --user is one, with its scope
+            account = auth.get_account(ctx.db, args.user)
+            if account is None or not account.active:
+                print(t("ingest.cli.no_such_account", name=args.user), file=sys.stderr)
+                return 2
+            allowed_units = auth.scope_units(account, ctx.units)
         try:
-            result = check_file(ctx.db, ctx.plan, ctx.units, args.file, args.file.name)
+            result = check_file(ctx.db, ctx.plan, ctx.units, args.file, args.file.name, allowed_units=allowed_units)
         except IngestReadError as exc:
             print(t("ingest.cli.read_error", file=args.file, reason=exc), file=sys.stderr)
             return 2

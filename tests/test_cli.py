@@ -154,3 +154,20 @@ def test_status_json_is_strict_json(demo_db):
     out = cli("status", "--db", str(demo_db), "--json").stdout
     document = json.loads(out, parse_constant=lambda name: pytest.fail(f"{name} in JSON"))
     assert {u["severity"] for u in document["units"] if not u["lagging"]} == {None}
+
+
+def test_import_for_an_account_applies_its_unit_scope(empty_db, tmp_path):
+    added = subprocess.run([sys.executable, "-m", "analytics", "users", "add", "nop710", "--role", "uploader",
+                            "--unit", "710", "--db", str(empty_db)], cwd=ROOT, input="mat-khau-dai-1\n",
+                           capture_output=True, text=True)
+    assert added.returncode == 0, added.stderr
+    upload = tmp_path / "two.csv"
+    upload.write_text("ma_don_vi,loai_hoat_dong,ten_hoat_dong,ngay_to_chuc\n"
+                      "710,anti_drug,Tuyên truyền ở Gò Dầu,19/05/2022\n"
+                      "703,anti_drug,Tuyên truyền ở thành phố,20/05/2022\n", encoding="utf-8")
+    result = cli("import", str(upload), "--db", str(empty_db), "--user", "nop710", "--json", check=False)
+    document = json.loads(result.stdout)
+    assert result.returncode == 1 and (document["accepted"], document["rejected"]) == (1, 1)
+    assert document["errors"][0]["line"] == 3 and "không được nộp báo cáo cho đơn vị 703" in document["errors"][0]["message"]
+    nobody = cli("import", str(upload), "--db", str(empty_db), "--user", "ai-do", check=False)
+    assert nobody.returncode == 2 and "Không có tài khoản đang hoạt động tên “ai-do”" in nobody.stderr
