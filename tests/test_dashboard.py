@@ -63,3 +63,13 @@ def test_an_as_of_date_before_the_period_is_explained(demo_db, use_db):
     at.run()
     assert not at.exception
     assert any("trước thời gian kế hoạch" in i.value for i in at.info)
+
+
+def test_a_link_dated_long_before_the_plan_opens_at_the_earliest_date_not_today(demo_db, use_db):
+    use_db(demo_db)
+    at = app_test()
+    at.query_params["as_of"] = "2021-06-01"
+    at.run()
+    assert not at.exception
+    assert at.sidebar.date_input[0].value == dt.date(2021, 12, 1)
+    assert any("trước thời gian kế hoạch" in i.value for i in at.info)

@@ -105,8 +105,13 @@ def _clamp(day: dt.date | None, lo: dt.date, hi: dt.date) -> dt.date | None:
     return None if day is None else min(max(day, lo), hi)
 
 
+def _as_of_bounds(plan) -> tuple[dt.date, dt.date]:
+    """The as-of dates the sidebar offers: a month before the plan to a year after its deadline."""
+    return plan.start - dt.timedelta(days=31), plan.deadline + dt.timedelta(days=366)
+
+
 def _seed_from_url(ctx: Context) -> None:
-    """Once per session: take the view from the link that opened it."""
+    """Once per session: take the view from the link that opened it (an as-of date out of range: the nearest)."""
     if st.session_state.get("view.seeded"):
         return
     st.session_state["view.seeded"] = True
@@ -116,6 +121,8 @@ def _seed_from_url(ctx: Context) -> None:
     for name in ("as_of", "from", "to"):
         if _query_date(name):
             st.session_state[f"view.{name}"] = _query_date(name)
+    if _query_date("as_of"):
+        st.session_state["view.as_of"] = _clamp(_query_date("as_of"), *_as_of_bounds(ctx.plan))
     for name in ("district", "group"):
         if st.query_params.get(name):
             st.session_state[f"view.{name}"] = st.query_params[name]
@@ -173,7 +180,7 @@ def sidebar_view(page_params: tuple[str, ...] = ()) -> View:
     districts = [u.code for u in ctx.units if u.level == "district" and u.active_between(plan.start, plan.deadline)]
     names = {u.code: u.name for u in ctx.units}
     groups = {g.code: g.label for g in plan.groups}
-    earliest, latest = plan.start - dt.timedelta(days=31), plan.deadline + dt.timedelta(days=366)
+    earliest, latest = _as_of_bounds(plan)
     with st.sidebar:
         if len(plans) > 1:
             current = Path(_plan_path()).stem
