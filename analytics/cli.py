@@ -40,6 +40,15 @@ def _print_json(document: dict) -> None:
     sys.stdout.write("\n")
 
 
+def _argparse_words(text: str) -> str:
+    """argparse's own messages (usage, errors, help headings) through the catalogue ("argparse.<English>")."""
+    worded = t(f"argparse.{text}")
+    return text if worded == f"argparse.{text}" else worded
+
+
+argparse._ = _argparse_words  # argparse looks its messages up through its module-level gettext alias
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m analytics", description=t("cli.description"))
     sub = parser.add_subparsers(dest="command", required=True)

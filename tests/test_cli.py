@@ -171,3 +171,11 @@ def test_import_for_an_account_applies_its_unit_scope(empty_db, tmp_path):
     assert document["errors"][0]["line"] == 3 and "không được nộp báo cáo cho đơn vị 703" in document["errors"][0]["message"]
     nobody = cli("import", str(upload), "--db", str(empty_db), "--user", "ai-do", check=False)
     assert nobody.returncode == 2 and "Không có tài khoản đang hoạt động tên “ai-do”" in nobody.stderr
+
+
+def test_usage_errors_are_vietnamese():
+    result = cli("status", "--password", "x", check=False)
+    assert result.returncode == 2
+    assert "lỗi: tham số không nhận ra: --password x" in result.stderr and "cách dùng:" in result.stderr
+    missing = cli("export", "-o", "x.csv", check=False)
+    assert "thiếu tham số bắt buộc: --format" in missing.stderr
