@@ -4,7 +4,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import json
+
 from analytics.context import Context, open_context
+from analytics.settings import DATA_DIR
 from analytics.text import fold
 
 
@@ -25,3 +28,14 @@ def make_store(path: Path, rows: list[tuple[str, str, str]] = ()) -> Context:
     if rows:
         add_activities(ctx, list(rows))
     return ctx
+
+
+def settings_with_auth(tmp_path: Path, **values) -> Path:
+    """A settings file like the shipped one (same plan, taxonomy, registry) with a different [auth] section."""
+    text = (DATA_DIR / "settings.toml").read_text(encoding="utf-8").split("[auth]")[0]
+    for name in ("plans/antq-2022.toml", "activity_types.toml", "units.csv"):
+        text = text.replace(f'"{name}"', json.dumps(str(DATA_DIR / name)))
+    text += "[auth]\n" + "".join(f"{key} = {value}\n" for key, value in values.items())
+    path = tmp_path / "settings.toml"
+    path.write_text(text, encoding="utf-8")
+    return path

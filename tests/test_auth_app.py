@@ -6,9 +6,8 @@ from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
 from analytics import audit, auth
-from analytics.settings import DATA_DIR
 from tests.conftest import ROOT, app_test
-from tests.fixtures import make_store
+from tests.fixtures import make_store, settings_with_auth
 from ui.navigation import PAGES
 
 PASSWORDS = {"xem": "mat-khau-xem-1", "nop703": "mat-khau-nop-1", "quantri": "mat-khau-qtri-1"}
@@ -27,13 +26,7 @@ def accounts_db(tmp_path, use_db):
 
 def settings_file(tmp_path, monkeypatch, **values) -> None:
     """ANTQ_SETTINGS pointing at the shipped settings with a different [auth] section."""
-    text = (DATA_DIR / "settings.toml").read_text(encoding="utf-8").split("[auth]")[0]
-    for name in ("plans/antq-2022.toml", "activity_types.toml", "units.csv"):
-        text = text.replace(f'"{name}"', json.dumps(str(DATA_DIR / name)))
-    text += "[auth]\n" + "".join(f"{key} = {value}\n" for key, value in values.items())
-    path = tmp_path / "settings.toml"
-    path.write_text(text, encoding="utf-8")
-    monkeypatch.setenv("ANTQ_SETTINGS", str(path))
+    monkeypatch.setenv("ANTQ_SETTINGS", str(settings_with_auth(tmp_path, **values)))
 
 
 def sign_in(at: AppTest, name: str, password: str | None = None) -> AppTest:

@@ -13,16 +13,21 @@ def status(db, as_of):
     return json.loads(out)
 
 
+def overview(db, use_db, as_of: str):
+    """The dashboard opened on `db` by a link carrying ?as_of=."""
+    use_db(db)
+    at = app_test()
+    at.query_params["as_of"] = as_of
+    return at.run()
+
+
 def metrics(at):
     return {m.label: m.value for m in at.metric}
 
 
 def test_overview_on_the_demo_store_shows_the_status_figures(demo_db, use_db):
     expected = status(demo_db, "2022-09-30")
-    use_db(demo_db)
-    at = app_test()
-    at.query_params["as_of"] = "2022-09-30"
-    at.run()
+    at = overview(demo_db, use_db, "2022-09-30")
     assert not at.exception
     assert at.sidebar.date_input[0].value == dt.date(2022, 9, 30)
     shown = metrics(at)
@@ -36,10 +41,7 @@ def test_overview_on_the_demo_store_shows_the_status_figures(demo_db, use_db):
 
 
 def test_moving_the_as_of_date_replays_the_campaign(demo_db, use_db):
-    use_db(demo_db)
-    at = app_test()
-    at.query_params["as_of"] = "2022-09-30"
-    at.run()
+    at = overview(demo_db, use_db, "2022-09-30")
     september = metrics(at)["Hoạt động"]
     at.sidebar.date_input[0].set_value(dt.date(2022, 3, 31)).run()
     assert not at.exception
@@ -57,19 +59,13 @@ def test_overview_on_an_empty_store_says_so(empty_db, use_db):
 
 
 def test_an_as_of_date_before_the_period_is_explained(demo_db, use_db):
-    use_db(demo_db)
-    at = app_test()
-    at.query_params["as_of"] = "2021-12-01"
-    at.run()
+    at = overview(demo_db, use_db, "2021-12-01")
     assert not at.exception
     assert any("trước thời gian kế hoạch" in i.value for i in at.info)
 
 
 def test_a_link_dated_long_before_the_plan_opens_at_the_earliest_date_not_today(demo_db, use_db):
-    use_db(demo_db)
-    at = app_test()
-    at.query_params["as_of"] = "2021-06-01"
-    at.run()
+    at = overview(demo_db, use_db, "2021-06-01")
     assert not at.exception
     assert at.sidebar.date_input[0].value == dt.date(2021, 12, 1)
     assert any("trước thời gian kế hoạch" in i.value for i in at.info)

@@ -62,21 +62,27 @@ def _iso(values) -> list[str]:
     return [pd.Timestamp(v).strftime("%Y-%m-%d") for v in values]
 
 
-def attainment_bars(frame: pd.DataFrame, title: str, axis_title: str, status_labels: dict[str, str]) -> dict:
-    """Horizontal bars of attainment (0-1) per row of `frame` (columns: name, attainment, status, hover)."""
-    data = []
+def _status_bars(frame: pd.DataFrame, status_labels: dict[str, str], values) -> list[dict]:
+    """One horizontal bar trace per status present (colour, hatching, legend name); `values(rows, label)` gives
+    the trace's axes, text and hover."""
+    traces = []
     for status in STATUS_ORDER:
         rows = frame[frame["status"] == status]
-        if rows.empty:
-            continue
-        data.append({
-            "type": "bar", "orientation": "h", "y": _list(rows["name"]), "x": _list(rows["attainment"] * 100),
-            "name": status_labels[status],
-            "marker": {"color": STATUS_COLOURS[status], "pattern": {"shape": STATUS_PATTERNS[status]}},
-            "text": [_percent(v) for v in rows["attainment"] * 100], "textposition": "outside", "cliponaxis": False,
-            "customdata": [[h, status_labels[status]] for h in rows["hover"]],
-            "hovertemplate": "%{y}<br>%{customdata[1]} · %{x:.0f}%<br>%{customdata[0]}<extra></extra>",
-        })
+        if not rows.empty:
+            traces.append({"type": "bar", "orientation": "h", "name": status_labels[status],
+                           "marker": {"color": STATUS_COLOURS[status], "pattern": {"shape": STATUS_PATTERNS[status]}},
+                           **values(rows, status_labels[status])})
+    return traces
+
+
+def attainment_bars(frame: pd.DataFrame, title: str, axis_title: str, status_labels: dict[str, str]) -> dict:
+    """Horizontal bars of attainment (0-1) per row of `frame` (columns: name, attainment, status, hover)."""
+    data = _status_bars(frame, status_labels, lambda rows, label: {
+        "y": _list(rows["name"]), "x": _list(rows["attainment"] * 100),
+        "text": [_percent(v) for v in rows["attainment"] * 100], "textposition": "outside", "cliponaxis": False,
+        "customdata": [[h, label] for h in rows["hover"]],
+        "hovertemplate": "%{y}<br>%{customdata[1]} · %{x:.0f}%<br>%{customdata[0]}<extra></extra>",
+    })
     return figure(data, title, height=max(300, 28 * len(frame) + 110), showlegend=True,
                   yaxis={"categoryorder": "array", "categoryarray": _list(frame["name"])[::-1], "automargin": True},
                   xaxis={"range": [0, 112], "title": {"text": axis_title}, "ticksuffix": "%",
@@ -171,18 +177,11 @@ def status_heatmap(frame: pd.DataFrame, row_label: str, title: str, status_label
 
 def progress_bars(frame: pd.DataFrame, title: str, axis_title: str, status_labels: dict[str, str]) -> dict:
     """Count against minimum per row (columns: label, count, minimum, status), minimum drawn as a marker."""
-    data = []
-    for status in STATUS_ORDER:
-        rows = frame[frame["status"] == status]
-        if rows.empty:
-            continue
-        data.append({
-            "type": "bar", "orientation": "h", "y": _list(rows["label"]), "x": _list(rows["count"]),
-            "name": status_labels[status],
-            "marker": {"color": STATUS_COLOURS[status], "pattern": {"shape": STATUS_PATTERNS[status]}},
-            "text": [f"{c}/{m}" for c, m in zip(rows["count"], rows["minimum"])], "textposition": "auto",
-            "customdata": [[int(m), status_labels[status]] for m in rows["minimum"]],
-            "hovertemplate": "%{y}<br>%{x:,d}/%{customdata[0]:,d} · %{customdata[1]}<extra></extra>"})
+    data = _status_bars(frame, status_labels, lambda rows, label: {
+        "y": _list(rows["label"]), "x": _list(rows["count"]),
+        "text": [f"{c}/{m}" for c, m in zip(rows["count"], rows["minimum"])], "textposition": "auto",
+        "customdata": [[int(m), label] for m in rows["minimum"]],
+        "hovertemplate": "%{y}<br>%{x:,d}/%{customdata[0]:,d} · %{customdata[1]}<extra></extra>"})
     data.append({"type": "scatter", "y": _list(frame["label"]), "x": _list(frame["minimum"]), "mode": "markers",
                  "name": axis_title, "marker": {"symbol": "line-ns-open", "size": 22, "color": "#222",
                                                 "line": {"width": 3}},

@@ -10,8 +10,8 @@ import pytest
 from analytics import audit, auth
 from analytics.context import open_context
 from analytics.db import Database
-from analytics.settings import DATA_DIR
 from tests.e2e.pages import ALERT, BUTTON, HEADING, METRIC, NAV_LINK, TEXT_INPUT, App
+from tests.fixtures import settings_with_auth
 
 PASSWORDS = {"xem": "mat-khau-xem-1", "nop703": "mat-khau-nop-1", "quantri": "mat-khau-qtri-1"}
 ROLES = {"xem": ("viewer", None), "nop703": ("uploader", "703"), "quantri": ("admin", None)}
@@ -61,13 +61,7 @@ def menu(app: App) -> set[str]:
 
 
 def settings_file(tmp_path: Path, **values) -> str:
-    text = (DATA_DIR / "settings.toml").read_text(encoding="utf-8").split("[auth]")[0]
-    for name in ("plans/antq-2022.toml", "activity_types.toml", "units.csv"):
-        text = text.replace(f'"{name}"', json.dumps(str(DATA_DIR / name)))
-    text += "[auth]\n" + "".join(f"{key} = {value}\n" for key, value in values.items())
-    path = tmp_path / "settings.toml"
-    path.write_text(text, encoding="utf-8")
-    return str(path)
+    return str(settings_with_auth(tmp_path, **values))
 
 
 def test_a_page_file_url_on_a_fresh_server_still_asks_to_sign_in(dashboard, store, page):
