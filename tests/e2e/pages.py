@@ -149,6 +149,15 @@ class App:
         heading.wait_for()
         return heading.inner_text().strip()
 
+    def expect_title(self, text: str, timeout: float = RUN_TIMEOUT) -> None:
+        """Waits until the page's first heading reads text, then for the run to finish.
+
+        A page switch (st.switch_page, a nav link) can finish one script run and start the next one a moment later,
+        so right after the click the old page may still be on screen and idle.
+        """
+        expect(self.main().locator(HEADING).first).to_have_text(text, timeout=timeout)
+        wait_for_app_run(self.page)
+
     def exceptions(self) -> list[str]:
         return [e.inner_text() for e in self.page.locator(EXCEPTION).all()]
 

@@ -49,13 +49,6 @@ def with_accounts(path: Path) -> Path:
     return path
 
 
-def wait_title(app: App, text: str) -> str:
-    """Waits until the page's first heading reads `text` (sign-in reruns once more) and returns it."""
-    app.main().locator(HEADING).first.filter(has_text=text).wait_for(timeout=30_000)
-    app.wait()
-    return app.title()
-
-
 def menu(app: App) -> set[str]:
     return {link.title for link in app.nav.links()}
 
@@ -109,7 +102,7 @@ def test_sign_in_builds_the_menu_from_the_role_and_a_forbidden_url_stays_closed(
     assert "Tên đăng nhập hoặc mật khẩu không đúng." in app.alerts()
     form.submit("xem", PASSWORDS["xem"])
     app.assert_no_exception()
-    assert wait_title(app, "Tổng quan") == "Tổng quan"  # /nhat-ky is not the viewer's: the default page instead
+    app.expect_title("Tổng quan")  # /nhat-ky is not the viewer's: the default page instead
     assert not ADMIN_ONLY & menu(app) and "Nộp báo cáo" not in menu(app)
     assert app.page.locator(HEADING).filter(has_text="Nhật ký hệ thống").count() == 0
     assert app.page.locator(NAV_LINK).filter(has_text="Nhật ký").count() == 0
@@ -117,7 +110,7 @@ def test_sign_in_builds_the_menu_from_the_role_and_a_forbidden_url_stays_closed(
     assert form.shown()
     app.open("nhat-ky")  # an admin's bookmark: sign in, then the page asked for
     form.submit("quantri", PASSWORDS["quantri"])
-    assert wait_title(app, "Nhật ký hệ thống") == "Nhật ký hệ thống"
+    app.expect_title("Nhật ký hệ thống")
     assert ADMIN_ONLY <= menu(app)
     app.assert_no_exception()
     assert app.dataframes().count() == 1
@@ -126,7 +119,7 @@ def test_sign_in_builds_the_menu_from_the_role_and_a_forbidden_url_stays_closed(
 def test_an_uploader_sees_the_data_pages_but_not_the_admin_ones(dashboard, store, page):
     app = App(page, dashboard(with_accounts(store))).open()
     SignInForm(app).submit("nop703", PASSWORDS["nop703"])
-    assert wait_title(app, "Tổng quan") == "Tổng quan"
+    app.expect_title("Tổng quan")
     assert not ADMIN_ONLY & menu(app)
     assert "Đơn vị: 703 · Thành phố Tây Ninh" in app.sidebar().inner_text()
 
@@ -148,7 +141,7 @@ def test_the_password_typed_in_the_browser_is_not_in_the_store_or_the_log(dashbo
     app = App(page, url).open()
     SignInForm(app).submit("quantri", "Mật-khẩu-gõ-sai-4321")
     SignInForm(app).submit("quantri", PASSWORDS["quantri"])
-    assert wait_title(app, "Tổng quan") == "Tổng quan"
+    app.expect_title("Tổng quan")
     server = dashboard.servers[0]
     server.stop()
     assert "Mật-khẩu-gõ-sai-4321" not in server.log() and PASSWORDS["quantri"] not in server.log()
@@ -162,14 +155,14 @@ def test_the_password_typed_in_the_browser_is_not_in_the_store_or_the_log(dashbo
 def test_a_download_is_audited_with_who_made_it(dashboard, store, page):
     app = App(page, dashboard(with_accounts(store))).open()
     SignInForm(app).submit("quantri", PASSWORDS["quantri"])
-    wait_title(app, "Tổng quan")
+    app.expect_title("Tổng quan")
     app.nav.go("Nhật ký hệ thống")
     download = app.download("Tải CSV")
     assert download.suggested_filename == "nhat-ky-he-thong.csv"
     assert "Đăng nhập" in Path(download.path()).read_text(encoding="utf-8-sig")
     app.open("nhat-ky")  # a new session: sign in again and read the log
     SignInForm(app).submit("quantri", PASSWORDS["quantri"])
-    wait_title(app, "Nhật ký hệ thống")
+    app.expect_title("Nhật ký hệ thống")
     dashboard.servers[0].stop()
     with Database(store) as db:
         exported = audit.entries(db, actions=["export"])
@@ -183,7 +176,7 @@ def test_an_uploader_uploading_another_districts_rows_sees_them_rejected(dashboa
     upload.write_bytes(FILE)
     app = App(page, dashboard(with_accounts(store))).open()
     SignInForm(app).submit("nop703", PASSWORDS["nop703"])
-    wait_title(app, "Tổng quan")
+    app.expect_title("Tổng quan")
     app.nav.go("Nộp báo cáo")
     app.upload(upload)
     app.page.locator(METRIC).first.wait_for()
