@@ -35,7 +35,7 @@ from analytics.db import Database, sql
 from analytics.i18n import t
 from analytics.plan import Plan
 from analytics.registry import Unit
-from analytics.text import FOLD_SQL_MACRO, fold
+from analytics.text import FOLD_SQL_MACRO, fold, format_number
 
 # Canonical fields, in template order, with the header keys (folded, letters and digits only) that name them.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -62,8 +62,10 @@ UNIT_PREFIXES: tuple[tuple[str, str], ...] = (
     ("thi xa", "thi xa"), ("thanh pho", "thanh pho"), ("tp.", "thanh pho"), ("tp", "thanh pho"),
     ("huyen", "huyen"), ("phuong", "phuong"), ("xa", "xa"),
 )
+SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}  # catalogue keys upload.separator.*
 ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "utf-16": "UTF-16", "cp1258": "Windows-1258",
              "xlsx": "XLSX"}
+EXTRA_COLUMNS = 4  # CSV columns read past the header's width
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _BLANK_LINE = re.compile(rb"(?m)^(?=\r?\n)")
 
@@ -354,7 +356,8 @@ def _stage_csv(cur: duckdb.DuckDBPyConnection, decoded: _Decoded, content: _Cont
     headers = [h.strip().lstrip("\ufeff") for h in headers]
     if not headers:
         raise IngestReadError(t("ingest.read.not_table"))
-    columns = {f"c{i}": "VARCHAR" for i in range(len(headers))}
+    # A few columns past the header: cells there (a row shifted by an unquoted separator) are reported, not dropped.
+    columns = {f"c{i}": "VARCHAR" for i in range(len(headers) + EXTRA_COLUMNS)}
     options = dict(header=False, skip=1 + skipped, delim=separator, quote='"', escape='"', auto_detect=False,
                    columns=columns, null_padding=True, strict_mode=False)
     for parallel in (True, False):
@@ -550,7 +553,9 @@ def check_file(db: Database, plan: Plan, units: tuple[Unit, ...], data: bytes | 
         warnings = []
         if unknown:
             warnings.append(t("ingest.warning.extra_columns", columns=", ".join(unknown)))
-        cur.execute(_rows_sql(mapping, len(headers), skipped))
+        width = len(cur.execute("SELECT * FROM ingest_raw LIMIT 0").description)
+        cur.execute(_rows_sql(mapping, width, skipped))
+        warnings += _cell_problems(cur, headers, mapping, width, separator, content, skipped)
         # Line numbers are fixed now (rowid of the ordered read): later steps may run in any order, in parallel.
         cur.execute("SET preserve_insertion_order = false")
         resolver = UnitResolver(plan, units, allowed_units)
@@ -625,6 +630,62 @@ def check_file(db: Database, plan: Plan, units: tuple[Unit, ...], data: bytes | 
     )
 
 
+def column_letter(index: int) -> str:
+    """Spreadsheet letters of a 0-based column index: 0 → A, 26 → AA."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def _nonblank(column: str) -> str:
+    return f"({column} <> '' AND NOT (starts_with({column}, ' ') AND trim({column}) = ''))"
+
+
+def _cell_problems(cur: duckdb.DuckDBPyConnection, headers: list[str], mapping: dict[str, int], width: int,
+                   separator: str | None, content: _Content, skipped: int) -> list[str]:
+    """Cells a reader would otherwise drop without a word. Fills ingest_row_problems (line, field, value, message:
+    rows rejected) and returns warnings.
+
+    - CSV cells past the header's width: the row is shifted (often a separator inside an unquoted cell): rejected.
+    - Cells under a blank header (or past it in an .xlsx): not stored, said in a warning per column.
+    - A quote opened and never closed makes the reader take the following lines into one cell: rejected.
+    """
+    cur.execute("CREATE OR REPLACE TEMP TABLE ingest_row_problems "
+                "(line BIGINT, field VARCHAR, value VARCHAR, message VARCHAR)")
+    field_of = {index: name for name, index in mapping.items()}
+    warnings = []
+    unlabelled = [i for i in range(width) if i >= len(headers) or not headers[i].strip()]
+    for i in unlabelled:
+        column = t("ingest.column.unlabelled", letter=column_letter(i))
+        if separator is not None and i >= len(headers):
+            cur.execute(f"INSERT INTO ingest_row_problems SELECT line, $column, c{i}, $message FROM ingest_cells "
+                        f"WHERE {_nonblank(f'c{i}')}", {"column": column, "message": t(
+                            "ingest.error.past_header", width=len(headers),
+                            separator=t(f"upload.separator.{SEPARATOR_NAMES[separator]}"))})
+            continue
+        count, first = cur.execute(f"SELECT count(*), min(line) FROM ingest_cells WHERE {_nonblank(f'c{i}')}"
+                                   ).fetchall()[0]
+        if count:
+            warnings.append(t("ingest.warning.unlabelled_column", letter=column_letter(i), count=format_number(count),
+                              line=first))
+    if separator is not None:
+        read = cur.execute("SELECT count(*) FROM ingest_raw").fetchall()[0][0]
+        if content.result().newlines > read + skipped + 1:  # line breaks inside cells: a quote may never close
+            row_like = "\n[^\n]*" + f"(?:{re.escape(separator)}[^\n]*){{{max(len(headers) - 1, 2)}}}"
+            for i in range(min(width, len(headers))):
+                cur.execute(
+                    f"INSERT INTO ingest_row_problems SELECT line, $field, "
+                    f"  left(split_part(c{i}, chr(10), 1), 60) || '…', "
+                    f"  replace($message, '{{lines}}', (length(c{i}) - length(replace(c{i}, chr(10), '')))::VARCHAR) "
+                    f"FROM ingest_cells WHERE contains(c{i}, chr(10)) AND regexp_matches(c{i}, $pattern)",
+                    {"field": field_of.get(i, headers[i]), "pattern": row_like,
+                     "message": t("ingest.error.unclosed_quote", lines="{lines}")})
+    return warnings
+
+
 def _rows_sql(mapping: dict[str, int], width: int, skipped: int) -> str:
     """The staged cells under field names (raw, untrimmed), without blank rows, with spreadsheet line numbers."""
     def column(name: str) -> str:
@@ -633,7 +694,7 @@ def _rows_sql(mapping: dict[str, int], width: int, skipped: int) -> str:
     order = [mapping[n] for n in ("ten_hoat_dong", "ngay_to_chuc", "loai_hoat_dong") if n in mapping]
     order += [i for i in range(width) if i not in order]
     # A cell is blank when empty or spaces only; trim() (which copies) runs only on cells starting with a space.
-    filled = " OR ".join(f"(c{i} <> '' AND NOT (starts_with(c{i}, ' ') AND trim(c{i}) = ''))" for i in order)
+    filled = " OR ".join(_nonblank(f"c{i}") for i in order)
     return f"""
         CREATE OR REPLACE TEMP VIEW ingest_cells AS
         SELECT *, rowid + {2 + skipped} AS line,

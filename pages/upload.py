@@ -2,7 +2,7 @@
 import streamlit as st
 
 from analytics import ingest_display, ingest_template
-from analytics.ingest import IngestReadError, check_file
+from analytics.ingest import SEPARATOR_NAMES, IngestReadError, check_file
 from analytics.submissions import commit
 from analytics.text import format_number
 from ui.auth import actor_name, require_role, upload_scope
@@ -50,7 +50,7 @@ if not checked or checked["key"] != key:
     checked = st.session_state["upload_check"] = {"key": key, "result": result}
 result = checked["result"]
 
-separator = {",": "comma", ";": "semicolon", "\t": "tab"}.get(result.separator or "")
+separator = SEPARATOR_NAMES.get(result.separator or "")
 st.caption(t("upload.encoding", encoding=result.encoding,
              separator=t("upload.separator", separator=t(f"upload.separator.{separator}")) if separator else ""))
 cards = st.columns(6)

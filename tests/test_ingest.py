@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 
 from analytics.context import open_context
-from analytics.ingest import IngestReadError, check_file, match_key, split_prefix
+from analytics.ingest import IngestReadError, check_file, column_letter, match_key, split_prefix
 from analytics.text import fold
 
 HEADER = ["ma_don_vi", "ten_don_vi", "loai_hoat_dong", "ten_hoat_dong", "ngay_to_chuc", "so_nguoi_tham_gia",
@@ -113,6 +113,48 @@ def test_extra_columns_are_named_in_a_warning_and_not_stored(ctx):
     assert result.accepted == 1
     assert any("Người lập" in w for w in result.warnings)
     assert "Người lập" not in stored_values(result)[0]
+
+
+def test_a_row_shifted_by_an_unquoted_comma_is_rejected_at_the_cell_past_the_header(ctx):
+    header = ",".join(HEADER).encode()
+    good = ",".join(GOOD[:3] + ["Hội thi", *GOOD[4:]]).encode()
+    shifted = ",".join(GOOD[:3] + ["Tuyên truyền", " phòng chống ma túy", *GOOD[4:]]).encode()  # 11 cells
+    # Empty cells past the header (as some spreadsheets save them) are harmless.
+    trailing = good.replace("Hội thi".encode(), "Tọa đàm".encode()).replace(b"HD-1", b"HD-3") + b",,,"
+    result = check(ctx, b"\r\n".join([header, good, shifted, trailing]) + b"\r\n")
+    assert (result.rows, result.accepted, result.rejected) == (3, 2, 1)
+    past = [e for e in errors(result) if e[1] == "K (không có tiêu đề)"]
+    assert past == [(3, "K (không có tiêu đề)", "ghi chú",
+                     "Ô này nằm ngoài các cột có tiêu đề (dòng tiêu đề có 10 cột). Có thể một ô phía trước chứa "
+                     "dấu phẩy mà không đặt trong ngoặc kép nên các ô sau bị lệch cột; hãy sửa rồi nộp lại.")]
+    assert [r["title"] for r in stored_values(result)] == ["Hội thi", "Tọa đàm"]
+
+
+def test_a_quote_never_closed_rejects_the_row_that_swallowed_the_following_lines(ctx):
+    rows = [",".join(GOOD[:3] + [f"Hội thi {n}", *GOOD[4:8], f"HD-{n}", "x"]) for n in range(1, 5)]
+    rows[1] = rows[1].replace("Hội thi 2", '"Hội thi 2')  # opened, never closed: rows 4 and 5 go into this cell
+    result = check(ctx, "\n".join([",".join(HEADER), *rows]).encode() + b"\n")
+    assert (result.rows, result.accepted) == (2, 1)
+    quote = [e for e in errors(result) if "ngoặc kép" in e[3]]
+    assert len(quote) == 1
+    line, column, value, message = quote[0]
+    assert (line, column) == (3, "ten_hoat_dong") and value.startswith("Hội thi 2,19/05/2022")
+    assert message.startswith('Ô này mở dấu ngoặc kép (") mà không đóng, nên 2 dòng tiếp theo của tệp bị gộp')
+
+
+def test_cells_under_a_blank_header_are_named_in_a_warning(ctx):
+    header = HEADER[:9] + [""]  # ghi_chu's header left blank
+    rows = [GOOD[:9] + ["giữ lại?"], GOOD[:3] + ["Tọa đàm", *GOOD[4:8], "HD-2", ""]]
+    result = check(ctx, csv_bytes(rows, header=header))
+    assert result.accepted == 2
+    assert result.warnings == ["Cột J không có tiêu đề nhưng có dữ liệu ở 1 dòng (đầu tiên ở dòng 2); dữ liệu này "
+                               "sẽ không được lưu. Muốn giữ, hãy đặt tiêu đề theo mẫu (ví dụ Ghi chú)."]
+    xlsx = check(ctx, xlsx_bytes([GOOD[:9] + [None, "ngoài bảng"]], header=HEADER[:9]), name="bao-cao.xlsx")
+    assert xlsx.accepted == 1 and xlsx.warnings[0].startswith("Cột K không có tiêu đề nhưng có dữ liệu ở 1 dòng")
+
+
+def test_column_letters_are_those_of_a_spreadsheet():
+    assert [column_letter(i) for i in (0, 9, 25, 26, 27, 701, 702)] == ["A", "J", "Z", "AA", "AB", "ZZ", "AAA"]
 
 
 # -- rows, numbers and dates ----------------------------------------------------------------------

@@ -109,7 +109,8 @@ LEFT JOIN ingest_numbers b ON b.kind = 'b' AND b.raw = r.budget_raw
 )
 SELECT *, hash(unit_code, type_code, activity_date, key_id) AS record_hash,
        (unit_error IS NULL AND type_error IS NULL AND title_error IS NULL AND date_error IS NULL
-        AND participants_error IS NULL AND budget_error IS NULL) AS valid
+        AND participants_error IS NULL AND budget_error IS NULL
+        AND NOT EXISTS (SELECT 1 FROM ingest_row_problems rp WHERE rp.line = c.line)) AS valid
 FROM c;
 
 CREATE OR REPLACE TEMP TABLE ingest_errors AS
@@ -125,6 +126,8 @@ WITH e AS (
     SELECT line, 'so_nguoi_tham_gia', participants_value, participants_error FROM ingest_stage.checked WHERE participants_error IS NOT NULL
     UNION ALL
     SELECT line, 'kinh_phi', budget_value, budget_error FROM ingest_stage.checked WHERE budget_error IS NOT NULL
+    UNION ALL
+    SELECT line, field, value, message FROM ingest_row_problems  -- cells past the header, a quote never closed
 )
 SELECT e.line, e.field, e.value, coalesce(m.message, e.message) AS message
 FROM e LEFT JOIN ingest_messages m ON m.key = e.message;
