@@ -40,6 +40,15 @@ def _print_json(document: dict) -> None:
     sys.stdout.write("\n")
 
 
+def fail(args, code: int, message: str, **document) -> int:
+    """A command that could not do its work: the Vietnamese sentence on stderr and, under --json, a document
+    {..., "error", "exit_code"} on stdout too, so a script reading the JSON always gets one."""
+    print(message, file=sys.stderr)
+    if getattr(args, "json", False):
+        _print_json({**document, "error": message, "exit_code": code})
+    return code
+
+
 def _argparse_words(text: str) -> str:
     """argparse's own messages (usage, errors, help headings) through the catalogue ("argparse.<English>")."""
     worded = t(f"argparse.{text}")
@@ -152,11 +161,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return COMMANDS[args.command](args)
     except StoreLockedError as exc:
-        print(str(exc), file=sys.stderr)
-        return 3
+        return fail(args, 3, str(exc))
     except (StoreError, PlanError) as exc:
-        print(t("cli.error", detail=exc), file=sys.stderr)
-        return 2
+        return fail(args, 2, t("cli.error", detail=exc))
     except BrokenPipeError:  # the reader (head, a pager) stopped early: not an error of ours
         sys.stderr.close()
         return 0

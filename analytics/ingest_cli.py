@@ -1,8 +1,9 @@
 """CLI: `import FILE [--db PATH] [--dry-run] [--valid-only] [--json] [--user NAME]`, `submissions`, `rollback ID`.
 
 Exit codes of import: 0 stored (or a clean dry run, or nothing new to store), 1 rows rejected and nothing stored,
-2 the file cannot be read as a table (one Vietnamese line on stderr), 3 the store is locked (cli.main).
-The JSON keys are a published interface.
+2 the file cannot be read as a table (one Vietnamese line on stderr), 3 the store is locked. With --json a failure
+also prints {"file", "committed": false, "submission_id": null, "error", "exit_code"}. The JSON keys are a published
+interface.
 """
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from analytics import audit, auth, cli
 from analytics.context import open_context
+from analytics.db import StoreLockedError
 from analytics.i18n import t
 from analytics.ingest import CheckResult, IngestReadError, check_file
 from analytics.submissions import SubmissionError, commit, list_submissions, rollback
@@ -53,23 +55,25 @@ def import_document(result: CheckResult, committed: bool, submission_id: int | N
 
 
 def run_import(args) -> int:
+    nothing_stored = {"file": args.file.name, "committed": False, "submission_id": None}  # --json beside the error
     if not args.file.is_file():
-        print(t("ingest.cli.read_error", file=args.file, reason=t("ingest.cli.no_such_file")), file=sys.stderr)
-        return 2
-    ctx = open_context(args.db)
+        return cli.fail(args, 2, t("ingest.cli.read_error", file=args.file, reason=t("ingest.cli.no_such_file")),
+                        **nothing_stored)
+    try:
+        ctx = open_context(args.db)
+    except StoreLockedError as exc:
+        return cli.fail(args, 3, str(exc), **nothing_stored)
     try:
         allowed_units = None
         if args.user and auth.account_count(ctx.db):  # once accounts exist, --user is one, with its scope
             account = auth.get_account(ctx.db, args.user)
             if account is None or not account.active:
-                print(t("ingest.cli.no_such_account", name=args.user), file=sys.stderr)
-                return 2
+                return cli.fail(args, 2, t("ingest.cli.no_such_account", name=args.user), **nothing_stored)
             allowed_units = auth.scope_units(account, ctx.units)
         try:
             result = check_file(ctx.db, ctx.plan, ctx.units, args.file, args.file.name, allowed_units=allowed_units)
         except IngestReadError as exc:
-            print(t("ingest.cli.read_error", file=args.file, reason=exc), file=sys.stderr)
-            return 2
+            return cli.fail(args, 2, t("ingest.cli.read_error", file=args.file, reason=exc), **nothing_stored)
         outcome = None
         if not args.dry_run and not (result.rejected and not args.valid_only):
             outcome = commit(ctx.db, result, args.user or audit.cli_actor(), valid_only=args.valid_only)

@@ -73,8 +73,13 @@ def test_unreadable_files_exit_2_with_one_vietnamese_line(empty_db, tmp_path):
         path.write_bytes(data)
         run = cli("import", path, "--db", empty_db, "--json")
         assert run.returncode == 2, name
-        assert run.stdout == "" and "Traceback" not in run.stderr
+        assert "Traceback" not in run.stderr
         assert len(run.stderr.strip().splitlines()) == 1 and "Không đọc được tệp" in run.stderr
+        # A script reading the JSON gets a document saying the same.
+        assert json.loads(run.stdout) == {"file": name, "committed": False, "submission_id": None,
+                                          "error": run.stderr.strip(), "exit_code": 2}
+    plain = cli("import", tmp_path / "rong.csv", "--db", empty_db)
+    assert plain.returncode == 2 and plain.stdout == ""
 
 
 def test_rollback_by_id(empty_db, tmp_path):
@@ -95,6 +100,12 @@ def test_a_locked_store_exits_3(empty_db, tmp_path):
     holder = duckdb.connect(str(empty_db))  # as a running dashboard would
     try:
         run = cli("import", path, "--db", empty_db)
+        as_json = cli("import", path, "--db", empty_db, "--json")
+        status = cli("status", "--db", empty_db, "--json")
     finally:
         holder.close()
-    assert run.returncode == 3 and "Traceback" not in run.stderr
+    assert run.returncode == 3 and "Traceback" not in run.stderr and run.stdout == ""
+    assert as_json.returncode == 3 and json.loads(as_json.stdout) == {
+        "file": "a.csv", "committed": False, "submission_id": None, "error": run.stderr.strip(), "exit_code": 3}
+    assert status.returncode == 3 and json.loads(status.stdout) == {"error": run.stderr.strip(), "exit_code": 3}
+    assert cli("submissions", "--db", empty_db, "--json").stdout == '{\n  "submissions": []\n}\n'  # nothing stored
