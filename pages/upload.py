@@ -7,6 +7,7 @@ from analytics.submissions import commit
 from analytics.text import format_number
 from ui.auth import actor_name, require_role, upload_scope
 from ui.state import context, language, t
+from ui.uploader import file_uploader
 
 require_role("uploader", "admin")
 ctx = context()
@@ -32,8 +33,8 @@ st.caption(t("upload.template.help"))
 
 st.subheader(t("upload.file.header"))
 nonce = st.session_state.setdefault("upload_nonce", 0)
-uploaded = st.file_uploader(t("upload.file.label"), type=["csv", "txt", "tsv", "xlsx"], help=t("upload.file.help"),
-                            key=f"upload_file_{nonce}")
+uploaded = file_uploader(t("upload.file.label"), ["csv", "txt", "tsv", "xlsx"], help=t("upload.file.help"),
+                         key=f"upload_file_{nonce}")
 if uploaded is None:
     st.stop()
 

@@ -39,6 +39,7 @@ METRIC_VALUE = '[data-testid="stMetricValue"]'
 METRIC_DELTA = '[data-testid="stMetricDelta"]'
 FILE_UPLOADER = '[data-testid="stFileUploader"]'
 UPLOAD_INPUT = '[data-testid="stFileUploaderDropzoneInput"]'
+UPLOAD_HINT = '[data-testid="stFileUploaderDropzoneInstructions"] span'
 DOWNLOAD_BUTTON = '[data-testid="stDownloadButton"]'
 BUTTON = '[data-testid="stButton"]'
 DIALOG = '[data-testid="stDialog"]'
@@ -241,6 +242,17 @@ class App:
         """Sets files on a st.file_uploader (the first one unless told) and waits for the rerun."""
         self.page.locator(UPLOAD_INPUT).nth(uploader).set_input_files([str(f) for f in files])
         wait_for_app_run(self.page)
+
+    def uploader_words(self, uploader: int = 0) -> list[str]:
+        """What a reader sees on a file uploader's button and size hint: the text, or the words a style rule writes
+        over it (a ::after whose element's own text has no size)."""
+        zone = self.page.locator(FILE_UPLOADER).nth(uploader)
+        parts = [zone.locator(f'button {MARKDOWN} p').first, zone.locator(UPLOAD_HINT).first]
+        return [part.evaluate("""e => {
+            if (getComputedStyle(e).fontSize !== '0px') return e.innerText.trim();
+            const after = getComputedStyle(e, '::after').content;
+            return after === 'none' ? '' : JSON.parse(after);
+        }""") for part in parts]
 
     def download_buttons(self) -> Locator:
         return self.page.locator(f"{DOWNLOAD_BUTTON} button")

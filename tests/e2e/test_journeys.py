@@ -96,6 +96,8 @@ def test_uploaded_file_is_checked_then_stored_and_shown_on_the_overview(dashboar
     before = int(app.metric(activities).replace(".", ""))
 
     app.nav.go(t("nav.upload", "vi"))
+    # Streamlit's uploader speaks English on its own; the page gives it the catalogue's words.
+    assert app.uploader_words() == ["Chọn tệp", "Tối đa 200 MB mỗi tệp • CSV, TXT, TSV, XLSX"]
     app.upload(submission_file(tmp_path))
     app.assert_no_exception()
     assert app.metric(t("upload.metric.rows", "vi")) == "3"
