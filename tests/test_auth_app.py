@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
 from analytics import audit, auth
+from analytics.i18n import t
 from tests.conftest import ROOT, app_test
 from tests.fixtures import make_store, settings_with_auth
 from ui.navigation import PAGES
@@ -109,10 +110,16 @@ def test_the_menu_is_built_from_the_role_and_a_forbidden_url_shows_nothing(accou
     built = {spec.path for spec in BUILT}
     assert reachable(at) == built - forbidden
     for spec in BUILT:
-        if spec.path in forbidden:  # opening /<url_path> of a page the role may not see
+        if spec.path in forbidden:  # opening /<url_path> of a page the role may not see: it says so, shows nothing
             at._page_hash = calc_hash(spec.url_path)
             at.run()
-            assert titles(at) == ["Tổng quan"], spec.url_path
+            assert not at.exception and titles(at) == [t(spec.title_key, "vi")], spec.url_path
+            for_whom = "người nộp báo cáo, quản trị" if "uploader" in spec.roles else "quản trị"
+            yours = {"xem": "người xem", "nop703": "người nộp báo cáo"}[name]
+            assert [w.value for w in at.warning] == [
+                f"Trang này chỉ dành cho tài khoản {for_whom}; tài khoản của bạn ({yours}) không mở được. "
+                "Các trang bạn dùng được nằm trong menu bên trái."]
+            assert not at.dataframe and not at.get("file_uploader") and [b.key for b in at.button] == ["auth-sign-out"]
     if name == "quantri":
         at.switch_page("pages/audit.py").run()
         assert titles(at) == ["Nhật ký hệ thống"] and not at.exception

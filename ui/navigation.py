@@ -41,12 +41,29 @@ PAGES: tuple[PageSpec, ...] = (
 
 
 def pages_for(role: str | None) -> dict[str, list[st.Page]]:
-    """st.navigation input for a role (None: no sign-in in force, every page)."""
+    """st.navigation input for a role (None: no sign-in in force, every page).
+
+    A page the role may not open stays out of the menu but keeps its address, where it says so in Vietnamese
+    (instead of Streamlit's English "Page not found" for a bookmark or a link shared by an administrator).
+    """
     sections: dict[str, list[st.Page]] = {}
     for spec in PAGES:
-        if not (ROOT / spec.path).exists() or (role is not None and role not in spec.roles):
+        if not (ROOT / spec.path).exists():
             continue
-        page = st.Page(str(ROOT / spec.path), title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
-                       default=spec.url_path == "tong-quan")
+        if role is not None and role not in spec.roles:
+            page = st.Page(_not_for_role(spec, role), title=t(spec.title_key), icon=spec.icon,
+                           url_path=spec.url_path, visibility="hidden")
+        else:
+            page = st.Page(str(ROOT / spec.path), title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
+                           default=spec.url_path == "tong-quan")
         sections.setdefault(t(spec.section_key), []).append(page)
     return sections
+
+
+def _not_for_role(spec: PageSpec, role: str):
+    def not_for_role() -> None:
+        st.title(t(spec.title_key))
+        st.warning(t("nav.not_for_role", role=t(f"auth.role.{role}").lower(),
+                     roles=", ".join(t(f"auth.role.{r}").lower() for r in spec.roles)), icon=":material/lock:")
+        st.page_link(str(ROOT / "pages/overview.py"), label=t("nav.overview"), icon=":material/dashboard:")
+    return not_for_role
