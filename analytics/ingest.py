@@ -206,7 +206,7 @@ def _fill_blank_lines(data: bytes) -> bytes:
 
 
 class _Content(threading.Thread):
-    """The file's bytes, SHA-256, newline count and whether it needs NFC, computed beside DuckDB's read
+    """The file's bytes, SHA-256, line count and whether it needs NFC, computed beside DuckDB's read
     (hashing and reading release the GIL). `result()` waits for them."""
 
     def __init__(self, source: Path | None, data: bytes | None):
@@ -219,7 +219,7 @@ class _Content(threading.Thread):
             if self.data is None:
                 self.data = self.source.read_bytes()
             self.sha256 = hashlib.sha256(self.data).hexdigest()
-            self.newlines = self.data.count(b"\n")
+            self.lines = self.data.count(b"\n") + (not self.data.endswith(b"\n"))  # a last line without a break
             self.needs_nfc = _needs_nfc(self.data)
         except BaseException as exc:  # handed to the caller by result()
             self.error = exc
@@ -289,17 +289,38 @@ def _cell_text(value: object) -> str | None:
     return unicodedata.normalize("NFC", str(value))
 
 
-def _read_xlsx(data: bytes) -> pa.Table:
+def _sheet_rows(data: bytes, formulas: bool) -> list[list[object]]:
+    """The first sheet's cells: the values Excel saved, or with `formulas` each formula's text instead."""
     import openpyxl
     try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=not formulas)
     except Exception:  # a damaged or foreign zip: not a workbook we can read
         raise IngestReadError(t("ingest.read.bad_xlsx")) from None
     try:
         sheet = book.worksheets[0]
-        rows = [[_cell_text(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+        sheet.reset_dimensions()  # some writers state too small a size: read every row and column there is
+        return [list(row) for row in sheet.iter_rows(values_only=True)]
     finally:
         book.close()
+
+
+def _has_formulas(data: bytes) -> bool:
+    import zipfile
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return any(re.search(rb"<(\w+:)?f[ >]", archive.read(name)) for name in archive.namelist()
+                   if name.startswith("xl/worksheets/") and name.endswith(".xml"))
+
+
+def _read_xlsx(data: bytes) -> pa.Table:
+    """Cells as text. A formula counts as the value Excel saved with it, as the clerk saw it; a formula saved
+    without a value (written by a program, never opened in Excel) counts as its text."""
+    values = _sheet_rows(data, formulas=False)
+    if _has_formulas(data):
+        for row, texts in zip(values, _sheet_rows(data, formulas=True)):
+            for i, text in enumerate(texts):
+                if i < len(row) and row[i] is None and isinstance(text, str) and text.startswith("="):
+                    row[i] = text
+    rows = [[_cell_text(v) for v in row] for row in values]
     width = max((len(r) for r in rows), default=0)
     if not rows or width == 0:
         raise IngestReadError(t("ingest.read.empty"))
@@ -378,7 +399,7 @@ def _stage_csv(cur: duckdb.DuckDBPyConnection, decoded: _Decoded, content: _Cont
             if scanned.needs_nfc:
                 raise _Redecode()  # combining marks: normalise to NFC in Python first
             read = cur.execute("SELECT count(*) FROM ingest_raw").fetchall()[0][0]
-            if scanned.newlines > read + 1 + skipped and (b"\n\n" in scanned.data or b"\n\r\n" in scanned.data):
+            if scanned.lines > read + 1 + skipped and (b"\n\n" in scanned.data or b"\n\r\n" in scanned.data):
                 raise _Redecode()  # DuckDB skipped blank lines: read a copy that keeps them, for true row numbers
         return headers, separator, skipped
     raise AssertionError("unreachable")
@@ -641,7 +662,10 @@ def column_letter(index: int) -> str:
 
 
 def _nonblank(column: str) -> str:
-    return f"({column} <> '' AND NOT (starts_with({column}, ' ') AND trim({column}) = ''))"
+    """SQL: the cell holds more than spaces, tabs and non-breaking spaces (checked only when one starts it)."""
+    spaces = r"'[\t\x{00a0}\x{202f}]'"
+    return (f"({column} <> '' AND NOT ((starts_with({column}, ' ') OR starts_with({column}, chr(9)) "
+            f"OR starts_with({column}, chr(160))) AND trim(regexp_replace({column}, {spaces}, ' ', 'g')) = ''))")
 
 
 def _cell_problems(cur: duckdb.DuckDBPyConnection, headers: list[str], mapping: dict[str, int], width: int,
@@ -673,7 +697,7 @@ def _cell_problems(cur: duckdb.DuckDBPyConnection, headers: list[str], mapping: 
                               line=first))
     if separator is not None:
         read = cur.execute("SELECT count(*) FROM ingest_raw").fetchall()[0][0]
-        if content.result().newlines > read + skipped + 1:  # line breaks inside cells: a quote may never close
+        if content.result().lines > read + skipped + 1:  # line breaks inside cells: a quote may never close
             row_like = "\n[^\n]*" + f"(?:{re.escape(separator)}[^\n]*){{{max(len(headers) - 1, 2)}}}"
             for i in range(min(width, len(headers))):
                 cur.execute(
@@ -693,7 +717,6 @@ def _rows_sql(mapping: dict[str, int], width: int, skipped: int) -> str:
     # Most likely filled columns first: the OR stops at the first non-blank cell.
     order = [mapping[n] for n in ("ten_hoat_dong", "ngay_to_chuc", "loai_hoat_dong") if n in mapping]
     order += [i for i in range(width) if i not in order]
-    # A cell is blank when empty or spaces only; trim() (which copies) runs only on cells starting with a space.
     filled = " OR ".join(_nonblank(f"c{i}") for i in order)
     return f"""
         CREATE OR REPLACE TEMP VIEW ingest_cells AS

@@ -24,7 +24,7 @@ def fold(value: object) -> str:
 # The same fold in DuckDB SQL, installed as a macro by the store (kept equal by a test).
 FOLD_SQL_MACRO = (
     "CREATE OR REPLACE MACRO fold(s) AS "
-    "trim(regexp_replace(strip_accents(replace(lower(nfc_normalize(s)), 'đ', 'd')), '\\s+', ' ', 'g'))"
+    "trim(regexp_replace(strip_accents(replace(lower(nfc_normalize(s)), 'đ', 'd')), '[\\s\\pZ]+', ' ', 'g'))"
 )
 
 

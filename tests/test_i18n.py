@@ -38,7 +38,8 @@ def test_vietnamese_catalogue_is_vietnamese():
 
 
 @pytest.mark.parametrize("text", ["Huyện Gò Dầu", "  ĐOÀN   xã Tân Bình ", "Thị trấn Dương Minh Châu", "Phường 1",
-                                  "Thị xã Hòa Thành", "Ngày hội “Thầy thuốc trẻ”", "Nguyễn Thị Trúc Mai"])
+                                  "Thị xã Hòa Thành", "Ngày hội “Thầy thuốc trẻ”", "Nguyễn Thị Trúc Mai",
+                                  "Hội thi\u00a0pháp luật\u202f", "Tập\thuấn\u3000kỹ năng"])
 def test_sql_fold_macro_equals_python_fold(text):
     con = duckdb.connect()
     con.execute(FOLD_SQL_MACRO)

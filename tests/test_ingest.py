@@ -5,6 +5,8 @@ import csv
 import dataclasses
 import datetime as dt
 import io
+import re
+import zipfile
 
 import unicodedata
 
@@ -216,7 +218,13 @@ def test_negative_or_fractional_participants_are_rejected(ctx, text, message):
     assert errors(result) == [(2, "so_nguoi_tham_gia", text, message)]
 
 
-@pytest.mark.parametrize("text", ["1.500.000", "1.500.000 đ", "1500000", "1.500.000đ", "1 500 000 VNĐ"])
+def test_participants_beyond_what_a_count_can_hold_are_too_large_not_a_crash(ctx):
+    result = check(ctx, csv_bytes([GOOD[:5] + ["3000000000"] + GOOD[6:]]))
+    assert errors(result) == [(2, "so_nguoi_tham_gia", "3000000000", "Số quá lớn.")]
+
+
+@pytest.mark.parametrize("text", ["1.500.000", "1.500.000 đ", "1500000", "1.500.000đ", "1 500 000 VNĐ",
+                                  "1.500.000 đ ", " 1.500.000\u00a0đ\t"])
 def test_budget_in_dong(ctx, text):
     row = stored_values(check(ctx, csv_bytes([GOOD[:7] + [text] + GOOD[8:]])))[0]
     assert row["budget_vnd"] == 1_500_000
@@ -308,6 +316,26 @@ def test_repeats_inside_the_file_are_counted_as_duplicates(ctx):
     assert result.duplicate_rows.iloc[0]["line"] == 3 and "dòng 2" in result.duplicate_rows.iloc[0]["message"]
 
 
+def test_tabs_and_non_breaking_spaces_count_as_spaces(ctx):
+    nbsp = "\u00a0"
+    padded = GOOD[:3] + [f"Hội thi{nbsp}pháp luật{nbsp}"] + GOOD[4:8] + ["", ""]
+    plain = GOOD[:3] + ["Hội thi pháp luật"] + GOOD[4:8] + ["", ""]
+    blank_title = GOOD[:3] + [nbsp] + GOOD[4:8] + ["HD-9", ""]
+    empty_looking = [nbsp, "\t", "", " ", "", "", "", "", "", ""]  # a blank row, as Excel may save it
+    result = check(ctx, csv_bytes([padded, plain, empty_looking, blank_title]))
+    assert result.rows == 3
+    assert (result.new, result.duplicates) == (1, 1)                     # the same title, not two activities
+    assert stored_values(result)[0]["title"] == "Hội thi pháp luật"
+    assert errors(result) == [(5, "ten_hoat_dong", None, "Ô này bắt buộc phải có giá trị.")]
+
+
+def test_a_blank_line_before_a_last_line_without_a_break_keeps_row_numbers(ctx):
+    bad = GOOD[:4] + ["31/02/2022"] + GOOD[5:]
+    header, good, last = csv_bytes([GOOD, bad]).split(b"\r\n")[:3]
+    result = check(ctx, b"\r\n".join([header, good, b"", last]))  # no line break after the last row
+    assert [e[:2] for e in errors(result)] == [(4, "ngay_to_chuc")]
+
+
 def test_one_activity_id_used_twice_for_different_activities_is_rejected(ctx):
     other = GOOD[:3] + ["Hoạt động khác"] + GOOD[4:]
     result = check(ctx, csv_bytes([GOOD, other]))
@@ -366,6 +394,41 @@ def test_xlsx_with_real_date_and_number_cells(ctx):
         ("25456", dt.date(2022, 5, 19), 1200, 1_500_000, "=1+1")
     assert [(e[0], e[1], e[2]) for e in errors(result)] == [(4, "ngay_to_chuc", "2022-12-31"),
                                                            (4, "so_nguoi_tham_gia", "12.5")]
+
+
+def rewrite_sheet(data: bytes, *replacements: tuple[str, str]) -> bytes:
+    """The workbook with text of its first sheet's XML replaced (as other programs write it)."""
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                text = content.decode()
+                for old, new in replacements:
+                    assert re.search(old, text), old
+                    text = re.sub(old, new, text)
+                content = text.encode()
+            target.writestr(item, content)
+    return out.getvalue()
+
+
+def test_xlsx_formulas_count_as_the_values_excel_saved_with_them(ctx):
+    row = GOOD[:3] + ['=UPPER("hội thi")', "19/05/2022", "=100+20"] + GOOD[6:]
+    data = rewrite_sheet(xlsx_bytes([row]),  # Excel saves each formula's last value beside it
+                         (r'<c r="D2"><f>(.*?)</f><v></v></c>', r'<c r="D2" t="str"><f>\1</f><v>HỘI THI</v></c>'),
+                         (r'<c r="F2"><f>(.*?)</f><v></v></c>', r'<c r="F2"><f>\1</f><v>120</v></c>'))
+    result = check(ctx, data, name="bao-cao.xlsx")
+    assert result.accepted == 1, errors(result)
+    stored = stored_values(result)[0]
+    assert (stored["title"], stored["participants"]) == ("HỘI THI", 120)
+
+
+def test_xlsx_with_too_small_a_stated_size_is_read_whole(ctx):
+    rows = [GOOD, GOOD[:3] + ["Tọa đàm", *GOOD[4:8], "HD-2", "ghi chú 2"]]
+    data = rewrite_sheet(xlsx_bytes(rows), (r'<dimension ref="A1:J3"\s*/>', '<dimension ref="A1:E2"/>'))
+    result = check(ctx, data, name="bao-cao.xlsx")
+    assert (result.rows, result.accepted) == (2, 2)
+    assert [(r["title"], r["notes"]) for r in stored_values(result)] == [(GOOD[3], "ghi chú"), ("Tọa đàm", "ghi chú 2")]
 
 
 def test_matching_helpers():

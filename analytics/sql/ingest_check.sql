@@ -2,15 +2,18 @@
 -- pass. Units and types come resolved from small lookup tables built per distinct raw value (ingest_unit_map,
 -- ingest_type_map); dates and numbers are parsed here once per distinct value. Error values are keys of
 -- ingest_messages unless already a final message.
--- Trimmed text, NULL when empty; trim() (which copies the string) only where a space starts or ends it.
+-- Tabs and non-breaking spaces (Excel and the web leave them) as plain spaces, then trimmed.
+CREATE OR REPLACE TEMP MACRO ingest_trim(x) AS trim(regexp_replace(x, '[\t\x{00a0}\x{202f}]', ' ', 'g'));
+-- Trimmed text, NULL when empty; the copying work only where a space starts or ends it or a tab or NBSP is in it.
 CREATE OR REPLACE TEMP MACRO ingest_clean(x) AS
     CASE WHEN x IS NULL OR x = '' THEN NULL
-         WHEN starts_with(x, ' ') OR ends_with(x, ' ') THEN nullif(trim(x), '')
+         WHEN starts_with(x, ' ') OR ends_with(x, ' ') OR contains(x, chr(160)) OR contains(x, chr(9))
+           OR contains(x, chr(8239)) THEN nullif(ingest_trim(x), '')
          ELSE x END;
 
 CREATE OR REPLACE TEMP TABLE ingest_dates AS
 WITH d AS (SELECT DISTINCT date_raw FROM ingest_cells WHERE date_raw IS NOT NULL),
-s AS (SELECT date_raw, regexp_replace(trim(date_raw), '^(\d{4}-\d{1,2}-\d{1,2})[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$', '\1') AS s
+s AS (SELECT date_raw, regexp_replace(ingest_trim(date_raw), '^(\d{4}-\d{1,2}-\d{1,2})[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$', '\1') AS s
       FROM d),  -- a date cell with a time of day: the day counts
 p AS (
     SELECT date_raw, nullif(s, '') AS s,
@@ -34,11 +37,10 @@ WITH v AS (
     SELECT DISTINCT 'b', budget_raw FROM ingest_cells WHERE budget_raw IS NOT NULL
 ),
 s AS (
-    SELECT kind, raw, nullif(trim(raw), '') AS value,
+    SELECT kind, raw, nullif(ingest_trim(raw), '') AS value,
            trim(CASE WHEN kind = 'b'
-                     THEN regexp_replace(lower(replace(replace(raw, chr(160), ' '), chr(8239), ' ')),
-                                         '\s*(đồng|đ|vnđ|vnd|dong|d)\.?$', '')
-                     ELSE replace(replace(raw, chr(160), ' '), chr(8239), ' ') END) AS s
+                     THEN regexp_replace(lower(ingest_trim(raw)), '\s*(đồng|đ|vnđ|vnd|dong|d)\.?$', '')
+                     ELSE ingest_trim(raw) END) AS s
     FROM v
 ),
 n AS (
@@ -86,7 +88,7 @@ WITH r AS (
     FROM ingest_rows
 ),
 c AS (
-SELECT r.line, um.unit_code, tm.type_code, ti.title_id, d.activity_date, p.number::INTEGER AS participants,
+SELECT r.line, um.unit_code, tm.type_code, ti.title_id, d.activity_date, CASE WHEN p.error IS NULL THEN p.number END::INTEGER AS participants,
        r.location, b.number AS budget_vnd, r.activity_ref, r.notes,
        ti.key_id,
        um.error_field AS unit_field, um.error AS unit_error,
