@@ -7,7 +7,7 @@ from analytics.db import StoreError, StoreLockedError
 from analytics.plan import PlanError
 from ui.auth import gate, route_through_entry_point
 from ui.navigation import pages_for
-from ui.state import context, t
+from ui.state import context, language_picker, t
 
 
 def main() -> None:
@@ -21,6 +21,7 @@ def main() -> None:
     with st.sidebar:
         st.markdown(f"**{t('app.title')}**")
         st.caption(t("app.subtitle"))
+        language_picker()
     account = gate(ctx)  # stops here unless signed in (or no account yet and this machine asks)
     if ctx.is_demo():
         st.info(t("app.demo_banner"), icon=":material/science:")

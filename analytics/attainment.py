@@ -38,27 +38,28 @@ def _ids(rows: pd.DataFrame) -> str:
     return ", ".join(rows["target_id"])
 
 
-def _reasons(rows: pd.DataFrame, plan: Plan, lagging: LaggingSettings, as_of: dt.date) -> list[str]:
+def _reasons(rows: pd.DataFrame, plan: Plan, lagging: LaggingSettings, as_of: dt.date,
+             language: str | None = None) -> list[str]:
     elapsed = format_percent(float(rows["elapsed"].iloc[0]))
     reasons = []
     no_activity = rows[rows["no_activity"]]
     if len(no_activity):
-        reasons.append(t("lagging.reason.no_activity", targets=_ids(no_activity), elapsed=elapsed))
+        reasons.append(t("lagging.reason.no_activity", language, targets=_ids(no_activity), elapsed=elapsed))
     behind = rows[rows["behind_pace"] & ~rows["no_activity"]]
     if len(behind):
         detail = ", ".join(f"{r.target_id} {r.count}/{r.minimum}" for r in behind.itertuples())
-        reasons.append(t("lagging.reason.behind_pace", detail=detail, elapsed=elapsed))
+        reasons.append(t("lagging.reason.behind_pace", language, detail=detail, elapsed=elapsed))
     projected = rows[rows["projected_miss"] & (rows["count"] > 0) & ~rows["behind_pace"]]
     if len(projected):
         detail = ", ".join(f"{r.target_id} {r.projected}/{r.minimum}" for r in projected.itertuples())
-        reasons.append(t("lagging.reason.projected_miss", detail=detail, deadline=format_date(plan.deadline)))
+        reasons.append(t("lagging.reason.projected_miss", language, detail=detail, deadline=format_date(plan.deadline)))
     if bool(rows["silent"].iloc[0]):
         last = rows["last_activity"].iloc[0]
         if pd.isna(last):
-            reasons.append(t("lagging.reason.silent_never", days=lagging.silent_days))
+            reasons.append(t("lagging.reason.silent_never", language, days=lagging.silent_days))
         else:
             days = (min(as_of, plan.deadline) - pd.Timestamp(last).date()).days
-            reasons.append(t("lagging.reason.silent", days=days, last=format_date(pd.Timestamp(last).date())))
+            reasons.append(t("lagging.reason.silent", language, days=days, last=format_date(pd.Timestamp(last).date())))
     return reasons
 
 
@@ -71,8 +72,10 @@ def _severity(rows: pd.DataFrame) -> str | None:
     return "medium" if kinds == 2 else "low"
 
 
-def unit_status(targets: pd.DataFrame, plan: Plan, lagging: LaggingSettings, as_of: dt.date) -> pd.DataFrame:
-    """One row per unit: attainment, targets met, lagging, severity, reasons, last activity."""
+def unit_status(targets: pd.DataFrame, plan: Plan, lagging: LaggingSettings, as_of: dt.date,
+                language: str | None = None) -> pd.DataFrame:
+    """One row per unit: attainment, targets met, lagging, severity, reasons (in `language`, default the
+    catalogue's current one), last activity."""
     records = []
     for code, rows in targets.groupby("unit_code", sort=False):
         severity = _severity(rows)
@@ -88,7 +91,7 @@ def unit_status(targets: pd.DataFrame, plan: Plan, lagging: LaggingSettings, as_
             "last_activity": rows["last_activity"].iloc[0],
             "lagging": severity is not None,
             "severity": severity,
-            "reasons": _reasons(rows, plan, lagging, as_of) if severity else [],
+            "reasons": _reasons(rows, plan, lagging, as_of, language) if severity else [],
             **{flag: bool(rows[flag].any()) for flag in FLAGS},
         })
     columns = ["code", "name", "level", "district_code", "targets_total", "targets_met", "attainment",

@@ -8,6 +8,7 @@ from pathlib import Path
 
 LOCALES_DIR = Path(__file__).parent / "locales"
 LANGUAGES = ("vi", "en")
+LANGUAGE_NAMES = {"vi": "Tiếng Việt", "en": "English"}  # each in its own language
 _current = os.environ.get("ANTQ_LANG", "vi")
 
 

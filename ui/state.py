@@ -15,6 +15,7 @@ import streamlit as st
 
 from analytics import attainment, views
 from analytics.context import Context, available_plans, open_context
+from analytics.i18n import LANGUAGE_NAMES, LANGUAGES
 from analytics.i18n import t as translate
 from analytics.settings import load_settings
 from analytics.text import format_date
@@ -22,7 +23,21 @@ from ui.routing import route_through_entry_point
 
 
 def language() -> str:
-    return st.session_state.get("language", "vi")
+    """The reader's language: the sidebar's choice, else the settings' (ANTQ_LANG, data/settings.toml)."""
+    chosen = st.session_state.get("language")
+    return chosen if chosen in LANGUAGES else _default_language()
+
+
+@st.cache_resource(show_spinner=False)
+def _default_language() -> str:
+    configured = load_settings().language
+    return configured if configured in LANGUAGES else "vi"
+
+
+def language_picker() -> None:
+    """Sidebar choice of the catalogue; its label reads in both languages so either reader finds it."""
+    st.session_state.setdefault("language", language())
+    st.selectbox("Ngôn ngữ · Language", LANGUAGES, key="language", format_func=LANGUAGE_NAMES.get)
 
 
 def t(key: str, **values: object) -> str:
@@ -242,12 +257,12 @@ def _unit_targets(view: View) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
-def _unit_status(view: View, codes: tuple[str, ...] | None = None) -> pd.DataFrame:
+def _unit_status(view: View, codes: tuple[str, ...] | None, language: str) -> pd.DataFrame:  # reasons are worded
     ctx = view.ctx
     targets = _unit_targets(view)
     if codes is not None:
         targets = targets[targets["unit_code"].isin(codes)]
-    return attainment.unit_status(targets, ctx.plan, ctx.settings.lagging, view.as_of)
+    return attainment.unit_status(targets, ctx.plan, ctx.settings.lagging, view.as_of, language)
 
 
 def unit_targets(view: View) -> pd.DataFrame:
@@ -258,7 +273,7 @@ def unit_targets(view: View) -> pd.DataFrame:
 def unit_status(view: View, codes: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Per unit with severity and Vietnamese reasons; only the units `codes` when given (the reasons are
     built unit by unit in Python: ask for the units a page shows, and use unit_summary for the rest)."""
-    return _unit_status(view.base, tuple(codes) if codes is not None else None)
+    return _unit_status(view.base, tuple(codes) if codes is not None else None, language())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

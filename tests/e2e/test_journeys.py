@@ -10,7 +10,7 @@ import docx
 
 from analytics.i18n import t
 from analytics.text import format_number
-from tests.e2e.pages import App, NavLink
+from tests.e2e.pages import SELECTBOX, App, NavLink
 from ui.navigation import PAGES, ROOT
 
 
@@ -108,3 +108,22 @@ def test_uploaded_file_is_checked_then_stored_and_shown_on_the_overview(dashboar
 
     app.nav.go(t("nav.overview", "vi"))
     assert app.metric(activities) == format_number(before + 3)
+
+
+def test_a_reader_switches_to_english_and_back_keeping_the_view(dashboard, store, page):
+    app = App(page, dashboard(store)).open("cham-tien-do?as_of=2022-09-30")
+    app.choose(t("sidebar.district", "vi"), "Huyện Gò Dầu")
+    app.choose(t("lagging.sort", "vi"), t("lagging.sort.name", "vi"))  # a choice worded in the old language
+    app.choose("Ngôn ngữ · Language", "English")
+    app.expect_title(t("lagging.title", "en"))
+    app.assert_no_exception()
+    assert app.nav.links()[0].title == t("nav.overview", "en")
+    assert app.labelled(SELECTBOX, t("sidebar.district", "en")).locator("input").input_value() == "Huyện Gò Dầu"
+    assert "district=710" in page.url
+    app.expect_text(t("lagging.caption", "en"))
+    app.nav.go(t("nav.targets", "en"))  # the language stays on every page
+    app.expect_title(t("targets.title", "en"))
+    app.assert_no_exception()
+    app.choose("Ngôn ngữ · Language", "Tiếng Việt")
+    app.expect_title(t("targets.title", "vi"))
+    app.assert_no_exception()
