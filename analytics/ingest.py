@@ -32,7 +32,7 @@ import pandas as pd
 import pyarrow as pa
 
 from analytics.db import Database, sql
-from analytics.i18n import t
+from analytics.i18n import LANGUAGES, t
 from analytics.plan import Plan
 from analytics.registry import Unit
 from analytics.text import FOLD_SQL_MACRO, fold, format_number
@@ -64,7 +64,7 @@ UNIT_PREFIXES: tuple[tuple[str, str], ...] = (
 )
 SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}  # catalogue keys upload.separator.*
 ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "utf-16": "UTF-16", "cp1258": "Windows-1258",
-             "xlsx": "XLSX"}
+             "xlsx": "XLSX", "utf-8-damaged": "UTF-8 (có byte lỗi)"}  # cells with the stray bytes are rejected
 EXTRA_COLUMNS = 4  # CSV columns read past the header's width
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _BLANK_LINE = re.compile(rb"(?m)^(?=\r?\n)")
@@ -91,6 +91,7 @@ class CheckResult:
     errors: pd.DataFrame                       # line, column, value, message
     duplicate_rows: pd.DataFrame               # line, message
     warnings: list[str] = field(default_factory=list)
+    updated_lines: list[int] = field(default_factory=list)  # rows that replace a stored version
     previous_submission: int | None = None    # an active submission of the identical file
     data_version: int = 0                      # the store's version the outcomes were computed against
     stage: str = ""
@@ -141,6 +142,11 @@ def _detach(db: Database, stage: str) -> None:
 # -- text helpers -------------------------------------------------------------------------------------
 def header_key(header: object) -> str:
     return re.sub(r"[^a-z0-9]", "", fold(header))
+
+
+def _field_of_header(header: str) -> str | None:
+    """The field a header names; a hint in brackets after the name may follow ("Ngày tổ chức (dd/mm/yyyy)")."""
+    return _HEADER_KEYS.get(header_key(header)) or _HEADER_KEYS.get(header_key(re.sub(r"[(\[].*?[)\]]", "", header)))
 
 
 def match_key(value: object) -> str:
@@ -347,7 +353,7 @@ def map_headers(headers: list[str | None]) -> tuple[dict[str, int], list[str]]:
     mapping: dict[str, int] = {}
     unknown: list[str] = []
     for index, header in enumerate(headers):
-        name = _HEADER_KEYS.get(header_key(header or ""))
+        name = _field_of_header(header or "")
         if name is None:
             if (header or "").strip():
                 unknown.append(str(header).strip())
@@ -358,9 +364,11 @@ def map_headers(headers: list[str | None]) -> tuple[dict[str, int], list[str]]:
         mapping[name] = index
     if not mapping:
         raise IngestReadError(t("ingest.read.not_table"))
-    missing = [name for name in REQUIRED if name not in mapping]
+    def named(name: str) -> str:
+        return f"{t('ingest.header.' + name)} ({name})"
+    missing = [named(name) for name in REQUIRED if name not in mapping]
     if not any(name in mapping for name in UNIT_FIELDS):
-        missing.insert(0, "ma_don_vi / ten_don_vi")
+        missing.insert(0, t("ingest.read.either", first=named("ma_don_vi"), second=named("ten_don_vi")))
     if missing:
         raise IngestReadError(t("ingest.read.missing_columns", columns=", ".join(missing)))
     return mapping, unknown
@@ -411,9 +419,15 @@ class _Redecode(Exception):
 
 def _slow_decode(data: bytes) -> _Decoded:
     encoding = "utf-8-sig" if data.startswith(b"\xef\xbb\xbf") else "utf-8"
+    body = data[3 if encoding == "utf-8-sig" else 0:]
     try:
-        return _text_file(encoding, data[3 if encoding == "utf-8-sig" else 0:].decode("utf-8"))
+        return _text_file(encoding, body.decode("utf-8"))
     except UnicodeDecodeError:
+        text = body.decode("utf-8", errors="replace")
+        damaged = text.count("\ufffd")
+        letters = sum(ch > "\x7f" for ch in text) - damaged
+        if letters > 2 * damaged:  # UTF-8 with a few stray bytes (a pasted note): not a legacy file
+            return _text_file("utf-8-damaged", text)
         return _legacy(data)
 
 
@@ -576,7 +590,8 @@ def check_file(db: Database, plan: Plan, units: tuple[Unit, ...], data: bytes | 
             warnings.append(t("ingest.warning.extra_columns", columns=", ".join(unknown)))
         width = len(cur.execute("SELECT * FROM ingest_raw LIMIT 0").description)
         cur.execute(_rows_sql(mapping, width, skipped))
-        warnings += _cell_problems(cur, headers, mapping, width, separator, content, skipped)
+        warnings += _cell_problems(cur, headers, mapping, width, separator, content, skipped,
+                                   damaged=encoding == "utf-8-damaged")
         # Line numbers are fixed now (rowid of the ordered read): later steps may run in any order, in parallel.
         cur.execute("SET preserve_insertion_order = false")
         resolver = UnitResolver(plan, units, allowed_units)
@@ -628,6 +643,10 @@ def check_file(db: Database, plan: Plan, units: tuple[Unit, ...], data: bytes | 
     header_of = {name: headers[index] for name, index in mapping.items()}
     header_of["ma_don_vi / ten_don_vi"] = " / ".join(header_of.get(f, f) for f in UNIT_FIELDS if f in header_of)
     position = {**mapping, "ma_don_vi / ten_don_vi": -1}
+    unit_present = next(f for f in UNIT_FIELDS if f in mapping)
+    for name in UNIT_FIELDS:  # a blank unit is reported under the unit column the file has
+        header_of.setdefault(name, header_of[unit_present])
+        position.setdefault(name, position[unit_present])
     errors["column"] = errors["field"].map(lambda f: header_of.get(f, f))
     errors["position"] = errors["field"].map(lambda f: position.get(f, len(headers)))
     errors = errors.sort_values(["line", "position"], kind="stable")[["line", "column", "value", "message"]]
@@ -646,7 +665,8 @@ def check_file(db: Database, plan: Plan, units: tuple[Unit, ...], data: bytes | 
         file_name=file_name, sha256=sha, encoding=ENCODINGS[encoding], separator=separator, rows=rows,
         accepted=accepted, rejected=rejected, duplicates=len(duplicate_rows), updated=len(outcome["update"]),
         new=storable - len(outcome["update"]) - len(outcome["duplicate"]), errors=errors.reset_index(drop=True),
-        duplicate_rows=duplicate_rows, warnings=warnings, previous_submission=previous, data_version=data_version,
+        duplicate_rows=duplicate_rows, warnings=warnings, updated_lines=outcome["update"],
+        previous_submission=previous, data_version=data_version,
         stage=stage, db=db,
     )
 
@@ -669,13 +689,15 @@ def _nonblank(column: str) -> str:
 
 
 def _cell_problems(cur: duckdb.DuckDBPyConnection, headers: list[str], mapping: dict[str, int], width: int,
-                   separator: str | None, content: _Content, skipped: int) -> list[str]:
+                   separator: str | None, content: _Content, skipped: int, damaged: bool = False) -> list[str]:
     """Cells a reader would otherwise drop without a word. Fills ingest_row_problems (line, field, value, message:
     rows rejected) and returns warnings.
 
     - CSV cells past the header's width: the row is shifted (often a separator inside an unquoted cell): rejected.
     - Cells under a blank header (or past it in an .xlsx): not stored, said in a warning per column.
     - A quote opened and never closed makes the reader take the following lines into one cell: rejected.
+    - Bytes that are not UTF-8 in a UTF-8 file (`damaged`): their cells are rejected, not stored garbled.
+    - The template's example row, uploaded as it came: rejected.
     """
     cur.execute("CREATE OR REPLACE TEMP TABLE ingest_row_problems "
                 "(line BIGINT, field VARCHAR, value VARCHAR, message VARCHAR)")
@@ -695,6 +717,16 @@ def _cell_problems(cur: duckdb.DuckDBPyConnection, headers: list[str], mapping: 
         if count:
             warnings.append(t("ingest.warning.unlabelled_column", letter=column_letter(i), count=format_number(count),
                               line=first))
+    if damaged:
+        for i in range(min(width, len(headers))):
+            cur.execute(f"INSERT INTO ingest_row_problems SELECT line, $field, c{i}, $message FROM ingest_cells "
+                        f"WHERE contains(c{i}, '\ufffd')", {"field": field_of.get(i, headers[i]),
+                                                            "message": t("ingest.error.damaged_bytes")})
+    if "ghi_chu" in mapping:
+        notes = [t("ingest.template.example_notes", language) for language in LANGUAGES]
+        cur.execute("INSERT INTO ingest_row_problems SELECT line, 'ghi_chu', notes, $message FROM ingest_cells "
+                    "WHERE trim(notes) IN (SELECT unnest($notes))",
+                    {"notes": notes, "message": t("ingest.error.example_row")})
     if separator is not None:
         read = cur.execute("SELECT count(*) FROM ingest_raw").fetchall()[0][0]
         if content.result().lines > read + skipped + 1:  # line breaks inside cells: a quote may never close

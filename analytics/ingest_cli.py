@@ -51,6 +51,9 @@ def import_document(result: CheckResult, committed: bool, submission_id: int | N
         "submission_id": submission_id,
         "errors": [{"line": int(e.line), "column": e.column, "value": e.value, "message": e.message}
                    for e in result.errors.itertuples()],
+        "warnings": list(result.warnings),
+        "duplicate_rows": [{"line": int(d.line), "message": d.message} for d in result.duplicate_rows.itertuples()],
+        "updated_lines": [int(line) for line in result.updated_lines],
     }
 
 

@@ -51,6 +51,8 @@ def commit(db: Database, result: CheckResult, user_name: str | None = None, vali
     if result.previous_submission is not None:
         return CommitResult(False, result.previous_submission, 0, 0, result.accepted,
                             t("ingest.commit.same_file", id=result.previous_submission))
+    if result.accepted == 0:
+        return CommitResult(False, None, 0, 0, 0, t("ingest.commit.no_valid_rows"))
     if result.new + result.updated == 0:
         return CommitResult(False, None, 0, 0, result.duplicates, t("ingest.commit.nothing"))
     if not result.is_open():

@@ -155,6 +155,39 @@ def test_cells_under_a_blank_header_are_named_in_a_warning(ctx):
     assert xlsx.accepted == 1 and xlsx.warnings[0].startswith("Cột K không có tiêu đề nhưng có dữ liệu ở 1 dòng")
 
 
+def test_a_utf8_file_with_a_few_stray_bytes_rejects_those_cells_instead_of_reading_it_all_as_windows_1258(ctx):
+    pasted = GOOD[:3] + ["Hội thi tìm hiểu pháp luật"] + GOOD[4:8] + ["HD-2", "café"]
+    data = csv_bytes([GOOD, pasted]).replace("café".encode(), b"caf\xe9")  # one Latin-1 byte
+    result = check(ctx, data)
+    assert result.encoding == "UTF-8 (có byte lỗi)"
+    assert [r["title"] for r in stored_values(result)] == [GOOD[3]]  # read as UTF-8, not as mojibake
+    assert [(e[0], e[1], e[2]) for e in errors(result)] == [(3, "ghi_chu", "caf\ufffd")]
+    assert errors(result)[0][3].startswith("Ô này có ký tự không đọc được")
+
+
+def test_the_templates_example_row_is_not_stored_as_an_activity(ctx):
+    from analytics.ingest_template import template_csv
+    row = ["Tập huấn kỹ năng", "20/05/2022"]
+    data = template_csv(ctx.plan, ctx.units) + ",".join(GOOD[:3] + row + GOOD[5:8] + ["HD-7", ""]).encode()
+    result = check(ctx, data)
+    assert (result.rows, result.accepted, result.rejected) == (2, 1, 1)
+    assert errors(result) == [(2, "Ghi chú", "Dòng ví dụ: hãy xóa trước khi nộp",
+                               "Đây là dòng ví dụ của mẫu báo cáo; hãy xóa dòng này trước khi nộp.")]
+
+
+def test_a_header_may_carry_a_hint_in_brackets(ctx):
+    header = ["Mã đơn vị", "Loại hoạt động", "Tên hoạt động", "Ngày tổ chức (dd/mm/yyyy)", "Số người tham gia [người]"]
+    result = check(ctx, csv_bytes([[GOOD[0], GOOD[2], GOOD[3], GOOD[4], "15"]], header=header))
+    assert result.accepted == 1 and not result.warnings
+    assert stored_values(result)[0]["participants"] == 15
+
+
+def test_a_missing_unit_is_reported_under_the_unit_column_the_file_has(ctx):
+    header = ["Tên đơn vị", "Loại hoạt động", "Tên hoạt động", "Ngày tổ chức"]
+    result = check(ctx, csv_bytes([["", GOOD[2], GOOD[3], GOOD[4]]], header=header))
+    assert [e[:2] for e in errors(result)] == [(2, "Tên đơn vị")]
+
+
 def test_column_letters_are_those_of_a_spreadsheet():
     assert [column_letter(i) for i in (0, 9, 25, 26, 27, 701, 702)] == ["A", "J", "Z", "AA", "AB", "ZZ", "AAA"]
 
@@ -349,8 +382,10 @@ def test_one_activity_id_used_twice_for_different_activities_is_rejected(ctx):
     (b"\r\n \r\n", "Tệp rỗng"),
     (bytes(range(256)) * 40, "nội dung nhị phân"),
     (b"\x89PNG\r\n\x1a\n" + bytes(2000), "nội dung nhị phân"),
-    ("ma_don_vi,ten_hoat_dong,ngay_to_chuc\n25456,x,19/05/2022\n".encode(), "Thiếu cột bắt buộc: loai_hoat_dong"),
-    ("loai_hoat_dong,ten_hoat_dong,ngay_to_chuc\nanti_drug,x,19/05/2022\n".encode(), "ma_don_vi / ten_don_vi"),
+    ("ma_don_vi,ten_hoat_dong,ngay_to_chuc\n25456,x,19/05/2022\n".encode(),
+     "Thiếu cột bắt buộc: Loại hoạt động (loai_hoat_dong)."),
+    ("loai_hoat_dong,ten_hoat_dong,ngay_to_chuc\nanti_drug,x,19/05/2022\n".encode(),
+     "Thiếu cột bắt buộc: Mã đơn vị (ma_don_vi) hoặc Tên đơn vị (ten_don_vi)."),
     ("Hôm nay trời đẹp.\nKhông phải bảng.\n".encode(), "không có tiêu đề cột nào"),
     (",".join(HEADER).encode() + b"\r\n", "chỉ có dòng tiêu đề"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "Excel đời cũ"),

@@ -10,8 +10,9 @@ import duckdb
 from tests.conftest import ROOT
 from tests.test_ingest import GOOD, csv_bytes
 
-KEYS = {"file", "encoding", "rows", "accepted", "rejected", "duplicates", "updated", "committed", "submission_id",
-        "errors"}
+PUBLISHED_KEYS = {"file", "encoding", "rows", "accepted", "rejected", "duplicates", "updated", "committed",
+                  "submission_id", "errors"}  # issue 3: never renamed or dropped
+KEYS = PUBLISHED_KEYS | {"warnings", "duplicate_rows", "updated_lines"}
 
 
 def cli(*args):
@@ -31,12 +32,20 @@ def test_import_stores_and_prints_the_published_keys(empty_db, tmp_path):
     document = json.loads(run.stdout)
     assert set(document) == KEYS
     assert document == {"file": "bao-cao.csv", "encoding": "UTF-16", "rows": 2, "accepted": 2, "rejected": 0,
-                        "duplicates": 0, "updated": 0, "committed": True, "submission_id": 1, "errors": []}
+                        "duplicates": 0, "updated": 0, "committed": True, "submission_id": 1, "errors": [],
+                        "warnings": [], "duplicate_rows": [], "updated_lines": []}
     listing = json.loads(cli("submissions", "--db", empty_db, "--json").stdout)["submissions"]
     assert [(s["id"], s["file_name"], s["user_name"], s["inserted"], s["status"]) for s in listing] == \
         [(1, "bao-cao.csv", "can_bo", 2, "active")]
     again = json.loads(cli("import", path, "--db", empty_db, "--json").stdout)
     assert (again["committed"], again["submission_id"], again["duplicates"]) == (False, 1, 2)
+    assert again["warnings"] == ["Tệp này giống hệt tệp đã nộp (lần nộp số 1); lưu lại sẽ không thêm gì."]
+    assert [d["line"] for d in again["duplicate_rows"]] == [2, 3]
+    assert again["duplicate_rows"][0]["message"].startswith("Đã có trong cơ sở dữ liệu")
+    changed = tmp_path / "sua.csv"  # HD-2 again with another title: an update of row 3's activity
+    changed.write_bytes(csv_bytes([GOOD, other("Hội thi (sửa tên)", "HD-2")]))
+    dry = json.loads(cli("import", changed, "--db", empty_db, "--json", "--dry-run").stdout)
+    assert (dry["updated_lines"], [d["line"] for d in dry["duplicate_rows"]]) == ([3], [2])
 
 
 def test_rejected_rows_exit_1_and_store_nothing_unless_valid_only(empty_db, tmp_path):

@@ -121,7 +121,7 @@ def test_history_lists_and_rolls_back_after_the_dialog(empty_db, use_db):
     assert list(at.dataframe[0].value["Tình trạng"]) == ["Đã hoàn tác"]
 
 
-def test_the_xlsx_template_uploads_as_one_valid_row(empty_db, use_db):
+def test_the_xlsx_templates_example_row_reads_clean_and_is_held_back_as_the_example(empty_db, use_db):
     use_db(empty_db)
     ctx = open_context(empty_db)
     try:
@@ -132,9 +132,11 @@ def test_the_xlsx_template_uploads_as_one_valid_row(empty_db, use_db):
     at.file_uploader[0].set_value(("mau.xlsx", data, "application/vnd.ms-excel")).run()
     assert not at.exception
     shown = metrics(at)
-    assert (shown["Số dòng"], shown["Hợp lệ"], shown["Bị từ chối"]) == ("1", "1", "0")
+    assert (shown["Số dòng"], shown["Hợp lệ"], shown["Bị từ chối"]) == ("1", "0", "1")
     assert any("XLSX" in c.value for c in at.caption)
-    assert list(at.dataframe[0].value["Ngày tổ chức"]) == ["19/05/2022"]
+    problems = at.dataframe[0].value  # every cell of the example reads (its date cell too): only the note stops it
+    assert list(problems["Cột"]) == ["Ghi chú"]
+    assert list(problems["Lỗi"]) == ["Đây là dòng ví dụ của mẫu báo cáo; hãy xóa dòng này trước khi nộp."]
 
 
 def test_cancelling_the_dialog_rolls_nothing_back(empty_db, use_db):
