@@ -7,6 +7,8 @@ it is now (analytics/sql/ingest_classify.sql):
 - new: inserted with the submission's id;
 - update: the same unit and ma_hoat_dong as a current record with different content: the new version is
   inserted and the old row gets `superseded_by` = this submission's id (it stays in the table, no longer current);
+  also a row with a ma_hoat_dong matching by unit, type, date and title a current record that has none (the id
+  is given to it, so later rows with that id update it rather than add a copy);
 - duplicate: the same unit, type, date and folded title as a current record, or an unchanged update: not stored.
 A file with any rejected row stores nothing unless `valid_only` is chosen. The identical file (same SHA-256)
 as an active submission stores nothing new. Nothing to store (all duplicates) records no submission.

@@ -118,6 +118,19 @@ def test_an_update_by_activity_id_supersedes_and_rollback_restores_it(ctx):
     assert ctx.db.df("SELECT action FROM audit_log ORDER BY id").iloc[-1, 0] == "rollback"
 
 
+def test_an_id_given_later_attaches_to_the_stored_activity_instead_of_copying_it(ctx):
+    _, first = upload(ctx, [row("Tuyên truyền", participants="10")], name="khong-ma.csv")
+    result, second = upload(ctx, [row("Tuyên truyền", ref="R9", participants="10")], name="co-ma.csv")
+    assert (result.updated, result.duplicates, result.new) == (1, 0, 0)  # the same activity, now with its id
+    assert current(ctx) == [["25456", "Tuyên truyền", "R9", 10, second.submission_id]]
+    result, third = upload(ctx, [row("Tuyên truyền pháp luật", ref="R9", participants="12")], name="sua.csv")
+    assert (result.updated, result.new) == (1, 0)
+    assert current(ctx) == [["25456", "Tuyên truyền pháp luật", "R9", 12, third.submission_id]]
+    rollback(ctx.db, third.submission_id)
+    rollback(ctx.db, second.submission_id)
+    assert current(ctx) == [["25456", "Tuyên truyền", None, 10, first.submission_id]]
+
+
 def test_rolling_back_a_middle_update_keeps_one_current_version(ctx):
     _, a = upload(ctx, [row("Bản 1", ref="R")], name="a.csv")
     _, b = upload(ctx, [row("Bản 2", ref="R")], name="b.csv")
