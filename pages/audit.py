@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from analytics import audit
+from analytics.text import format_number
 from ui.auth import require_role
 from ui.downloads import table_downloads
 from ui.state import context, language, t
@@ -27,7 +28,7 @@ actions = what.multiselect(t("audit.filter.actions"), audit.ACTIONS, key="audit-
                            format_func=lambda code: audit.action_label(code, language()))
 
 frame = audit.entries(db, start, end, None if actor == everyone else actor, actions, limit=LIMIT)
-st.caption(t("audit.count", count=len(frame), limit=LIMIT))
+st.caption(t("audit.count", count=format_number(len(frame)), limit=format_number(LIMIT)))
 if frame.empty:
     st.info(t("audit.empty"))
     st.stop()

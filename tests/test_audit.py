@@ -47,7 +47,11 @@ def test_entries_filter_by_days_actor_and_actions(ctx):
     assert may["actor"].tolist() == ["b"]
     assert len(audit.entries(ctx.db, start=dt.date.today())) == 3
     assert audit.actors(ctx.db) == ["a", "b"]
-    assert audit.describe('{"account": "xem", "role": "viewer", "unit": null}') == "Tài khoản: xem · Vai trò: viewer"
+    assert audit.describe('{"account": "xem", "role": "viewer", "unit": null}') == "Tài khoản: xem · Vai trò: người xem"
+    upload = '{"submission_id": 3, "file": "a.csv", "sha256": "ab12", "inserted": 2, "updated": 0, "rejected": 1}'
+    assert audit.describe(upload) == ("Lần nộp: 3 · Tệp: a.csv · Mã băm SHA-256: ab12 · Mới: 2 · Cập nhật: 0 · "
+                                      "Bị từ chối: 1")
+    assert audit.describe(upload, "en").startswith("Submission: 3 · File: a.csv · SHA-256 hash: ab12 · New: 2")
     assert audit.action_label("sign_in_failed") == "Đăng nhập sai"
     assert audit.action_label("something_new") == "something_new"
 
