@@ -295,7 +295,7 @@ def write_xlsx(target: Path | BinaryIO, headers: list[str], kinds: list[str], ba
         TEXT: workbook.add_format(base),
         DATE: workbook.add_format({**base, "num_format": DATE_FORMAT_XLSX, "align": "left"}),
         INTEGER: workbook.add_format({**base, "num_format": "#,##0"}),
-        NUMBER: workbook.add_format({**base, "num_format": "#,##0.##"}),
+        NUMBER: workbook.add_format({**base, "num_format": "#,##0.0"}),  # "#,##0.##" showed 100 as "100."
     }
     quoted = workbook.add_format({**base, "quote_prefix": True})
     sheet = workbook.add_worksheet(t("export.sheet.data", language)[:31])

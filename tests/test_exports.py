@@ -194,6 +194,7 @@ def test_frame_xlsx_keeps_numbers_numbers_and_dates_dates():
     assert [c.value for c in sheet[2]] == ["+Xã A", dt.datetime(2022, 5, 19), 0.5, 1]
     assert sheet["A2"].quotePrefix and sheet["B2"].is_date
     assert [c.value for c in sheet[3]] == ["Xã B", None, 1, None]
+    assert sheet["C3"].number_format == "#,##0.0" and sheet["D2"].number_format == "#,##0"  # 1 reads "1.0", not "1."
     info = read_xlsx(data).worksheets[1]
     assert info["B3"].value == "Không lọc (toàn bộ dữ liệu)"
 
