@@ -45,7 +45,7 @@ district_names = dict(zip(unit_summary(view)["code"], unit_summary(view)["name"]
 shown = lagging.assign(
     severity=lagging["severity"].map(lambda s: t(f"severity.{s}")),
     district=lagging["district_code"].map(district_names).fillna(""),
-    targets=[f"{m}/{n}" for m, n in zip(lagging["targets_met"], lagging["targets_total"])],
+    targets=[t("lagging.targets_of", met=m, total=n) for m, n in zip(lagging["targets_met"], lagging["targets_total"])],
     attainment=lagging["attainment"] * 100,
     reasons=lagging["reasons"].map(lambda rs: "; ".join(rs)),
     last_activity=lagging["last_activity"],

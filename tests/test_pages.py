@@ -204,6 +204,8 @@ def test_targets_counts_units_meeting_each_target_and_follows_the_district(demo_
     assert summary.loc["X1", "Số đơn vị áp dụng"] == 94
     heatmaps = [c for c in charts(at) if c["data"][0]["type"] == "heatmap"]
     assert len(heatmaps) == 2
+    cells = [cell for c in heatmaps for row in c["data"][0]["text"] for cell in row]
+    assert all(re.fullmatch(r"[\d.]+ \(≥\d+\)", cell) for cell in cells)  # "11 (≥1)", never a date-like "11/1"
 
     at.sidebar.selectbox(key="sb.district").set_value("710").run()
     scoped = frame(at, "Số đơn vị áp dụng").set_index("Chỉ tiêu")
@@ -239,6 +241,7 @@ def test_lagging_lists_every_lagging_unit_and_narrows(demo_db, use_db):
 
     at.selectbox(key="lagging-sort").set_value("name").run()
     assert list(frame(at, "Lý do")["Đơn vị"]) == sorted(go_dau["Đơn vị"])
+    assert go_dau["Chỉ tiêu đạt"].str.fullmatch(r"\d+ trên \d+").all()  # "1/2" would turn into a date in Excel
 
 
 def test_a_lagging_row_leads_to_the_unit_page(demo_db, use_db):

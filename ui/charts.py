@@ -12,6 +12,8 @@ import datetime as dt
 
 import pandas as pd
 
+from analytics.text import format_number
+
 # Okabe-Ito: distinguishable for the common kinds of colour blindness; status is also written out.
 STATUS_COLOURS = {"met": "#009E73", "on_track": "#56B4E9", "lagging": "#E69F00", "high": "#D55E00"}
 STATUS_PATTERNS = {"met": "", "on_track": ".", "lagging": "/"}
@@ -153,7 +155,7 @@ def status_heatmap(frame: pd.DataFrame, row_label: str, title: str, status_label
 
     grid, counts, minimums = grid_of("status"), grid_of("count"), grid_of("minimum")
     z = [[code.get(v) for v in row] for row in grid.to_numpy()]
-    text = [[f"{int(c)}/{int(m)}" for c, m in zip(crow, mrow)] for crow, mrow in zip(counts.to_numpy(), minimums.to_numpy())]
+    text = [[count_of_minimum(c, m) for c, m in zip(crow, mrow)] for crow, mrow in zip(counts.to_numpy(), minimums.to_numpy())]
     words = [[status_labels.get(v, "") for v in row] for row in grid.to_numpy()]
     scale = []
     for i, status in enumerate(STATUS_ORDER):
@@ -175,11 +177,16 @@ def status_heatmap(frame: pd.DataFrame, row_label: str, title: str, status_label
                   xaxis={"side": "top", "type": "category"})
 
 
+def count_of_minimum(count, minimum) -> str:
+    """'11 (≥1)': a count against its minimum ("11/1" reads as a date, 11 January)."""
+    return f"{format_number(int(count))} (≥{format_number(int(minimum))})"
+
+
 def progress_bars(frame: pd.DataFrame, title: str, axis_title: str, status_labels: dict[str, str]) -> dict:
     """Count against minimum per row (columns: label, count, minimum, status), minimum drawn as a marker."""
     data = _status_bars(frame, status_labels, lambda rows, label: {
         "y": _list(rows["label"]), "x": _list(rows["count"]),
-        "text": [f"{c}/{m}" for c, m in zip(rows["count"], rows["minimum"])], "textposition": "auto",
+        "text": [count_of_minimum(c, m) for c, m in zip(rows["count"], rows["minimum"])], "textposition": "auto",
         "customdata": [[int(m), label] for m in rows["minimum"]],
         "hovertemplate": "%{y}<br>%{x:,d}/%{customdata[0]:,d} · %{customdata[1]}<extra></extra>"})
     data.append({"type": "scatter", "y": _list(frame["label"]), "x": _list(frame["minimum"]), "mode": "markers",
