@@ -21,17 +21,17 @@ if view.as_of < plan.start:
 
 figures = kpis(view)
 days_left = (plan.deadline - view.as_of).days
-cards = st.columns(5)
-cards[0].metric(t("kpi.activities"), format_number(figures["activities"]), border=True,
-                help=t("kpi.activities_help", lo=format_date(view.window()[0]), hi=format_date(view.window()[1])))
-cards[1].metric(t("kpi.participants"), format_number(figures["participants"]), border=True)
-cards[2].metric(t("kpi.targets_met"), f"{format_number(figures['pairs_met'])}/{format_number(figures['pairs'])}",
-                delta=format_percent(figures["share_met"]), delta_color="off", delta_arrow="off",
-                help=t("kpi.targets_met_help"),
-                border=True)
-cards[3].metric(t("kpi.lagging_units"), f"{figures['lagging_units']}/{figures['units']}", border=True)
-cards[4].metric(t("kpi.days_left"), t("kpi.days_left_value", days=days_left) if days_left >= 0 else t("kpi.deadline_passed"),
-                border=True)
+cards = st.container(horizontal=True)  # wraps onto more rows on a narrow screen
+cards.metric(t("kpi.activities"), format_number(figures["activities"]), border=True,
+             help=t("kpi.activities_help", lo=format_date(view.window()[0]), hi=format_date(view.window()[1])))
+cards.metric(t("kpi.participants"), format_number(figures["participants"]), border=True)
+cards.metric(t("kpi.targets_met"), f"{format_number(figures['pairs_met'])}/{format_number(figures['pairs'])}",
+             delta=format_percent(figures["share_met"]), delta_color="off", delta_arrow="off",
+             help=t("kpi.targets_met_help"),
+             border=True)
+cards.metric(t("kpi.lagging_units"), f"{figures['lagging_units']}/{figures['units']}", border=True)
+cards.metric(t("kpi.days_left"), t("kpi.days_left_value", days=days_left) if days_left >= 0 else t("kpi.deadline_passed"),
+             border=True)
 
 if activity_kpis(view.base)["activities"] == 0:
     st.info(t("overview.empty_store"))

@@ -56,14 +56,14 @@ if view.as_of < plan.start:
     st.stop()
 
 figures = activity_kpis(view, unit=code)
-cards = st.columns(4)
-cards[0].metric(t("col.attainment"), format_percent(unit["attainment"]), border=True)
-cards[1].metric(t("col.targets_met"), f"{unit['targets_met']}/{unit['targets_total']}", border=True)
-cards[2].metric(t("kpi.activities"), format_number(figures["activities"]), border=True,
-                help=t("unit.activities_help"))
+cards = st.container(horizontal=True)  # wraps onto more rows on a narrow screen
+cards.metric(t("col.attainment"), format_percent(unit["attainment"]), border=True)
+cards.metric(t("col.targets_met"), f"{unit['targets_met']}/{unit['targets_total']}", border=True)
+cards.metric(t("kpi.activities"), format_number(figures["activities"]), border=True,
+             help=t("unit.activities_help"))
 last = unit["last_activity"]
-cards[3].metric(t("col.last_activity"), format_date(last.date() if hasattr(last, "date") else last)
-                if last is not None and last == last else t("unit.never"), border=True)
+cards.metric(t("col.last_activity"), format_date(last.date() if hasattr(last, "date") else last)
+             if last is not None and last == last else t("unit.never"), border=True)
 if unit["lagging"]:
     st.warning(t("unit.lagging", severity=t(f"severity.{unit['severity']}")) + "\n\n"
                + "\n".join(f"- {reason}" for reason in unit["reasons"]))

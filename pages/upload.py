@@ -54,11 +54,10 @@ result = checked["result"]
 separator = SEPARATOR_NAMES.get(result.separator or "")
 st.caption(t("upload.encoding", encoding=result.encoding,
              separator=t("upload.separator", separator=t(f"upload.separator.{separator}")) if separator else ""))
-cards = st.columns(6)
-for card, (label, value) in zip(cards, (("rows", result.rows), ("accepted", result.accepted),
-                                        ("rejected", result.rejected), ("duplicates", result.duplicates),
-                                        ("updated", result.updated), ("new", result.new))):
-    card.metric(t(f"upload.metric.{label}"), format_number(value), border=True)
+cards = st.container(horizontal=True)  # wraps onto more rows on a narrow screen
+for label, value in (("rows", result.rows), ("accepted", result.accepted), ("rejected", result.rejected),
+                     ("duplicates", result.duplicates), ("updated", result.updated), ("new", result.new)):
+    cards.metric(t(f"upload.metric.{label}"), format_number(value), border=True)
 for warning in result.warnings:
     st.warning(warning, icon=":material/info:")
 

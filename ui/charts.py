@@ -88,7 +88,8 @@ def attainment_bars(frame: pd.DataFrame, title: str, axis_title: str, status_lab
     return figure(data, title, height=max(300, 28 * len(frame) + 110), showlegend=True,
                   yaxis={"categoryorder": "array", "categoryarray": _list(frame["name"])[::-1], "automargin": True},
                   xaxis={"range": [0, 112], "title": {"text": axis_title}, "ticksuffix": "%",
-                         "tickvals": [0, 25, 50, 75, 100]})
+                         "tickvals": [0, 25, 50, 75, 100]},
+                  margin={"r": 40})  # room for "100%" beside a full bar on a narrow screen
 
 
 def count_bars(labels: list[str], counts: list[int], title: str, axis_title: str, hover_name: str) -> dict:
