@@ -50,7 +50,7 @@ shown = lagging.assign(
     reasons=lagging["reasons"].map(lambda rs: "; ".join(rs)),
     last_activity=lagging["last_activity"],
     link=["don-vi?" + share_query(view, unit=code) for code in lagging["code"]],
-)[["severity", "name", "district", "reasons", "attainment", "targets", "last_activity", "projection", "link",
+)[["severity", "name", "link", "reasons", "attainment", "targets", "last_activity", "district", "projection",
    "code"]].rename(columns={
     "severity": t("col.severity"), "code": t("col.code"), "name": t("col.unit"), "district": t("col.district_unit"),
     "targets": t("col.targets_met"), "attainment": t("col.attainment"), "last_activity": t("col.last_activity"),
@@ -60,12 +60,11 @@ event = st.dataframe(
     shown, hide_index=True, width="stretch", key="lagging-table", on_select="rerun", selection_mode="single-row",
     height=38 + 35 * min(len(shown), 15),
     column_config={
-        t("col.unit"): st.column_config.TextColumn(pinned=True),
         t("col.attainment"): st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=100,
                                                              width="small"),
         t("col.last_activity"): st.column_config.DateColumn(format="DD/MM/YYYY"),
         t("col.reasons"): st.column_config.TextColumn(width="large"),
-        t("col.open"): st.column_config.LinkColumn(display_text=t("lagging.open_link"), width="small"),
+        t("col.open"): st.column_config.LinkColumn(display_text=t("lagging.open_link"), width=100),
     },
 )
 table_downloads(shown.drop(columns=[t("col.open")]), "don-vi-cham-tien-do", filters, "lagging-table")
@@ -76,7 +75,7 @@ if rows:
     st.switch_page("pages/unit.py", query_params={"unit": str(lagging["code"].iloc[rows[0]])})
 
 # Keyboard- and test-friendly way to the same place.
-pick = st.columns([3, 1])
+pick = st.columns([3, 1], vertical_alignment="bottom")
 code = pick[0].selectbox(t("lagging.open_unit"), list(lagging["code"]), key="lagging-open",
                          format_func=lambda c: f"{lagging.set_index('code').loc[c, 'name']} ({c})")
 if pick[1].button(t("lagging.open_button"), key="lagging-open-button", width="stretch"):
