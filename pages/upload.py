@@ -21,14 +21,14 @@ if done:
     st.page_link("pages/submissions.py", label=t("upload.history_link"), icon=":material/history:")
 
 st.subheader(t("upload.template.header"))
-left, middle, right = st.columns(3)
-left.download_button(t("upload.template.csv"), ingest_template.template_csv(ctx.plan, ctx.units, lang),
-                     file_name="mau-bao-cao-antq.csv", mime="text/csv", icon=":material/download:")
-middle.download_button(t("upload.template.xlsx"), ingest_template.template_xlsx(ctx.plan, ctx.units, lang),
-                       file_name="mau-bao-cao-antq.xlsx", icon=":material/download:",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-right.download_button(t("upload.template.codes"), ingest_template.codes_csv(ctx.plan, ctx.units, lang),
-                      file_name="danh-muc-ma-antq.csv", mime="text/csv", icon=":material/list:")
+templates = st.container(horizontal=True)
+templates.download_button(t("upload.template.csv"), ingest_template.template_csv(ctx.plan, ctx.units, lang),
+                          file_name="mau-bao-cao-antq.csv", mime="text/csv", icon=":material/download:")
+templates.download_button(t("upload.template.xlsx"), ingest_template.template_xlsx(ctx.plan, ctx.units, lang),
+                          file_name="mau-bao-cao-antq.xlsx", icon=":material/download:",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+templates.download_button(t("upload.template.codes"), ingest_template.codes_csv(ctx.plan, ctx.units, lang),
+                          file_name="danh-muc-ma-antq.csv", mime="text/csv", icon=":material/list:")
 st.caption(t("upload.template.help"))
 
 st.subheader(t("upload.file.header"))
@@ -64,7 +64,10 @@ for warning in result.warnings:
 if len(result.errors):
     st.subheader(t("upload.errors.header"))
     st.dataframe(ingest_display.errors_table(result, lang), hide_index=True, width="stretch",
-                 column_config={t("upload.col.message"): st.column_config.TextColumn(width="large")})
+                 column_config={t("upload.col.line"): st.column_config.NumberColumn(width="small"),
+                                t("upload.col.column"): st.column_config.TextColumn(width=150),
+                                t("upload.col.value"): st.column_config.TextColumn(width=150),
+                                t("upload.col.message"): st.column_config.TextColumn(width=900)})  # the rest
     if len(result.errors) > 1000:
         st.caption(t("upload.errors.more", shown=format_number(1000), total=format_number(len(result.errors))))
 if len(result.duplicate_rows):

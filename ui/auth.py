@@ -96,8 +96,11 @@ def notice_for_sign_in(message: str) -> None:
 
 
 def end_session(notice: str | None = None) -> None:
-    """Forget everything this browser session held (sign-out, expiry)."""
-    st.session_state.clear()
+    """Forget everything this browser session held (sign-out, expiry) but the reader's language."""
+    # Key by key: with clear() a sign-out sometimes stayed signed in (AppTest, once the sidebar held another widget).
+    for key in list(st.session_state.keys()):
+        if key != "language":
+            del st.session_state[key]
     if notice:
         st.session_state[_NOTICE] = notice
 

@@ -35,9 +35,14 @@ def _default_language() -> str:
 
 
 def language_picker() -> None:
-    """Sidebar choice of the catalogue; its label reads in both languages so either reader finds it."""
-    st.session_state.setdefault("language", language())
-    st.selectbox("Ngôn ngữ · Language", LANGUAGES, key="language", format_func=LANGUAGE_NAMES.get)
+    """Sidebar choice of the catalogue; its label reads in both languages so either reader finds it.
+    The choice lives in session_state["language"] (not the widget's own key, which a sign-out clears mid-run)."""
+    st.selectbox("Ngôn ngữ · Language", LANGUAGES, index=LANGUAGES.index(language()), key="language-picker",
+                 format_func=LANGUAGE_NAMES.get, on_change=_choose_language)
+
+
+def _choose_language() -> None:
+    st.session_state["language"] = st.session_state["language-picker"]
 
 
 def t(key: str, **values: object) -> str:
