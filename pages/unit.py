@@ -69,11 +69,13 @@ if unit["lagging"]:
                + "\n".join(f"- {reason}" for reason in unit["reasons"]))
 elif unit["targets_met"] == unit["targets_total"]:
     st.success(t("unit.all_met"))
+rows = unit_targets(view)
+rows = rows[rows["unit_code"] == code].copy()
+if figures["activities"] and not rows["count"].sum():  # active, yet nothing it did counts for its targets
+    st.info(t("unit.none_counted", count=format_number(figures["activities"])), icon=":material/info:")
 
 # -- targets ------------------------------------------------------------------------------------------
 st.subheader(t("unit.targets_heading"))
-rows = unit_targets(view)
-rows = rows[rows["unit_code"] == code].copy()
 rows["status"] = views.pair_status(rows)
 targets_table = rows.assign(description=[plan.target(i).description for i in rows["target_id"]],
                             progress=rows["progress"] * 100, status=rows["status"].map(labels))[

@@ -305,6 +305,19 @@ def test_a_unit_with_no_activities_says_so(tmp_path, use_db):
     assert metrics(other)["Hoạt động"] == "1"
 
 
+def test_a_unit_whose_activities_count_for_none_of_its_targets_is_told_why(tmp_path, use_db):
+    db = tmp_path / "two.duckdb"
+    make_store(db, [("705", "green_startup", "2022-03-01"), ("705", "green_startup", "2022-04-01"),
+                    ("710", "anti_drug", "2022-03-01")]).close()  # H1 counts anti_drug; green_startup is T2's
+    use_db(db)
+    at = open_page("pages/unit.py", as_of="2022-09-30", unit="705")
+    assert metrics(at)["Hoạt động"] == "2" and metrics(at)["Mức đạt"] == "0%"
+    assert any(i.value.startswith("Đơn vị có 2 hoạt động trong khoảng đang xem, nhưng chưa hoạt động nào thuộc loại "
+                                  "được tính") for i in at.info)
+    counted = open_page("pages/unit.py", as_of="2022-09-30", unit="710")
+    assert not any("chưa hoạt động nào thuộc loại" in i.value for i in counted.info)
+
+
 # -- explorer ---------------------------------------------------------------------------------------
 def showing(at) -> tuple[int, int, int]:
     line = next(m.value for m in at.markdown if m.value.startswith("Dòng"))
