@@ -60,7 +60,7 @@ UNIT_PREFIXES: tuple[tuple[str, str], ...] = (
     ("doan thi tran", "thi tran"), ("doan phuong", "phuong"), ("doan xa", "xa"), ("huyen doan", "huyen"),
     ("thanh doan", "thanh pho"), ("thi doan", "thi xa"), ("tinh doan", "tinh"), ("thi tran", "thi tran"),
     ("thi xa", "thi xa"), ("thanh pho", "thanh pho"), ("tp.", "thanh pho"), ("tp", "thanh pho"),
-    ("huyen", "huyen"), ("phuong", "phuong"), ("xa", "xa"),
+    ("huyen", "huyen"), ("phuong", "phuong"), ("xa", "xa"), ("tt", "thi tran"), ("tx", "thi xa"), ("p", "phuong"),
 )
 SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}  # catalogue keys upload.separator.*
 ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "utf-16": "UTF-16", "cp1258": "Windows-1258",
@@ -562,7 +562,7 @@ def _type_map(cur: duckdb.DuckDBPyConnection, plan: Plan) -> pa.Table:
 
 
 def _messages(plan: Plan) -> pa.Table:
-    keys = ["required", "date_invalid", "date_outside", "number_negative", "number_not_whole",
+    keys = ["required", "date_invalid", "date_serial", "date_outside", "number_negative", "number_not_whole",
             "number_too_large", "ref_conflict"]
     values = {"start": plan.start.strftime("%d/%m/%Y"), "deadline": plan.deadline.strftime("%d/%m/%Y"),
               "line": "{line}"}  # filled in by SQL

@@ -222,6 +222,12 @@ def test_dates_are_read_day_first(ctx, text, expected):
     assert stored_values(check(ctx, csv_bytes([row])))[0]["activity_date"] == expected
 
 
+def test_an_excel_day_number_is_named_as_such(ctx):
+    result = check(ctx, csv_bytes([GOOD[:4] + ["44700"] + GOOD[5:]]))  # 44700 = 19/05/2022 in Excel
+    assert [e[:3] for e in errors(result)] == [(2, "ngay_to_chuc", "44700")]
+    assert errors(result)[0][3].startswith("Đây là số ngày kiểu Excel")
+
+
 @pytest.mark.parametrize("text", ["31/02/2022", "19/05/22", "hôm qua", "2022-13-01"])
 def test_impossible_or_malformed_dates_are_rejected(ctx, text):
     result = check(ctx, csv_bytes([GOOD[:4] + [text] + GOOD[5:]]))
@@ -274,7 +280,8 @@ def test_formula_like_title_is_kept_as_plain_text(ctx):
                                         ("Huyện đoàn Tân Biên", "705"), ("Thị trấn Tân Biên", "25486"),
                                         ("Thành đoàn Tây Ninh", "703"), ("Thi xa Hoa Thanh", "709"),
                                         ("Đoàn Thanh niên Công an tỉnh", "TT-CA"), ("Hòa Thạnh", "25606"),
-                                        ("Hòa Thành", "709"), ("Phường Trảng Bàng", "25708")])
+                                        ("Hòa Thành", "709"), ("Phường Trảng Bàng", "25708"),
+                                        ("TT Tân Biên", "25486"), ("TX. Hòa Thành", "709"), ("P. Hiệp Ninh", "25465")])
 def test_unit_names_without_diacritics_or_with_prefixes(ctx, name, code):
     row = ["", name] + GOOD[2:]
     result = check(ctx, csv_bytes([row]))

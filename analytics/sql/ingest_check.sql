@@ -25,6 +25,7 @@ p AS (
 )
 SELECT date_raw, s AS value, activity_date,
        CASE WHEN s IS NULL THEN 'required'
+            WHEN activity_date IS NULL AND regexp_full_match(s, '4[4-6][0-9]{3}') THEN 'date_serial'  -- 44562 = 01/01/2022
             WHEN activity_date IS NULL THEN 'date_invalid'
             WHEN activity_date NOT BETWEEN (SELECT start_date FROM ingest_plan) AND (SELECT deadline FROM ingest_plan)
                 THEN 'date_outside' END AS error
