@@ -66,6 +66,9 @@ SEPARATOR_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}  # catalogue key
 ENCODINGS = {"utf-8": "UTF-8", "utf-8-sig": "UTF-8 (BOM)", "utf-16": "UTF-16", "cp1258": "Windows-1258",
              "xlsx": "XLSX", "utf-8-damaged": "UTF-8 (có byte lỗi)"}  # cells with the stray bytes are rejected
 EXTRA_COLUMNS = 4  # CSV columns read past the header's width
+# Tabs and non-breaking spaces (Excel and the web leave them) as plain spaces, then trimmed; the checks' blank test.
+INGEST_TRIM_MACRO = (r"CREATE OR REPLACE TEMP MACRO ingest_trim(x) AS "
+                     r"trim(regexp_replace(x, '[\t\x{00a0}\x{202f}]', ' ', 'g'))")
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _BLANK_LINE = re.compile(rb"(?m)^(?=\r?\n)")
 
@@ -582,6 +585,7 @@ def check_file(db: Database, plan: Plan, units: tuple[Unit, ...], data: bytes | 
         head = data[:65536]
     with db.cursor() as cur:
         cur.execute(FOLD_SQL_MACRO)
+        cur.execute(INGEST_TRIM_MACRO)
         encoding, separator, headers, skipped = _stage(cur, head, source, content)
         sha = content.result().sha256
         mapping, unknown = map_headers(headers)
@@ -683,9 +687,8 @@ def column_letter(index: int) -> str:
 
 def _nonblank(column: str) -> str:
     """SQL: the cell holds more than spaces, tabs and non-breaking spaces (checked only when one starts it)."""
-    spaces = r"'[\t\x{00a0}\x{202f}]'"
     return (f"({column} <> '' AND NOT ((starts_with({column}, ' ') OR starts_with({column}, chr(9)) "
-            f"OR starts_with({column}, chr(160))) AND trim(regexp_replace({column}, {spaces}, ' ', 'g')) = ''))")
+            f"OR starts_with({column}, chr(160))) AND ingest_trim({column}) = ''))")
 
 
 def _cell_problems(cur: duckdb.DuckDBPyConnection, headers: list[str], mapping: dict[str, int], width: int,

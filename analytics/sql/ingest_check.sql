@@ -2,8 +2,7 @@
 -- pass. Units and types come resolved from small lookup tables built per distinct raw value (ingest_unit_map,
 -- ingest_type_map); dates and numbers are parsed here once per distinct value. Error values are keys of
 -- ingest_messages unless already a final message.
--- Tabs and non-breaking spaces (Excel and the web leave them) as plain spaces, then trimmed.
-CREATE OR REPLACE TEMP MACRO ingest_trim(x) AS trim(regexp_replace(x, '[\t\x{00a0}\x{202f}]', ' ', 'g'));
+-- ingest_trim(x) (tabs and non-breaking spaces as spaces, then trimmed) comes from analytics/ingest.py.
 -- Trimmed text, NULL when empty; the copying work only where a space starts or ends it or a tab or NBSP is in it.
 CREATE OR REPLACE TEMP MACRO ingest_clean(x) AS
     CASE WHEN x IS NULL OR x = '' THEN NULL
