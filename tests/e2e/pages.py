@@ -254,6 +254,15 @@ class App:
             return after === 'none' ? '' : JSON.parse(after);
         }""") for part in parts]
 
+    def expect_uploader_words(self, expected: list[str], uploader: int = 0, timeout: float = 10_000) -> None:
+        """Waits until the uploader shows `expected` (the page's style rule can land a moment after the widget)."""
+        shown, waited = self.uploader_words(uploader), 0
+        while shown != expected and waited < timeout:
+            self.page.wait_for_timeout(200)
+            waited += 200
+            shown = self.uploader_words(uploader)
+        assert shown == expected
+
     def download_buttons(self) -> Locator:
         return self.page.locator(f"{DOWNLOAD_BUTTON} button")
 
