@@ -2,3 +2,4 @@
 from analytics import auth  # noqa: F401,E402  (users add|list|disable|enable|passwd)
 from analytics import export_cli  # noqa: F401,E402  (export --format csv|xlsx|docx)
 from analytics import ingest_cli  # noqa: F401,E402  (import, submissions, rollback)
+from analytics.unit_reports import cli as unit_reports_cli  # noqa: F401,E402  (reports submit|list|review|get)

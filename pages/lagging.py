@@ -4,12 +4,14 @@ import streamlit as st
 from analytics import views
 from analytics.text import format_date
 from ui.downloads import table_downloads
+from ui.unit_reports import draw_overdue_reports
 from ui.state import activity_kpis, share_query, sidebar_view, t, unit_status, unit_summary, unit_targets
 
 view = sidebar_view()
 plan = view.ctx.plan
 filters = view.filter_labels()
 st.title(t("lagging.title"))
+draw_overdue_reports(view.ctx)
 
 if view.as_of < plan.start:
     st.info(t("overview.before_period", as_of=format_date(view.as_of), start=format_date(plan.start)))

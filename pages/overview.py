@@ -5,6 +5,7 @@ from analytics import views
 from analytics.text import format_date, format_number, format_percent
 from ui import charts
 from ui.downloads import report_download
+from ui.unit_reports import draw_reporting_card
 from ui.state import (activities_by_type, activity_kpis, district_geojson, district_rollup, kpis, language, sidebar_view,
                       t, timeline, unit_summary)
 
@@ -14,6 +15,7 @@ filters = view.filter_labels()
 labels = {status: t(f"status.{status}") for status in views.STATUSES}
 st.title(t("overview.title"))
 report_download(view)
+draw_reporting_card(view.ctx)
 
 if view.as_of < plan.start:
     st.info(t("overview.before_period", as_of=format_date(view.as_of), start=format_date(plan.start)))

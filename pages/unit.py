@@ -5,6 +5,7 @@ from analytics import views
 from analytics.text import format_date, format_number, format_percent
 from ui import charts
 from ui.downloads import report_download, table_downloads
+from ui.unit_reports import draw_unit_report_state
 from ui.state import (activity_kpis, activity_page, sidebar_view, t, timeline, unit_status, unit_summary,
                       unit_targets)
 
@@ -50,6 +51,7 @@ district_name = names.get(unit["district_code"], "") if unit["level"] == "commun
 st.header(unit["name"])
 st.caption(" · ".join(filter(None, [t(f"level.{unit['level']}"), district_name, t("unit.code", code=code)])))
 report_download(view, code)
+draw_unit_report_state(view.ctx, code)
 
 if view.as_of < plan.start:
     st.info(t("overview.before_period", as_of=format_date(view.as_of), start=format_date(plan.start)))

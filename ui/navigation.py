@@ -31,10 +31,13 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/lagging.py", "nav.lagging", ":material/warning:", "cham-tien-do"),
     PageSpec("pages/unit.py", "nav.unit", ":material/apartment:", "don-vi"),
     PageSpec("pages/explorer.py", "nav.explorer", ":material/search:", "tra-cuu"),
+    PageSpec("pages/unit_reports.py", "nav.unit_reports", ":material/assignment_turned_in:", "bao-cao-don-vi"),
     PageSpec("pages/upload.py", "nav.upload", ":material/upload_file:", "nop-bao-cao", "nav.section.data",
              ("uploader", "admin")),
     PageSpec("pages/submissions.py", "nav.submissions", ":material/history:", "lich-su-nop", "nav.section.data",
              ("uploader", "admin")),
+    PageSpec("pages/report_handin.py", "nav.report_handin", ":material/assignment_add:", "nop-bao-cao-nam",
+             "nav.section.data", ("uploader", "admin")),
     PageSpec("pages/accounts.py", "nav.accounts", ":material/group:", "tai-khoan", "nav.section.admin", ("admin",)),
     PageSpec("pages/audit.py", "nav.audit", ":material/policy:", "nhat-ky", "nav.section.admin", ("admin",)),
 )

@@ -1,0 +1,124 @@
+"""The reporting cycle on the pages: shared tables and the one-call pieces other pages show
+(`draw_reporting_card` on the overview, `draw_overdue_reports` on the lagging page, `draw_unit_report_state` on
+the unit page). The logic lives in analytics.unit_reports; nothing here reads a file's content or shows it."""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from analytics import unit_reports as reports
+from analytics.context import Context
+from analytics.text import format_date, format_number, format_percent
+from ui.state import language, t
+
+STATE_ICONS = {"missing": "⬜", "missing_scan": "🟧", "missing_word": "🟧", "handed_in": "🟩", "late": "🟨",
+               "accepted": "✅", "returned": "↩️"}
+MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:=&")
+HANDIN_PAGE = "pages/report_handin.py"
+LIST_PAGE = "pages/unit_reports.py"
+
+
+def plain(text: object) -> str:
+    """User text inside Markdown (a reason, a file name): every Markdown/HTML character shown as itself."""
+    return "".join(f"\\{ch}" if ch in MARKDOWN_SPECIALS else ch for ch in str(text)).replace("\n", " ")
+
+
+def settings() -> reports.ReportSettings:
+    return reports.load_report_settings()
+
+
+def moment(value: dt.datetime | None) -> str:
+    return value.strftime("%H:%M %d/%m/%Y") if value else ""
+
+
+def state_label(report: reports.UnitReport) -> str:
+    label = f"{STATE_ICONS.get(report.state, '')} {t(f'reports.state.{report.state}')}".strip()
+    return f"{label} · {t('reports.overdue')}" if report.overdue else label
+
+
+def reports_table(report_list: list[reports.UnitReport], units) -> pd.DataFrame:
+    """Who has reported, one row per expected unit, headings in the reader's language (text shown as text)."""
+    names = {u.code: u.name for u in units}
+    rows = []
+    for r in report_list:
+        files = {kind: ", ".join(f["name"] for f in r.files if f["kind"] == kind) for kind in ("word", "scan")}
+        review = r.review or {}
+        rows.append({
+            t("reports.col.unit"): reports.union_name(r.unit, language()),
+            t("reports.col.district"): names.get(r.unit.district_code or "", "") if r.unit.level == "commune" else "",
+            t("reports.col.state"): state_label(r),
+            t("reports.col.handed_in_at"): moment(r.handed_in_at),
+            t("reports.col.by"): r.by or "",
+            t("reports.col.version"): r.version or None,
+            t("reports.col.word"): files["word"],
+            t("reports.col.scan"): files["scan"],
+            t("reports.col.reason"): review.get("reason") or "",
+            t("reports.col.reviewed"): f"{review.get('by') or ''} {moment(review.get('at'))}".strip(),
+        })
+    return pd.DataFrame(rows)
+
+
+def district_table(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        t("reports.col.unit"): frame["name"],
+        t("reports.col.expected"): frame["expected"],
+        t("reports.col.handed_in"): frame["handed_in"],
+        t("reports.col.on_time"): frame["on_time"],
+        t("reports.col.handed_in_share"): frame["handed_in_share"].map(format_percent),
+        t("reports.col.on_time_share"): frame["on_time_share"].map(format_percent),
+    })
+
+
+def card_text(figures: dict) -> str:
+    text = t("reports.card", handed_in=figures["handed_in"], expected=figures["expected"])
+    if figures["late"]:
+        text += t("reports.card.late", late=figures["late"])
+    return text
+
+
+# -- one call on other pages --------------------------------------------------------------------------------
+def draw_reporting_card(ctx: Context) -> None:
+    """The overview's reporting card: "7/17 đơn vị đã nộp báo cáo, 2 nộp trễ" and a link to the list."""
+    config = settings()
+    figures = reports.summary(reports.unit_reports(ctx, config))
+    day = reports.deadline(ctx, config)
+    with st.container(border=True, key="reporting-card"):
+        st.markdown(f"**{card_text(figures)}**")
+        st.caption(t("reports.card.caption", deadline=format_date(day), on_time=figures["on_time"],
+                     overdue=figures["overdue"]))
+        st.page_link(LIST_PAGE, label=t("reports.card.link"), icon=":material/assignment_turned_in:")
+
+
+def draw_overdue_reports(ctx: Context) -> None:
+    """The lagging page: past the deadline, every unit still owing its report, with that reason."""
+    config = settings()
+    owing = [r for r in reports.unit_reports(ctx, config) if r.overdue]
+    if not owing:
+        return
+    day = format_date(reports.deadline(ctx, config))
+    st.subheader(t("reports.overdue.header", count=len(owing)))
+    st.dataframe(pd.DataFrame({
+        t("reports.col.unit"): [reports.union_name(r.unit, language()) for r in owing],
+        t("reports.col.reason"): [t(f"reports.overdue.reason.{r.state}", deadline=day) for r in owing],
+    }), hide_index=True, width="stretch", key="overdue-reports")
+
+
+def draw_unit_report_state(ctx: Context, unit_code: str) -> None:
+    """The unit page: this unit's year-end report state (when the unit owes one)."""
+    config = settings()
+    report = next((r for r in reports.unit_reports(ctx, config) if r.unit.code == unit_code), None)
+    if report is None:
+        return
+    text = t("reports.unit_state", state=state_label(report), deadline=format_date(reports.deadline(ctx, config)))
+    if report.handed_in_at:
+        text += " " + t("reports.unit_state.when", at=moment(report.handed_in_at), version=report.version)
+    if report.state == "returned" and report.review and report.review.get("reason"):
+        text += " " + t("reports.unit_state.reason", reason=plain(report.review["reason"]))
+    box = st.success if report.handed_in else st.warning if report.overdue or report.state == "returned" else st.info
+    box(text, icon=":material/assignment:")
+
+
+def count_text(value: int, total: int) -> str:
+    return f"{format_number(value)}/{format_number(total)}"
