@@ -38,8 +38,7 @@ cards.metric(t("reports.metric.accepted"), format_number(figures["accepted"]), b
 
 # -- every unit ---------------------------------------------------------------------------------------------
 st.subheader(t("reports.list.units_header"))
-states = [s for s in reports.STATES if any(r.state == s for r in report_list)]
-chosen = st.multiselect(t("reports.list.state_filter"), states, default=states, key="reports-state-filter",
+chosen = st.multiselect(t("reports.list.state_filter"), reports.STATES, default=reports.STATES, key="reports-state-filter",
                         format_func=lambda s: t(f"reports.state.{s}"))
 shown = [r for r in report_list if r.state in chosen]
 table = reports_table(shown, ctx.units)

@@ -15,7 +15,7 @@ from ui.state import language, t
 
 STATE_ICONS = {"missing": "⬜", "missing_scan": "🟧", "missing_word": "🟧", "handed_in": "🟩", "late": "🟨",
                "accepted": "✅", "returned": "↩️"}
-MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#+-.!|~$:=&")
+MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#|~$")
 HANDIN_PAGE = "pages/report_handin.py"
 LIST_PAGE = "pages/unit_reports.py"
 
