@@ -135,7 +135,7 @@ def test_overview_lagging_and_unit_pages_show_the_reporting_state(empty_db, use_
     unit.query_params["unit"] = "710"
     unit.run()
     assert not unit.exception, unit.exception
-    assert "Báo cáo năm (hạn 15/12/2022): **🟩 Đã nộp**. Nộp lúc 09:00 10/12/2022 (lần 1)." in texts(unit.success)
+    assert "Báo cáo năm (hạn 15/12/2022): **Đã nộp**. Nộp lúc 09:00 10/12/2022 (lần 1)." in texts(unit.success)
 
 
 @pytest.fixture

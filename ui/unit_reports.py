@@ -13,8 +13,6 @@ from analytics.context import Context
 from analytics.text import format_date, format_number, format_percent
 from ui.state import language, t
 
-STATE_ICONS = {"missing": "⬜", "missing_scan": "🟧", "missing_word": "🟧", "handed_in": "🟩", "late": "🟨",
-               "accepted": "✅", "returned": "↩️"}
 MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#|~$")
 HANDIN_PAGE = "pages/report_handin.py"
 LIST_PAGE = "pages/unit_reports.py"
@@ -34,7 +32,7 @@ def moment(value: dt.datetime | None) -> str:
 
 
 def state_label(report: reports.UnitReport) -> str:
-    label = f"{STATE_ICONS.get(report.state, '')} {t(f'reports.state.{report.state}')}".strip()
+    label = t(f"reports.state.{report.state}")
     return f"{label} · {t('reports.overdue')}" if report.overdue else label
 
 
