@@ -87,7 +87,7 @@ def test_province_page_lists_states_and_reviews_a_report(empty_db, use_db):
     assert table.loc["Huyện đoàn Tân Biên", "Tình trạng"].endswith("Thiếu bản scan · quá hạn")
     assert table.loc["Huyện đoàn Gò Dầu", "Nộp lúc"] == "09:00 10/12/2022"
     districts = frame_with(at, "Phải nộp")
-    assert districts.iloc[-1]["Đơn vị"] == "Huyện Gò Dầu"  # worst first: the complete one last
+    assert districts.iloc[-1]["Đơn vị"] == "Huyện đoàn Gò Dầu"  # worst first: the complete one last
     reminder = at.code[0].value
     assert "- Huyện đoàn Tân Biên: Thiếu bản scan" in reminder and "Gò Dầu" not in reminder
 

@@ -55,7 +55,12 @@ def reports_table(report_list: list[reports.UnitReport], units) -> pd.DataFrame:
             t("reports.col.reason"): review.get("reason") or "",
             t("reports.col.reviewed"): f"{review.get('by') or ''} {moment(review.get('at'))}".strip(),
         })
-    return pd.DataFrame(rows)
+    frame = pd.DataFrame(rows)
+    if not frame.empty:
+        frame[t("reports.col.version")] = frame[t("reports.col.version")].astype("Int64")  # blank, not "None"
+        if not any(r.unit.level == "commune" for r in report_list):  # grassroots off: no "under" column
+            frame = frame.drop(columns=[t("reports.col.district")])
+    return frame
 
 
 def district_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -97,10 +102,11 @@ def draw_overdue_reports(ctx: Context) -> None:
         return
     day = format_date(reports.deadline(ctx, config))
     st.subheader(t("reports.overdue.header", count=len(owing)))
+    st.caption(t("reports.overdue.today", today=format_date(dt.date.today())))
     st.dataframe(pd.DataFrame({
         t("reports.col.unit"): [reports.union_name(r.unit, language()) for r in owing],
         t("reports.col.reason"): [t(f"reports.overdue.reason.{r.state}", deadline=day) for r in owing],
-    }), hide_index=True, width="stretch", key="overdue-reports")
+    }), hide_index=True, width="stretch", key="overdue-reports", height=min(36 + 35 * len(owing), 250))
 
 
 def draw_unit_report_state(ctx: Context, unit_code: str) -> None:

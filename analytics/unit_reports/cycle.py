@@ -207,11 +207,12 @@ def summary(reports: list[UnitReport]) -> dict:
 
 def completeness_by_district(reports: list[UnitReport], units: tuple[Unit, ...]) -> pd.DataFrame:
     """Per district-level union: expected units, handed in, on time and their shares, worst first."""
-    names = {u.code: u.name for u in units}
+    by_code = {u.code: u for u in units}
     rows: dict[str, dict] = {}
     for report in reports:
         code = report.unit.district_code or report.unit.code
-        row = rows.setdefault(code, {"code": code, "name": names.get(code, code), "expected": 0, "handed_in": 0,
+        name = union_name(by_code[code]) if code in by_code else code
+        row = rows.setdefault(code, {"code": code, "name": name, "expected": 0, "handed_in": 0,
                                      "on_time": 0})
         row["expected"] += 1
         row["handed_in"] += report.handed_in
