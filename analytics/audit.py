@@ -21,6 +21,7 @@ ACTIONS = (
     "sign_in", "sign_in_failed", "sign_in_refused", "sign_out", "account_locked",
     "upload", "rollback", "export",
     "account_add", "account_disable", "account_enable", "account_password", "account_role",
+    "report_hand_in", "report_accept", "report_return", "report_download",  # the units' year-end reports (V.2)
 )
 _SECRET_KEY = re.compile(r"pass|secret|token|hash", re.IGNORECASE)
 _INSERT = "INSERT INTO audit_log (actor, action, detail) VALUES (?, ?, ?)"

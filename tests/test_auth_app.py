@@ -100,7 +100,8 @@ def auth_db(path):
 
 
 @pytest.mark.parametrize("name, forbidden", [
-    ("xem", {"pages/upload.py", "pages/submissions.py", "pages/accounts.py", "pages/audit.py"}),
+    ("xem", {"pages/upload.py", "pages/submissions.py", "pages/report_handin.py", "pages/accounts.py",
+             "pages/audit.py"}),
     ("nop703", {"pages/accounts.py", "pages/audit.py"}),
     ("quantri", set()),
 ])

@@ -127,9 +127,9 @@ def test_overview_lagging_and_unit_pages_show_the_reporting_state(empty_db, use_
 
     lagging = app_test("pages/lagging.py").run()
     assert not lagging.exception, lagging.exception
-    overdue = frame_with(lagging, "Lý do")
+    overdue = frame_with(lagging, "Báo cáo năm")
     assert len(overdue) == 15 and "Huyện đoàn Gò Dầu" not in set(overdue["Đơn vị"])
-    assert overdue.set_index("Đơn vị").loc["Huyện đoàn Tân Châu", "Lý do"] == "Chưa nộp báo cáo năm (hạn 15/12/2022)"
+    assert overdue.set_index("Đơn vị").loc["Huyện đoàn Tân Châu", "Báo cáo năm"] == "Chưa nộp báo cáo năm (hạn 15/12/2022)"
 
     unit = app_test("pages/unit.py")
     unit.query_params["unit"] = "710"

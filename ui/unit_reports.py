@@ -105,7 +105,7 @@ def draw_overdue_reports(ctx: Context) -> None:
     st.caption(t("reports.overdue.today", today=format_date(dt.date.today())))
     st.dataframe(pd.DataFrame({
         t("reports.col.unit"): [reports.union_name(r.unit, language()) for r in owing],
-        t("reports.col.reason"): [t(f"reports.overdue.reason.{r.state}", deadline=day) for r in owing],
+        t("reports.col.year_report"): [t(f"reports.overdue.reason.{r.state}", deadline=day) for r in owing],
     }), hide_index=True, width="stretch", key="overdue-reports", height=min(36 + 35 * len(owing), 250))
 
 

@@ -177,8 +177,7 @@ def unit_reports(ctx: Context, settings: ReportSettings, at: dt.datetime | None 
 
 def history(ctx: Context, unit_code: str) -> list[dict]:
     """Every version of a unit's report, newest first, with its files and its last review."""
-    frame = ctx.db.df("SELECT id, version, handed_in_at, handed_in_by, channel FROM unit_reports "
-                      "WHERE plan_id = ? AND unit_code = ? ORDER BY version DESC", [ctx.plan.id, unit_code])
+    frame = ctx.db.df(sql("unit_versions"), {"plan_id": ctx.plan.id, "unit_code": unit_code})
     reviews = ctx.db.df(sql("reviews"), {"plan_id": ctx.plan.id, "at": dt.datetime.max})
     last_review = {int(r.report_id): {"state": r.state, "reason": _none(r.reason), "by": _none(r.reviewed_by),
                                       "at": _when(r.reviewed_at)} for r in reviews.itertuples()}
@@ -372,7 +371,7 @@ def stored_files(ctx: Context, unit_code: str, kind: str, report_id: int | None 
         if latest.empty:
             raise ReportError(t("reports.error.no_report", code=unit_code))
         report_id = int(latest["id"].iloc[0])
-    version = ctx.db.scalar("SELECT version FROM unit_reports WHERE id = ? AND unit_code = ?", [report_id, unit_code])
+    version = ctx.db.scalar(sql("version_of"), {"report_id": report_id, "unit_code": unit_code})
     if version is None:
         raise ReportError(t("reports.error.no_report", code=unit_code))
     rows = ctx.db.df(sql("version_files"), {"report_id": report_id})
