@@ -11,8 +11,7 @@ from analytics.text import format_date
 from ui.auth import actor_name, require_role, upload_scope
 from ui.downloads import DOCX_MIME
 from ui.state import context, language, t
-from ui.unit_reports import moment, plain, settings, state_label
-from ui.uploader import uploader_style
+from ui.unit_reports import moment, plain, settings, state_label, uploader_words
 
 account = require_role("uploader", "admin")
 ctx = context()
@@ -70,7 +69,7 @@ st.download_button(t("reports.handin.draft_button"), _draft, file_name=f"du-thao
 # -- hand in ----------------------------------------------------------------------------------------------------
 st.subheader(t("reports.handin.form_header"))
 nonce = st.session_state.setdefault("report_handin_nonce", 0)
-st.html(uploader_style(["docx", "pdf", "jpg", "png"]))  # one style rule serves both uploaders
+st.html(uploader_words(config.max_file_mb, ["docx", "pdf", "jpg", "png"]))  # one style rule for both uploaders
 word = st.file_uploader(t("reports.handin.word"), ["docx"], key=f"report-word-{code}-{nonce}",
                      help=t("reports.handin.word_help"))
 scans = st.file_uploader(t("reports.handin.scan"), ["pdf", "jpg", "jpeg", "png"], key=f"report-scan-{code}-{nonce}",

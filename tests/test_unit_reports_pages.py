@@ -39,6 +39,8 @@ def test_hand_in_page_refuses_a_wrong_file_then_stores_word_and_scan(empty_db, u
     assert at.title[0].value == "Nộp báo cáo năm"
     assert "Còn thiếu: file Word, bản scan có chữ ký." in texts(at.info)
     assert [b.label for b in at.get("download_button")] == ["Tải dự thảo báo cáo (Word)"]
+    styles = " ".join(h.proto.body for h in at.get("html"))
+    assert "Tối đa 20 MB mỗi tệp • DOCX, PDF, JPG, PNG" in styles  # the uploaders state the setting's limit
     at.selectbox(key="report-handin-unit").set_value("710").run()
 
     at.file_uploader[0].set_value(("bao-cao.docx", docx_bytes(), "application/octet-stream"))

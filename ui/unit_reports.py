@@ -23,6 +23,15 @@ def plain(text: object) -> str:
     return "".join(f"\\{ch}" if ch in MARKDOWN_SPECIALS else ch for ch in str(text)).replace("\n", " ")
 
 
+def uploader_words(max_file_mb: float, types: list[str]) -> str:
+    """ui.uploader's style rule (the uploaders' button and hint in the reader's language) with this page's limit."""
+    from ui.uploader import BUTTON, HINT, _css_text
+    hint = t("upload.widget.hint", size=f"{max_file_mb:g}", types=", ".join(kind.upper() for kind in types))
+    return (f"<style>{BUTTON}, {HINT} {{font-size: 0 !important}}"
+            f"{BUTTON}::after {{content: {_css_text(t('upload.widget.button'))}; font-size: 0.875rem}}"
+            f"{HINT}::after {{content: {_css_text(hint)}; font-size: 0.875rem}}</style>")
+
+
 def settings() -> reports.ReportSettings:
     return reports.load_report_settings()
 
