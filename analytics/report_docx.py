@@ -518,7 +518,7 @@ def _section_results(doc: Document, data: ReportData) -> None:
         _heading(doc, _t("docx.sub.province_levels"), 3)
         _table(doc, [_t("docx.col.no"), _t("docx.col.target"), _t("docx.col.level"), _t("docx.col.units_met"),
                      _t("docx.col.share")],
-               level_rows(data.member_targets, data.plan, data.descriptions), [1.3, 8.6, 2.6, 2.2, 1.8],
+               level_rows(data.member_targets, data.plan, data.descriptions), [1.3, 9.4, 1.8, 2.2, 1.8],
                ["c", "l", "c", "c", "c"])
         _heading(doc, _t("docx.sub.province_districts"), 3)
         _table(doc, [_t("docx.col.no"), _t("docx.col.unit"), _t("docx.col.units"), _t("docx.col.pairs_met"),
@@ -533,7 +533,7 @@ def _section_results(doc: Document, data: ReportData) -> None:
                            attainment=format_percent(total["attainment"])), indent=True)
         _table(doc, [_t("docx.col.no"), _t("docx.col.target"), _t("docx.col.level"), _t("docx.col.units_met"),
                      _t("docx.col.share")],
-               level_rows(data.member_targets, data.plan, data.descriptions), [1.3, 8.6, 2.6, 2.2, 1.8],
+               level_rows(data.member_targets, data.plan, data.descriptions), [1.3, 9.4, 1.8, 2.2, 1.8],
                ["c", "l", "c", "c", "c"])
         _heading(doc, _t("docx.sub.district_own", name=data.unit.name), 3)
         _unit_total(doc, data)
@@ -620,7 +620,7 @@ def _activities(doc: Document, data: ReportData) -> None:
     bold.add(len(rows))
     rows.append(["", _t("docx.total"), format_number(activities), format_number(participants), format_number(budget)])
     _table(doc, [_t("docx.col.no"), _t("docx.col.type"), _t("docx.col.activities"), _t("docx.col.participants"),
-                 _t("docx.col.budget")], rows, [1.3, 7.4, 2.2, 2.6, 3.0], ["c", "l", "c", "c", "r"], bold)
+                 _t("docx.col.budget")], rows, [1.2, 7.0, 2.1, 2.5, 3.7], ["c", "l", "c", "c", "r"], bold)
 
 
 # -- III. assessment ----------------------------------------------------------------------------------
@@ -663,24 +663,42 @@ def shortcomings(data: ReportData) -> list[str]:
              for r in data.own_targets[~data.own_targets["met"]].itertuples()]
     if data.scope != "unit":
         others = data.member_targets[(data.member_targets["unit_code"] != data.unit.code) & ~data.member_targets["met"]]
-        names = dict(zip(data.members["code"], data.members["name"]))
-        order = {c: i for i, c in enumerate(data.members["code"])}
         for tg in data.plan.targets:
             missed = others[others["target_id"] == tg.id]
             if not len(missed):
                 continue
-            codes = sorted(missed["unit_code"], key=order.get)
             facts.append(_t("docx.shortcoming.target_units", description=data.descriptions.get(tg.id, ""),
-                            count=format_number(len(codes)), verdict_lower=word,
-                            units=", ".join(names[c] for c in codes)))
+                            count=format_number(len(missed)), verdict_lower=word,
+                            units=unit_list(data, list(missed["unit_code"]))))
     return facts or [_t("docx.shortcoming.none")]
+
+
+def unit_list(data: ReportData, codes: list[str]) -> str:
+    """Names in the registry's order. In the province's report grassroots unions follow their district's union
+    in brackets, as names repeat across districts (Đoàn xã Tân Bình): 'Đoàn phường 2, Đoàn phường 3 (Thành
+    đoàn Tây Ninh); Huyện đoàn Gò Dầu'."""
+    order = {c: i for i, c in enumerate(data.units)}
+    codes = sorted(codes, key=lambda c: order.get(c, len(order)))
+    if data.scope != "province":
+        return ", ".join(data.units[c].name for c in codes)
+    groups: dict[str, list[str]] = {}
+    for code in codes:
+        unit = data.units[code]
+        key = unit.parent_code if unit.level == "commune" else f"={code}"
+        groups.setdefault(key or code, []).append(unit.name)
+    parts = []
+    for key, names in groups.items():
+        parent = data.units.get(key)
+        parts.append(f"{', '.join(names)} ({parent.name})" if parent and not key.startswith("=") else names[0])
+    return "; ".join(parts)
 
 
 # -- IV. next steps -----------------------------------------------------------------------------------
 def commendation_candidates(data: ReportData) -> list[str]:
-    """Units the report covers, the issuing unit aside, that met every target: candidates to confirm."""
+    """Codes of the units the report covers, the issuing unit aside, that met every target: candidates the
+    signer confirms."""
     others = data.members[data.members["code"] != data.unit.code]
-    return list(others[others["targets_met"] == others["targets_total"]]["name"])
+    return list(others[others["targets_met"] == others["targets_total"]]["code"])
 
 
 def _section_next(doc: Document, data: ReportData) -> None:
@@ -692,7 +710,7 @@ def _section_next(doc: Document, data: ReportData) -> None:
     _heading(doc, _t("docx.sub.commendation"), 2)
     if data.scope != "unit":
         candidates = commendation_candidates(data)
-        _paragraph(doc, _t("docx.commendation.candidates", units=", ".join(candidates)) if candidates
+        _paragraph(doc, _t("docx.commendation.candidates", units=unit_list(data, candidates)) if candidates
                    else _t("docx.commendation.none"), indent=True)
     _fill(doc, _t("docx.commendation.fill"))
 
@@ -702,7 +720,7 @@ def _signature(doc: Document, issuer: Issuer, signer_title: str | None) -> None:
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     left, right = table.rows[0].cells
-    _widths(table, [8.0, 8.5])
+    _widths(table, [6.5, 10.0])
     _cell_text(left, _t("docx.recipients"), bold=True, italic=True, size=SMALL_PT, align=WD_ALIGN_PARAGRAPH.LEFT)
     for line in issuer.recipients:
         _cell_text(left, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT, first=False)
