@@ -13,8 +13,8 @@ from pathlib import Path
 from analytics.i18n import t
 from analytics.plan import LEVELS, PlanError
 
-COLUMNS = ("code", "name", "union_name", "level", "kind", "parent_code", "valid_from", "valid_to", "symbol",
-           "superior_line", "committee_line", "standing_committee", "unconfirmed", "note")
+COLUMNS = ("code", "name", "level", "kind", "parent_code", "valid_from", "valid_to", "note", "union_name", "symbol",
+           "superior_line", "committee_line", "standing_committee", "unconfirmed")  # the last six may be left off
 # Columns whose value the Union has not confirmed are listed, space-separated, in `unconfirmed`.
 CONFIRMABLE = ("union_name", "symbol", "superior_line", "committee_line", "standing_committee")
 
