@@ -456,8 +456,8 @@ def _title(doc: Document, data: ReportData) -> None:
 def _opening(data: ReportData) -> str:
     plan = data.plan
     year = plan.deadline.year
-    where = _t("docx.where.district", name=data.unit.name) if data.scope == "district" \
-        else _t(f"docx.where.{data.scope}")
+    where = {"district": lambda: _t("docx.where.district", name=data.unit.name),
+             "province": lambda: _t("docx.where.province"), "unit": lambda: ""}[data.scope]()
     return _t("docx.opening", number=plan.number or _t("docx.plan_number_blank"),
               date=format_date(plan.date) if plan.date else _t("docx.plan_date_blank", year=year),
               issued_by=plan.issued_by or _t("docx.body.standing", name="Tỉnh đoàn"), movement=data.movement,

@@ -199,12 +199,15 @@ def test_unit_report_figures_equal_status_and_the_registry_names_its_committee(d
     sign = cells(document.tables[-1])[0]
     assert sign[1].split("\n")[:2] == ["TM. BAN CHẤP HÀNH", "BÍ THƯ"]
     assert "- Ban Thường vụ Huyện đoàn Gò Dầu (b/c);" in sign[0]
+    assert ("Ban Chấp hành Đoàn xã Cẩm Giang báo cáo kết quả thực hiện như sau:") in body_text(document)
+    assert "docx." not in all_text(document)   # no catalogue key left unresolved
 
 
 @pytest.mark.parametrize("options", [(), ("--district", "710"), ("--unit", "703"), ("--unit", "25660")])
 def test_no_dashboard_flag_no_internal_code_and_the_issuer_is_not_judged(demo_db, tmp_path, options):
     document = report(demo_db, tmp_path, *options)
     text = all_text(document)
+    assert "docx." not in text and "report." not in text   # no catalogue key left unresolved
     for word in ("chậm", "tiến độ", "dự báo", "không báo cáo", "thời gian kế hoạch", "mức độ", "(Thấp)", "(Cao)",
                  "Trung bình", "cảnh báo"):
         assert word.casefold() not in text.casefold(), word
