@@ -620,7 +620,7 @@ def _activities(doc: Document, data: ReportData) -> None:
     bold.add(len(rows))
     rows.append(["", _t("docx.total"), format_number(activities), format_number(participants), format_number(budget)])
     _table(doc, [_t("docx.col.no"), _t("docx.col.type"), _t("docx.col.activities"), _t("docx.col.participants"),
-                 _t("docx.col.budget")], rows, [1.2, 7.0, 2.1, 2.5, 3.7], ["c", "l", "c", "c", "r"], bold)
+                 _t("docx.col.budget")], rows, [1.4, 6.8, 2.1, 2.5, 3.7], ["c", "l", "c", "c", "r"], bold)
 
 
 # -- III. assessment ----------------------------------------------------------------------------------
