@@ -576,20 +576,22 @@ def rollup_rows(rollup: pd.DataFrame) -> list[list[str]]:
 
 def _members_table(doc: Document, data: ReportData, members: pd.DataFrame) -> None:
     """One row per grassroots union in the registry's order, one column per commune-level target, numbered
-    (1), (2) with the targets in words above the table: no internal code."""
+    (1), (2) with the targets in words above the table (no internal code); a cell reads "Đạt (5)", the count in
+    brackets ("5/1" reads as a date)."""
     target_ids = [tg.id for tg in data.plan.targets
                   if tg.id in set(data.member_targets[data.member_targets["unit_code"].isin(members["code"])]["target_id"])]
     for number, target_id in enumerate(target_ids, start=1):
         _paragraph(doc, _t("docx.targets_legend", number=number, description=data.descriptions.get(target_id, "")),
                    indent=True, italic=True, size=TABLE_PT)
+    _paragraph(doc, _t("docx.cell_legend"), indent=True, italic=True, size=TABLE_PT)
     by_pair = data.member_targets.set_index(["unit_code", "target_id"])
     rows = []
     for i, m in enumerate(members.itertuples(), start=1):
         cells = []
         for target_id in target_ids:
             r = by_pair.loc[(m.code, target_id)]
-            cells.append(_t("docx.cell_verdict", verdict=verdict(bool(r["met"]), data.final), count=int(r["count"]),
-                            minimum=int(r["minimum"])))
+            cells.append(_t("docx.cell_verdict", verdict=verdict(bool(r["met"]), data.final),
+                            count=format_number(int(r["count"]))))
         rows.append([str(i), m.name, *cells, f"{int(m.targets_met)}/{int(m.targets_total)}"])
     widths = [1.3, 5.8] + [max(2.6, 7.2 / max(len(target_ids), 1))] * len(target_ids) + [2.0]
     _table(doc, [_t("docx.col.no"), _t("docx.col.unit"),
