@@ -317,7 +317,6 @@ def _field(run, code: str) -> None:
     run._r.extend([begin, instr, end])
 
 
-TEXT_WIDTH_CM = 16.5
 
 
 def _cell_text(cell, text: str, bold=False, italic=False, underline=False, size=BODY_PT,
