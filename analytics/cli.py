@@ -113,7 +113,8 @@ def run_catalog(args) -> int:
         "plan": {"id": plan.id, "name": plan.name, "start": plan.start.isoformat(),
                  "deadline": plan.deadline.isoformat()},
         "units": [{"code": u.code, "name": u.name, "level": u.level, "parent_code": u.parent_code,
-                   "kind": u.kind, "valid_from": u.valid_from, "valid_to": u.valid_to} for u in units],
+                   "kind": u.kind, "valid_from": u.valid_from, "valid_to": u.valid_to,
+                   "admin_name": u.admin_name, "symbol": u.symbol, "unconfirmed": list(u.unconfirmed)} for u in units],
         "activity_groups": [{"code": g.code, "label": g.label, "label_en": g.label_en} for g in plan.groups],
         "activity_types": [{"code": a.code, "label": a.label, "group": a.group, "label_en": a.label_en}
                            for a in plan.activity_types],

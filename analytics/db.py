@@ -160,10 +160,13 @@ class Database:
             return False
         with self.transaction() as cur:
             cur.execute("DELETE FROM units")
-            cur.executemany(
-                "INSERT INTO units VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            cur.executemany(  # name_key folds both names, so a search finds a unit by either
+                "INSERT INTO units (code, name, level, kind, parent_code, district_code, valid_from, valid_to, "
+                "note, name_key, admin_name, symbol, superior_line, committee_line, standing_committee, "
+                "unconfirmed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [[u.code, u.name, u.level, u.kind, u.parent_code, u.district_code, u.valid_from,
-                  u.valid_to, u.note, fold(u.name)] for u in units],
+                  u.valid_to, u.note, fold(f"{u.name} {u.admin_name}"), u.admin_name, u.symbol, u.superior_line,
+                  u.committee_line, u.standing_committee, " ".join(u.unconfirmed)] for u in units],
             )
             cur.execute("DELETE FROM activity_groups")
             cur.executemany("INSERT INTO activity_groups VALUES (?, ?, ?, ?)",

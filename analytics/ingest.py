@@ -470,10 +470,11 @@ class UnitResolver:
         self.names = {u.code: u.name for u in units}
         self.by_full: dict[str, list[Unit]] = {}
         self.by_core: dict[str, list[Unit]] = {}
-        for unit in self.units:
-            key = match_key(unit.name)
-            self.by_full.setdefault(key, []).append(unit)
-            self.by_core.setdefault(split_prefix(key)[1], []).append(unit)
+        for unit in self.units:  # the Union body's name and the administrative name both match
+            for key in dict.fromkeys(match_key(n) for n in (unit.name, unit.admin_name) if n):
+                self.by_full.setdefault(key, []).append(unit)
+                core = self.by_core.setdefault(split_prefix(key)[1], [])
+                core.append(unit) if unit not in core else None
         self.levels = {tg.level for tg in plan.targets}
         self.allowed = allowed_units
 
@@ -492,7 +493,8 @@ class UnitResolver:
             narrowed = [u for u in candidates if match_key(u.kind) == kind]
             candidates = narrowed or candidates
         if len(candidates) > 1:  # diacritics, when written, may still tell them apart (Hòa Thành, Hòa Thạnh)
-            exact = [u for u in candidates if accented_core(u.name) == accented_core(name)]
+            exact = [u for u in candidates
+                     if accented_core(name) in {accented_core(n) for n in (u.name, u.admin_name) if n}]
             candidates = exact if len(exact) == 1 else candidates
         if len(candidates) == 1:
             return candidates[0], None, candidates

@@ -52,6 +52,9 @@ class Plan:
     targets: tuple[Target, ...]
     groups: tuple[ActivityGroup, ...]
     activity_types: tuple[ActivityType, ...]
+    number: str = ""                 # the plan as a document: "391-KH/TĐTN-VP"; blank when unknown
+    date: dt.date | None = None      # the plan's date; None when unknown
+    issued_by: str = ""              # "Ban Thường vụ Tỉnh đoàn"
 
     @property
     def days(self) -> int:
@@ -135,7 +138,13 @@ def load_plan(path: Path, taxonomy_path: Path) -> Plan:
                               entry.get("description_en", ""), minimum, tuple(codes)))
     if not targets:
         raise PlanError(t("plan.error.no_targets", file=path))
+    date = raw.get("date")
+    if date is not None and (not isinstance(date, dt.date) or isinstance(date, dt.datetime)):
+        raise PlanError(t("plan.error.field_type", file=path, entry="plan", field="date", value=date))
     return Plan(
+        number=str(raw.get("number", "")).strip(),
+        date=date,
+        issued_by=str(raw.get("issued_by", "")).strip(),
         id=_require(raw, "id", str, path, "plan"),
         name=_require(raw, "name", str, path, "plan"),
         name_en=raw.get("name_en", ""),

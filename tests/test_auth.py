@@ -166,7 +166,7 @@ def test_users_cli_reads_the_password_from_standard_input(tmp_path):
     assert cli("disable", "nop703", db=db).returncode == 0
     listed = json.loads(cli("list", "--json", db=db).stdout)["accounts"]
     assert [(a["name"], a["role"], a["unit_code"], a["unit_name"], a["active"]) for a in listed] == [
-        ("nop703", "uploader", "703", "Thành phố Tây Ninh", False), ("quantri", "admin", None, None, True)]
+        ("nop703", "uploader", "703", "Thành đoàn Tây Ninh", False), ("quantri", "admin", None, None, True)]
     assert set(listed[0]) == {"name", "role", "unit_code", "unit_name", "active", "created_at",
                               "last_sign_in_at", "locked_until"}
     missing = cli("disable", "ai-do", db=db)

@@ -188,7 +188,7 @@ def test_the_accounts_page_adds_an_uploader_and_explains_a_missing_unit(accounts
     assert not admin.exception
     assert any("Đã thêm tài khoản “nop-xa”" in s.value for s in admin.success), [e.value for e in admin.error]
     shown = admin.dataframe[0].value
-    assert "25456 · Phường 1" in shown["Đơn vị"].tolist()
+    assert "25456 · Đoàn phường 1" in shown["Đơn vị"].tolist()
     assert "mat-khau-nop-2" not in shown.to_csv()
 
 

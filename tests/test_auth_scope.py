@@ -28,7 +28,7 @@ def test_the_check_rejects_rows_outside_a_district_uploaders_scope(tmp_path):
         assert (result.accepted, result.rejected) == (3, 1)
         errors = result.errors
         assert errors["line"].tolist() == [4] and errors["column"].tolist() == ["ma_don_vi"]
-        assert "không được nộp báo cáo cho đơn vị 705 – Huyện Tân Biên" in errors["message"][0]
+        assert "không được nộp báo cáo cho đơn vị 705 – Huyện đoàn Tân Biên" in errors["message"][0]
         # a unit named (not coded) is checked against the scope as well
         outcome = commit(ctx.db, result, uploader.name, valid_only=True)
         assert outcome.committed and outcome.inserted == 3
@@ -61,7 +61,7 @@ def test_the_upload_page_applies_the_signed_in_uploaders_scope(tmp_path, use_db)
     shown = {m.label: m.value for m in at.metric}
     assert (shown["Hợp lệ"], shown["Bị từ chối"]) == ("3", "1")
     errors = at.dataframe[0].value.to_csv()
-    assert "705 – Huyện Tân Biên" in errors and "không được nộp báo cáo" in errors
+    assert "705 – Huyện đoàn Tân Biên" in errors and "không được nộp báo cáo" in errors
     with duckdb.connect(str(tmp_path / "page.duckdb")) as con:  # the page's own in-process instance
         assert con.execute("SELECT count(*) FROM activities").fetchone()[0] == 0  # nothing stored by a check
 

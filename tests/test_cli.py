@@ -28,6 +28,9 @@ def test_catalog_json_lists_units_types_and_the_thirteen_targets():
     communes = [u for u in units if u["level"] == "commune"]
     assert len(districts) == 9 and len(communes) == 94
     assert {u["level"] for u in units} == {"province", "district", "commune"}
+    go_dau = next(u for u in units if u["code"] == "710")
+    assert (go_dau["name"], go_dau["admin_name"], go_dau["symbol"]) == ("Huyện đoàn Gò Dầu", "Huyện Gò Dầu", "HĐTN")
+    assert "symbol" in go_dau["unconfirmed"]
     targets = {tg["id"]: tg for tg in document["targets"]}
     assert len(targets) == 13
     assert targets["T2"]["minimum"] == 5 and targets["T8"]["minimum"] == 3

@@ -52,11 +52,11 @@ HEADER = ("\ufeffMã đơn vị,Tên đơn vị,Đơn vị cấp huyện,Nhóm h
 GOLDEN = HEADER + (
     '72,Tỉnh đoàn Tây Ninh,,Cộng đồng và văn hóa,"Hỗ trợ khởi nghiệp bảo vệ môi trường, ứng phó biến đổi khí hậu",'
     '01/02/2022,Khởi nghiệp xanh,30,,2000000,,\n'
-    '710,Huyện Gò Dầu,Huyện Gò Dầu,"Phòng, chống tội phạm và tệ nạn xã hội","Tuyên truyền phòng, chống ma túy",'
+    '710,Huyện đoàn Gò Dầu,Huyện đoàn Gò Dầu,"Phòng, chống tội phạm và tệ nạn xã hội","Tuyên truyền phòng, chống ma túy",'
     '05/03/2022,"\'=HYPERLINK(""http://x"",""bấm"")",120,"Nhà văn hóa, ấp 1",1500000,GD-01,\'-5 người vắng\n'
-    '25456,Phường 1,Thành phố Tây Ninh,Cộng đồng và văn hóa,"Tham gia xây dựng đô thị văn minh, nông thôn mới",'
+    '25456,Đoàn phường 1,Thành đoàn Tây Ninh,Cộng đồng và văn hóa,"Tham gia xây dựng đô thị văn minh, nông thôn mới",'
     '10/04/2022,Ngày Chủ nhật xanh,,\'@sân,,,"dòng 1\ndòng 2"\n'
-    '710,Huyện Gò Dầu,Huyện Gò Dầu,"Phòng, chống tội phạm và tệ nạn xã hội","Tuyên truyền phòng, chống ma túy",'
+    '710,Huyện đoàn Gò Dầu,Huyện đoàn Gò Dầu,"Phòng, chống tội phạm và tệ nạn xã hội","Tuyên truyền phòng, chống ma túy",'
     '20/12/2022,\'+84 tuyên truyền,5,\'\tô,0,"","\'\rghi"\n'
 )
 
@@ -243,7 +243,7 @@ def test_cli_export_csv_and_xlsx(tiny, tmp_path):
     assert result.returncode == 0, result.stderr
     assert "Đã xuất 1 dòng" in result.stdout
     text = (tmp_path / "gd.csv").read_bytes().decode("utf-8-sig")
-    assert text.splitlines()[1].startswith("710,Huyện Gò Dầu")
+    assert text.splitlines()[1].startswith("710,Huyện đoàn Gò Dầu")
     result = cli("--db", str(path), "--format", "xlsx", "--type", "anti_drug", "--from", "2022-01-01",
                  "-o", str(tmp_path / "a.xlsx"))
     assert result.returncode == 0, result.stderr

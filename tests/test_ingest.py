@@ -309,7 +309,7 @@ def test_code_disambiguates_an_ambiguous_name(ctx):
 def test_code_and_name_must_agree(ctx):
     result = check(ctx, csv_bytes([["703", "Phường 1"] + GOOD[2:]]))
     assert errors(result) == [(2, "ten_don_vi", "Phường 1",
-                               "Tên đơn vị không khớp với mã đơn vị (mã 703 là Thành phố Tây Ninh).")]
+                               "Tên đơn vị không khớp với mã đơn vị (mã 703 là Thành đoàn Tây Ninh).")]
 
 
 def test_unknown_unit_and_type(ctx):
@@ -339,7 +339,7 @@ def test_allowed_units_scope_rejects_rows_outside_it(ctx):
     rows[1][1] = ""
     result = check(ctx, csv_bytes(rows), allowed_units={"25456", "25465"})
     assert errors(result) == [(3, "ma_don_vi", "703",
-                               "Tài khoản của bạn không được nộp báo cáo cho đơn vị 703 – Thành phố Tây Ninh.")]
+                               "Tài khoản của bạn không được nộp báo cáo cho đơn vị 703 – Thành đoàn Tây Ninh.")]
     assert result.accepted == 2
 
 

@@ -123,7 +123,7 @@ def test_overview_filters_change_the_figures_and_the_link(demo_db, use_db):
     pairs = 2 + 2 * GO_DAU_COMMUNES   # the district union's H1, H2 and each commune's X1, X2
     assert go_dau["Chỉ tiêu đạt"].endswith(f"/{pairs}")
     assert at.query_params["district"] in ("710", ["710"])
-    assert any("Huyện Gò Dầu và các xã trực thuộc" in title for title in chart_titles(at))
+    assert any("Huyện đoàn Gò Dầu và các xã trực thuộc" in title for title in chart_titles(at))
 
     at.sidebar.selectbox(key="sb.group").set_value("reintegration").run()
     reintegration = metrics(at)
@@ -171,7 +171,7 @@ def test_the_map_is_drawn_only_when_a_file_is_configured(demo_db, use_db, monkey
     monkeypatch.setenv("ANTQ_GEOJSON", str(path))
     at = open_page("pages/overview.py", as_of="2022-09-30")
     maps = [c for c in charts(at) if "Bản đồ" in c["layout"]["title"]["text"]]
-    assert len(maps) == 1 and "Huyện Gò Dầu" in json.dumps(maps[0], ensure_ascii=False)
+    assert len(maps) == 1 and "Huyện đoàn Gò Dầu" in json.dumps(maps[0], ensure_ascii=False)
     monkeypatch.setenv("ANTQ_GEOJSON", str(tmp_path / "missing.geojson"))
     at = open_page("pages/overview.py", as_of="2022-09-30")
     assert not at.exception and any("Không tìm thấy tệp bản đồ" in w.value for w in at.warning)
@@ -269,7 +269,7 @@ def test_as_of_replays_the_lagging_list(demo_db, use_db):
 def test_unit_page_from_a_link_shows_the_district_and_its_communes(demo_db, use_db):
     use_db(demo_db)
     at = open_page("pages/unit.py", as_of="2022-09-30", unit="710")
-    assert [h.value for h in at.header] == ["Huyện Gò Dầu"]
+    assert [h.value for h in at.header] == ["Huyện đoàn Gò Dầu"]
     assert f"Các xã trực thuộc ({GO_DAU_COMMUNES})" in [s.value for s in at.subheader]
     targets = frame(at, "Tiến độ")
     assert list(targets["Chỉ tiêu"]) == ["H1", "H2"]
@@ -284,9 +284,9 @@ def test_unit_search_ignores_diacritics(demo_db, use_db):
     at = open_page("pages/unit.py", as_of="2022-09-30")
     at.text_input(key="unit-search").input("go dau").run()
     options = at.selectbox(key="unit-choice").options
-    assert options == ["Huyện Gò Dầu (710)", "Thị trấn Gò Dầu (25654)"]
+    assert options == ["Huyện đoàn Gò Dầu (710)", "Đoàn thị trấn Gò Dầu (25654)"]
     at.selectbox(key="unit-choice").set_value("25654").run()
-    assert [h.value for h in at.header] == ["Thị trấn Gò Dầu"]
+    assert [h.value for h in at.header] == ["Đoàn thị trấn Gò Dầu"]
     assert list(frame(at, "Tiến độ")["Chỉ tiêu"]) == ["X1", "X2"]
     at.text_input(key="unit-search").input("khong co dau ca").run()
     assert any("Không có đơn vị nào khớp" in w.value for w in at.warning)
@@ -298,8 +298,8 @@ def test_a_unit_with_no_activities_says_so(tmp_path, use_db):
     use_db(db)
     at = open_page("pages/unit.py", as_of="2022-09-30", unit="705")
     assert not at.exception
-    assert [h.value for h in at.header] == ["Huyện Tân Biên"]
-    assert any("Huyện Tân Biên chưa có hoạt động nào" in i.value for i in at.info)
+    assert [h.value for h in at.header] == ["Huyện đoàn Tân Biên"]
+    assert any("Huyện đoàn Tân Biên chưa có hoạt động nào" in i.value for i in at.info)
     assert metrics(at)["Hoạt động gần nhất"] == "Chưa có"
     other = open_page("pages/unit.py", as_of="2022-09-30", unit="710")
     assert metrics(other)["Hoạt động"] == "1"
@@ -360,7 +360,7 @@ def test_explorer_filters_and_pages_in_the_store(demo_db, use_db):
     assert set(frame(at, "Tên hoạt động")["Loại hoạt động"]) == {"Tuyên truyền phòng, chống ma túy"}
     at.selectbox(key="explorer-unit").set_value("710").run()   # a new filter goes back to page 1
     assert showing(at)[0] == 1
-    assert set(frame(at, "Tên hoạt động")["Đơn vị"]) == {"Huyện Gò Dầu"}
+    assert set(frame(at, "Tên hoạt động")["Đơn vị"]) == {"Huyện đoàn Gò Dầu"}
     at.text_input(key="explorer-text").input("không có hoạt động này").run()
     assert any("Không có hoạt động nào khớp các bộ lọc" in i.value for i in at.info)
 

@@ -39,7 +39,7 @@ def test_template_downloads_read_back_as_valid_files(empty_db):
         assert book["Loại hoạt động"].max_row == len(ctx.plan.activity_types) + 1
         assert book["Đơn vị"]["A2"].value == "72"
         codes = codes_csv(ctx.plan, ctx.units).decode("utf-8-sig")
-        assert "anti_drug" in codes and "25474,Xã Tân Bình" in codes
+        assert "anti_drug" in codes and "25474,Đoàn xã Tân Bình" in codes
     finally:
         ctx.close()
 

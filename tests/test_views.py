@@ -82,7 +82,7 @@ def test_paging_is_done_by_the_store_newest_first(tmp_path):
     assert total == 30 and len(first) == 12 and len(third) == 6
     assert first["activity_date"].iloc[0] == D(2022, 3, 30) and third["activity_date"].iloc[-1] == D(2022, 3, 1)
     assert list(first.columns[:5]) == ["id", "activity_date", "unit_code", "unit_name", "type_label"]
-    assert first["unit_name"].iloc[0] == "Huyện Gò Dầu"
+    assert first["unit_name"].iloc[0] == "Huyện đoàn Gò Dầu"
     ctx.close()
 
 
@@ -157,9 +157,9 @@ def test_unit_search_ignores_diacritics_and_case(ctx):
     status = attainment.unit_status(attainment.unit_targets(ctx.db, ctx.plan, D(2022, 6, 1), ctx.settings.lagging),
                                     ctx.plan, ctx.settings.lagging, D(2022, 6, 1))
     found = views.search_units(status, "go dau")
-    assert set(found["name"]) == {"Huyện Gò Dầu", "Thị trấn Gò Dầu"}
+    assert set(found["name"]) == {"Huyện đoàn Gò Dầu", "Đoàn thị trấn Gò Dầu"}
     assert list(views.search_units(status, "THI TRAN go")["code"]) == [TT_GO_DAU]
-    assert list(views.search_units(status, "25657")["name"]) == ["Xã Thạnh Đức"]
+    assert list(views.search_units(status, "25657")["name"]) == ["Đoàn xã Thạnh Đức"]
     assert len(views.search_units(status, "  ")) == len(status)
     assert views.search_units(status, "khong co don vi nay").empty
 

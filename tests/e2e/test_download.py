@@ -66,16 +66,17 @@ def test_district_report_downloads_from_the_unit_page_with_the_status_figures(da
     app = App(page, dashboard(store)).open(f"?as_of={AS_OF}")
     app.nav.go(t("nav.unit", "vi"))
     app.fill_text(t("unit.search", "vi"), "710")
-    app.choose(t("col.unit", "vi") + " (", "Huyện Gò Dầu (710)")
+    app.choose(t("col.unit", "vi") + " (", "Huyện đoàn Gò Dầu (710)")
     app.assert_no_exception()
     report = app.download(t("downloads.report_district", "vi"))
     assert report.suggested_filename == f"bao-cao-antq-huyen-710-{AS_OF}.docx"
     document = docx.Document(report.path())
 
     left, right = document.tables[0].rows[0].cells
-    assert left.paragraphs[0].text == "BCH HUYỆN GÒ DẦU"
+    assert [p.text for p in left.paragraphs[:2]] == ["TỈNH ĐOÀN TÂY NINH", "BCH HUYỆN ĐOÀN GÒ DẦU"]
     assert right.paragraphs[0].text == "ĐOÀN TNCS HỒ CHÍ MINH"
-    assert right.paragraphs[-1].text == "Gò Dầu, ngày 30 tháng 9 năm 2022"
-    targets = next(tb for tb in document.tables if tb.rows[0].cells[1].text == "Chỉ tiêu")
-    shown = [[row.cells[1].text.split(".")[0], row.cells[3].text, row.cells[4].text] for row in targets.rows[1:]]
-    assert shown == [[tg["id"], str(tg["count"]), "Đạt" if tg["met"] else "Chưa đạt"] for tg in expected["targets"]]
+    assert right.paragraphs[-1].text == "Gò Dầu, ngày …… tháng …… năm 2022"
+    assert "(Số liệu tính đến ngày 30/09/2022)" in [p.text for p in document.paragraphs]
+    targets = next(tb for tb in document.tables if [c.text for c in tb.rows[0].cells][2:3] == ["Chỉ tiêu giao"])
+    shown = [[row.cells[3].text, row.cells[4].text] for row in targets.rows[1:]]
+    assert shown == [[str(tg["count"]), "Đạt" if tg["met"] else "Chưa đạt"] for tg in expected["targets"]]

@@ -60,12 +60,12 @@ def test_a_leader_filters_finds_a_lagging_unit_and_shares_the_view(dashboard, st
     assert app.metric(vi("kpi.targets_met")).endswith("/231")
 
     # A filter in the sidebar changes the figures and the link.
-    app.choose(vi("sidebar.district"), "Huyện Gò Dầu")
+    app.choose(vi("sidebar.district"), "Huyện đoàn Gò Dầu")
     app.assert_no_exception()
     go_dau = number(app.metric(vi("kpi.activities")))
     assert 0 < go_dau < province
     assert query(app) == {"as_of": "2022-09-30", "district": "710"}
-    app.expect_text(vi("overview.by_unit", district="Huyện Gò Dầu"))
+    app.expect_text(vi("overview.by_unit", district="Huyện đoàn Gò Dầu"))
 
     # The lagging units of that district: the view follows to the next page.
     app.nav.go(vi("nav.lagging"))
@@ -114,7 +114,7 @@ def test_a_leader_filters_finds_a_lagging_unit_and_shares_the_view(dashboard, st
         assert name in headings(colleague)
         assert colleague.metrics() == unit_figures
         district_box = colleague.labelled(SELECTBOX, vi("sidebar.district"))
-        assert district_box.locator("input").input_value() == "Huyện Gò Dầu"
+        assert district_box.locator("input").input_value() == "Huyện đoàn Gò Dầu"
         assert query(colleague)["unit"] == code
     finally:
         other_context.close()

@@ -126,7 +126,7 @@ def test_an_uploader_sees_the_data_pages_but_not_the_admin_ones(dashboard, store
     SignInForm(app).submit("nop703", PASSWORDS["nop703"])
     app.expect_title("Tổng quan")
     assert not ADMIN_ONLY & menu(app)
-    assert "Đơn vị: 703 · Thành phố Tây Ninh" in app.sidebar().inner_text()
+    assert "Đơn vị: 703 · Thành đoàn Tây Ninh" in app.sidebar().inner_text()
 
 
 def test_repeated_failures_lock_the_name_in_the_browser(dashboard, store, page, tmp_path):
