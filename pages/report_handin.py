@@ -10,7 +10,7 @@ from analytics.unit_reports.files import download_name
 from analytics.text import format_date
 from ui.auth import actor_name, require_role, upload_scope
 from ui.downloads import DOCX_MIME
-from ui.state import context, language, t
+from ui.state import context, t
 from ui.unit_reports import moment, plain, settings, state_label, uploader_words
 
 account = require_role("uploader", "admin")
@@ -29,9 +29,8 @@ choices = [u for u in reports.expected_units(ctx, config) if scope is None or u.
 if not choices:
     st.info(t("reports.handin.no_unit"), icon=":material/info:")
     st.stop()
-lang = language()
 code = st.selectbox(t("reports.handin.unit"), [u.code for u in choices], key="report-handin-unit",
-                    format_func={u.code: reports.union_name(u, lang) for u in choices}.get)
+                    format_func={u.code: u.name for u in choices}.get)
 report = next(r for r in reports.unit_reports(ctx, config) if r.unit.code == code)
 
 # -- where this unit stands ----------------------------------------------------------------------------------

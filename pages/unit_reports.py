@@ -76,7 +76,7 @@ if not reviewable:
     st.info(t("reports.review.none"), icon=":material/info:")
     st.stop()
 code = st.selectbox(t("reports.review.unit"), [r.unit.code for r in reviewable], key="reports-review-unit",
-                    format_func=lambda c: next(f"{reports.union_name(r.unit, lang)} · {state_label(r)}"
+                    format_func=lambda c: next(f"{r.unit.name} · {state_label(r)}"
                                                for r in reviewable if r.unit.code == c))
 report = next(r for r in reviewable if r.unit.code == code)
 st.markdown(t("reports.review.version", version=report.version, at=moment(report.handed_in_at),

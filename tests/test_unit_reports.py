@@ -147,7 +147,7 @@ def test_expected_units_are_the_17_district_level_unions_and_grassroots_by_setti
     assert "TT-CA" in {u.code for u in expected}
     with_grassroots = cycle.expected_units(ctx, cycle.ReportSettings(include_grassroots=True))
     assert len(with_grassroots) == 17 + sum(u.level == "commune" for u in ctx.units)
-    names = {u.code: cycle.union_name(u) for u in with_grassroots}
+    names = {u.code: u.name for u in with_grassroots}
     assert names["710"] == "Huyện đoàn Gò Dầu" and names["703"] == "Thành đoàn Tây Ninh"
     assert names["709"] == "Thị đoàn Hòa Thành" and names["TT-CA"] == "Đoàn Thanh niên Công an tỉnh"
     assert names["25456"] == "Đoàn phường 1"
@@ -229,7 +229,7 @@ def test_an_uploader_hands_in_only_within_its_scope(ctx):
     account = auth.Account("nop710", "uploader", "710", True, 0)
     scope = auth.scope_units(account, ctx.units)
     cycle.hand_in(ctx, DEFAULT, "710", [word()], "nop710", scope, now=BEFORE)
-    with pytest.raises(cycle.ReportScopeError, match="không được nộp báo cáo cho Huyện Tân Biên"):
+    with pytest.raises(cycle.ReportScopeError, match="không được nộp báo cáo cho Huyện đoàn Tân Biên"):
         cycle.hand_in(ctx, DEFAULT, "705", [word()], "nop710", scope, now=BEFORE)
     viewer = auth.scope_units(auth.Account("xem", "viewer", None, True, 0), ctx.units)
     with pytest.raises(cycle.ReportScopeError):

@@ -53,7 +53,7 @@ def reports_table(report_list: list[reports.UnitReport], units) -> pd.DataFrame:
         files = {kind: ", ".join(f["name"] for f in r.files if f["kind"] == kind) for kind in ("word", "scan")}
         review = r.review or {}
         rows.append({
-            t("reports.col.unit"): reports.union_name(r.unit, language()),
+            t("reports.col.unit"): r.unit.name,
             t("reports.col.district"): names.get(r.unit.district_code or "", "") if r.unit.level == "commune" else "",
             t("reports.col.state"): state_label(r),
             t("reports.col.handed_in_at"): moment(r.handed_in_at),
@@ -113,7 +113,7 @@ def draw_overdue_reports(ctx: Context) -> None:
     st.subheader(t("reports.overdue.header", count=len(owing)))
     st.caption(t("reports.overdue.today", today=format_date(dt.date.today())))
     st.dataframe(pd.DataFrame({
-        t("reports.col.unit"): [reports.union_name(r.unit, language()) for r in owing],
+        t("reports.col.unit"): [r.unit.name for r in owing],
         t("reports.col.year_report"): [t(f"reports.overdue.reason.{r.state}", deadline=day) for r in owing],
     }), hide_index=True, width="stretch", key="overdue-reports", height=min(36 + 35 * len(owing), 250))
 

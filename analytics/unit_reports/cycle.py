@@ -36,7 +36,6 @@ SQL_DIR = Path(__file__).parent / "sql"
 STATES = ("missing", "missing_scan", "missing_word", "handed_in", "late", "accepted", "returned")
 HANDED_IN_STATES = ("handed_in", "late", "accepted")
 OPEN_STATES = ("missing", "missing_scan", "missing_word", "returned")  # still owed to the province
-DISTRICT_KINDS = {"huyện": "rural", "thị xã": "town", "thành phố": "city"}
 
 
 class ReportError(ValueError):
@@ -83,18 +82,6 @@ def expected_units(ctx: Context, settings: ReportSettings) -> list[Unit]:
     """District-level and affiliated unions (and grassroots unions when the setting says so) active in the plan."""
     levels = ("district", "commune") if settings.include_grassroots else ("district",)
     return [u for u in ctx.units if u.level in levels and u.active_between(ctx.plan.start, ctx.plan.deadline)]
-
-
-def union_name(unit: Unit, language: str | None = None) -> str:
-    """The union as the Union names it: Huyện đoàn Gò Dầu, Thị đoàn Trảng Bàng, Đoàn xã Cẩm Giang."""
-    kind = unit.kind or ""
-    short = unit.name[len(kind):].strip() if kind and unit.name.casefold().startswith(kind.casefold() + " ") \
-        else unit.name
-    if unit.level == "district" and kind in DISTRICT_KINDS:
-        return t(f"reports.union.{DISTRICT_KINDS[kind]}", language, name=short)
-    if unit.level == "commune" and kind:
-        return t("reports.union.commune", language, kind=kind, name=short)
-    return unit.name
 
 
 # -- reading ------------------------------------------------------------------------------------------------
@@ -210,7 +197,7 @@ def completeness_by_district(reports: list[UnitReport], units: tuple[Unit, ...])
     rows: dict[str, dict] = {}
     for report in reports:
         code = report.unit.district_code or report.unit.code
-        name = union_name(by_code[code]) if code in by_code else code
+        name = by_code[code].name if code in by_code else code
         row = rows.setdefault(code, {"code": code, "name": name, "expected": 0, "handed_in": 0,
                                      "on_time": 0})
         row["expected"] += 1
@@ -232,7 +219,7 @@ def report_document(ctx: Context, settings: ReportSettings, at: dt.datetime | No
         "expected": figures["expected"], "handed_in": figures["handed_in"], "on_time": figures["on_time"],
         "late": figures["late"], "overdue": figures["overdue"],
         "units": [{
-            "code": r.unit.code, "name": r.unit.name, "union": union_name(r.unit), "level": r.unit.level,
+            "code": r.unit.code, "name": r.unit.name, "union": r.unit.name, "level": r.unit.level,
             "district_code": r.unit.district_code, "state": r.state, "overdue": r.overdue, "on_time": r.on_time,
             "version": r.version,
             "handed_in_at": r.handed_in_at.isoformat(sep=" ", timespec="minutes") if r.handed_in_at else None,
@@ -260,7 +247,7 @@ def reminder_text(ctx: Context, settings: ReportSettings, reports: list[UnitRepo
         what = t(f"reports.state.{report.state}", language)
         if report.state == "returned" and report.review and report.review.get("reason"):
             what = t("reports.reminder.returned", language, reason=report.review["reason"])
-        lines.append(f"- {union_name(report.unit, language)}: {what}")
+        lines.append(f"- {report.unit.name}: {what}")
     lines += ["", t("reports.reminder.closing", language)]
     return "\n".join(lines)
 
@@ -334,7 +321,7 @@ def hand_in(ctx: Context, settings: ReportSettings, unit_code: str, files: list[
             "received": received_at.isoformat(sep=" ", timespec="minutes") if received_at else None}, cur=cur)
     state = next(r.state for r in unit_reports(ctx, settings, max(now, received_at or now)) if r.unit.code == unit.code)
     return HandIn(report_id, version, unit, state,
-                  t("reports.handed_in", name=union_name(unit), version=version, state=t(f"reports.state.{state}")))
+                  t("reports.handed_in", name=unit.name, version=version, state=t(f"reports.state.{state}")))
 
 
 def review(ctx: Context, settings: ReportSettings, unit_code: str, accept: bool, reason: str | None,
@@ -347,11 +334,11 @@ def review(ctx: Context, settings: ReportSettings, unit_code: str, accept: bool,
     now = now or dt.datetime.now()
     latest = ctx.db.df(sql("latest"), {"plan_id": ctx.plan.id, "unit_code": unit.code})
     if latest.empty:
-        raise ReportError(t("reports.error.nothing_to_review", name=union_name(unit)))
+        raise ReportError(t("reports.error.nothing_to_review", name=unit.name))
     report_id = int(latest["id"].iloc[0])
     kinds = set(ctx.db.df(sql("version_files"), {"report_id": report_id})["kind"])
     if accept and not set(KINDS) <= kinds:
-        raise ReportError(t("reports.error.incomplete", name=union_name(unit)))
+        raise ReportError(t("reports.error.incomplete", name=unit.name))
     with ctx.db.transaction() as cur:
         cur.execute(sql("insert_review"), {"report_id": report_id, "state": "accepted" if accept else "returned",
                                            "reason": None if accept else reason, "reviewed_by": actor,
@@ -359,7 +346,7 @@ def review(ctx: Context, settings: ReportSettings, unit_code: str, accept: bool,
         audit.record(ctx.db, actor, "report_accept" if accept else "report_return",
                      {"unit": unit.code, "version": int(latest["version"].iloc[0]), "reason": reason}, cur=cur)
     key = "reports.accepted" if accept else "reports.returned"
-    return t(key, name=union_name(unit), reason=reason or "")
+    return t(key, name=unit.name, reason=reason or "")
 
 
 def stored_files(ctx: Context, unit_code: str, kind: str, report_id: int | None = None) -> list[tuple[str, bytes]]:
@@ -410,6 +397,6 @@ def draft_report(ctx: Context, unit_code: str, today: dt.date | None = None) -> 
 
 
 __all__ = ["ReportError", "ReportScopeError", "ReportFileError", "ReportSettings", "HandIn", "UnitReport",
-           "STATES", "load_report_settings", "deadline", "expected_units", "union_name", "unit_reports", "history",
+           "STATES", "load_report_settings", "deadline", "expected_units", "unit_reports", "history",
            "summary", "completeness_by_district", "report_document", "reminder_text", "hand_in", "review",
            "stored_files", "download", "draft_report"]
