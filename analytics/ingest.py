@@ -17,8 +17,10 @@ Storing, listing and rolling back are in analytics/submissions.py.
 """
 from __future__ import annotations
 
+import difflib
 import hashlib
 import io
+import itertools
 import os
 import re
 import tempfile
@@ -36,9 +38,9 @@ import pyarrow as pa
 
 from analytics.db import Database, sql
 from analytics.i18n import LANGUAGES, t
-from analytics.ingest_layout import (MAX_COLUMNS, CsvHeader, LayoutError, Stripped, XlsxSheet, count_columns,
-                                      find_csv_header, is_number_header, read_xlsx, strip_blank_records,
-                                      too_many_columns)
+from analytics.ingest_layout import (MAX_COLUMNS, MAX_HEADER_BYTES, CsvHeader, LayoutError, Stripped, XlsxSheet,
+                                      count_columns, find_csv_header, is_number_header, read_xlsx,
+                                      strip_blank_records, too_many_columns)
 from analytics.plan import Plan
 from analytics.registry import Unit
 from analytics.text import FOLD_SQL_MACRO, fold, format_number
@@ -173,6 +175,15 @@ def split_prefix(key: str) -> tuple[str | None, str]:
     return None, key
 
 
+def _district_split(name: str) -> tuple[str, str | None]:
+    """("Xã Tân Bình", "huyện Tân Biên") for "Xã Tân Bình, huyện Tân Biên", "Xã Tân Bình - TP Tây Ninh" or
+    "Xã Tân Bình (Tân Biên)"; (name, None) when nothing follows the name."""
+    parts = re.split(r"\s*[,;(–—]\s*|\s+-\s+", name.strip().rstrip(")").strip(), maxsplit=1)
+    if len(parts) == 2 and parts[0].strip() and parts[1].strip():
+        return parts[0].strip(), parts[1].strip()
+    return name, None
+
+
 def accented_core(name: str) -> str:
     """The name without its prefix, case-folded but with its diacritics: 'hòa thạnh' for 'Xã Hòa Thạnh'."""
     words = re.sub(r"[^\w\s]", " ", unicodedata.normalize("NFC", name).casefold()).split()
@@ -276,8 +287,9 @@ class _Content(threading.Thread):
                 self.has_nul = self.has_nul or b"\x00" in chunk
                 window = tail + chunk
                 self.empty_lines = self.empty_lines or b"\n\n" in window or b"\n\r\n" in window
-                if self.blank_records <= BLANK_RUN_LIMIT:
-                    self.blank_records += len(_BLANK_RECORD_IN.findall(window))
+                if self.blank_records <= BLANK_RUN_LIMIT:  # counted up to the limit only: a run costs nothing
+                    self.blank_records += sum(1 for _ in itertools.islice(_BLANK_RECORD_IN.finditer(window),
+                                                                          BLANK_RUN_LIMIT + 1))
                 self.nonblank = self.nonblank or re.search(rb"[^\s\x00\xef\xbb\xbf\xff\xfe]", chunk) is not None
                 tail = chunk[-3:]
             self.sha256 = digest.hexdigest()
@@ -453,6 +465,8 @@ def _stage_csv(cur: duckdb.DuckDBPyConnection, decoded: _Decoded, content: _Cont
             message = str(exc)
             if "Invalid unicode" in message and decoded.fast:
                 raise _Redecode() from None
+            if decoded.fast and (content.result().empty_lines or content.result().blank_records > BLANK_RUN_LIMIT):
+                raise _Restrip() from None  # blank runs can confuse the reader: read the copy without them
             if parallel and "parallel" in message:
                 continue  # quoted line breaks together with short rows: read sequentially
             raise IngestReadError(t("ingest.read.not_table_detail", detail=_sanitised(message))) from None
@@ -558,6 +572,22 @@ class UnitResolver:
         full = self.by_full.get(key, [])
         if len(full) == 1:
             return full[0], None, full
+        unit_part, district_part = _district_split(name)
+        if district_part and not full:  # "Xã Tân Bình, huyện Tân Biên": the district settles it
+            districts = {u.code for u in self.by_core.get(split_prefix(match_key(district_part))[1], [])
+                         if u.level in ("district", "province")}
+            if not districts:
+                return None, t("intake.error.unit_district_unknown", district=district_part), []
+            named, problem, candidates = self.by_name(unit_part)
+            within = [u for u in candidates if u.parent_code in districts or u.code in districts]
+            if len(within) == 1:
+                return within[0], None, within
+            if not within:
+                return None, t("intake.error.unit_name_unknown_like",
+                               candidates="; ".join(self._describe(u) for u in candidates)) if candidates else problem, []
+            candidates = within
+            return None, t("ingest.error.unit_ambiguous",
+                           candidates="; ".join(self._describe(u) for u in candidates)), candidates
         kind, core = split_prefix(key)
         candidates = full or self.by_core.get(core, [])
         if kind and len(candidates) > 1:
@@ -569,6 +599,11 @@ class UnitResolver:
         if len(candidates) == 1:
             return candidates[0], None, candidates
         if not candidates:
+            like = [u for near in difflib.get_close_matches(split_prefix(key)[1], self.by_core, n=3, cutoff=0.75)
+                    for u in self.by_core[near]][:6]
+            if like:
+                return None, t("intake.error.unit_name_unknown_like",
+                               candidates="; ".join(self._describe(u) for u in like)), []
             return None, t("ingest.error.unit_name_unknown"), []
         return None, t("ingest.error.unit_ambiguous",
                        candidates="; ".join(self._describe(u) for u in candidates)), candidates
@@ -876,7 +911,9 @@ def _left_out(cur: duckdb.DuckDBPyConnection, headers: list[str], mapping: dict[
     date, kind = f"c{mapping['ngay_to_chuc']}", f"c{mapping['loai_hoat_dong']}"
     numbers = [i for i, header in enumerate(headers) if header and is_number_header(header)]
     others = [i for i in range(width) if i not in numbers]
-    numbered = " AND ".join(f"NOT {_nonblank(f'c{i}')}" for i in others) if numbers else "false"
+    def blank(column: str) -> str:
+        return f"NOT coalesce({_nonblank(column)}, false)"
+    numbered = " AND ".join(blank(f"c{i}") for i in others) if numbers else "false"
     first_cell = "coalesce(" + ", ".join(f"CASE WHEN {_nonblank(f'c{i}')} THEN c{i} END" for i in others) + ")" \
         if others else "NULL"
     cur.execute(f"""
@@ -884,8 +921,8 @@ def _left_out(cur: duckdb.DuckDBPyConnection, headers: list[str], mapping: dict[
         WITH undated AS (
             SELECT line, {numbered} AS numbered,
                    regexp_full_match(strip_accents(lower(ingest_trim({first_cell}))), '{TOTAL_WORDS}') AS total,
-                   NOT {_nonblank(kind)} AS untyped
-            FROM ingest_cells WHERE NOT {_nonblank(date)} AND ({_filled(mapping, width)})
+                   {blank(kind)} AS untyped
+            FROM ingest_cells WHERE {blank(date)} AND ({_filled(mapping, width)})
         ),
         table_end AS (
             SELECT coalesce((SELECT min(line) FROM undated WHERE total),

@@ -54,6 +54,10 @@ def import_document(result: CheckResult, committed: bool, submission_id: int | N
         "warnings": list(result.warnings),
         "duplicate_rows": [{"line": int(d.line), "message": d.message} for d in result.duplicate_rows.itertuples()],
         "updated_lines": [int(line) for line in result.updated_lines],
+        "sheet": result.sheet,
+        "header_row": int(result.header_row),
+        "skipped_rows": [{"line": int(r.line), "kind": r.reason, "reason": t(f"intake.skipped.{r.reason}")}
+                         for r in result.skipped_rows.itertuples()],
     }
 
 
@@ -92,6 +96,10 @@ def run_import(args) -> int:
         print(t("ingest.cli.summary", file=result.file_name, encoding=result.encoding, rows=format_number(result.rows),
                 accepted=format_number(result.accepted), rejected=format_number(result.rejected),
                 duplicates=format_number(result.duplicates), updated=format_number(result.updated)))
+        if result.sheet is not None:
+            print(t("intake.layout.sheet", sheet=result.sheet))
+        if result.header_row != 1:
+            print(t("intake.layout.header_row", row=result.header_row))
         for warning in result.warnings:
             print(warning)
         for error in result.errors.head(200).itertuples():
