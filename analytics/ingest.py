@@ -20,7 +20,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import io
-import itertools
 import os
 import re
 import tempfile
@@ -195,7 +194,9 @@ def accented_core(name: str) -> str:
 HEAD_BYTES = 65536
 CHUNK_BYTES = 8 * 2**20
 BLANK_RUN_LIMIT = 1000  # more blank records than this (",,,," lines) are left out before DuckDB reads the file
-_BLANK_RECORD_IN = re.compile(rb"\n[ \t,;]*\r?\n")
+# A record starting with two separators or two spaces has neither unit code nor unit name: no record of the
+# template starts so, blank runs (",,,,,,,,," as Excel saves empty rows) do. Counted with bytes.count: cheap.
+_BLANK_RECORD_STARTS = (b"\n,,", b"\n;;", b"\n\t\t", b"\n  ")
 _PATHS = re.compile(r"""(?:[A-Za-z]:)?(?:[\\/][^\\/\s"'“”]+)+[\\/]?""")
 
 
@@ -287,9 +288,8 @@ class _Content(threading.Thread):
                 self.has_nul = self.has_nul or b"\x00" in chunk
                 window = tail + chunk
                 self.empty_lines = self.empty_lines or b"\n\n" in window or b"\n\r\n" in window
-                if self.blank_records <= BLANK_RUN_LIMIT:  # counted up to the limit only: a run costs nothing
-                    self.blank_records += sum(1 for _ in itertools.islice(_BLANK_RECORD_IN.finditer(window),
-                                                                          BLANK_RUN_LIMIT + 1))
+                if self.blank_records <= BLANK_RUN_LIMIT:  # rows of only separators or spaces (",,,,," from Excel)
+                    self.blank_records += sum(window.count(mark) for mark in _BLANK_RECORD_STARTS)
                 self.nonblank = self.nonblank or re.search(rb"[^\s\x00\xef\xbb\xbf\xff\xfe]", chunk) is not None
                 tail = chunk[-3:]
             self.sha256 = digest.hexdigest()

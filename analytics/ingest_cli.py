@@ -61,6 +61,14 @@ def import_document(result: CheckResult, committed: bool, submission_id: int | N
     }
 
 
+def _bound_memory(ctx, path: Path) -> None:
+    """This process only checks and stores one file: DuckDB may hold about three times its size (at least 512 MiB)
+    and spills the rest to its temporary folder, so a large import keeps within twice DuckDB's own read of it."""
+    limit = max(512 * 2**20, 3 * path.stat().st_size)
+    with ctx.db.cursor() as cur:
+        cur.execute(f"SET memory_limit = '{limit // 2**20}MiB'")
+
+
 def run_import(args) -> int:
     nothing_stored = {"file": args.file.name, "committed": False, "submission_id": None}  # --json beside the error
     if not args.file.is_file():
@@ -71,6 +79,7 @@ def run_import(args) -> int:
     except StoreLockedError as exc:
         return cli.fail(args, 3, str(exc), **nothing_stored)
     try:
+        _bound_memory(ctx, args.file)
         allowed_units = None
         if args.user and auth.account_count(ctx.db):  # once accounts exist, --user is one, with its scope
             account = auth.get_account(ctx.db, args.user)
