@@ -59,3 +59,22 @@ def test_the_upload_limit_is_the_servers_and_is_worded_in_vietnamese(empty_db, u
     assert f"Tối đa {limit} MB mỗi tệp" in style
     assert f"Tệp này không được nhận: mỗi tệp tối đa {limit} MB" in style
     assert '[data-testid="stFileChip"][aria-invalid="true"]::after' in style
+
+
+def test_hostile_files_get_one_vietnamese_sentence_on_the_page_without_a_path(empty_db, use_db, tmp_path):
+    import zipfile
+    bomb = tmp_path / "bom.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
+        with archive.open("xl/worksheets/sheet1.xml", "w") as member:
+            for _ in range(300):
+                member.write(b"<row/>" * (2**20 // 6))
+    files = {"trong.csv": b"\r\n" * 2**20, "rong.csv": ",".join(f"c{i}" for i in range(100_000)).encode() + b"\n1\n",
+             "bom.xlsx": bomb.read_bytes()}
+    expected = {"trong.csv": "Tệp rỗng", "rong.csv": "100.000 cột", "bom.xlsx": "khi giải nén lên tới 300,0 MB"}
+    use_db(empty_db)
+    for name, data in files.items():
+        at = app_test("pages/upload.py").run()
+        at.file_uploader[0].set_value((name, data, "text/csv")).run()
+        assert not at.exception
+        [error] = at.error
+        assert expected[name] in error.value and "/tmp" not in error.value and "\n" not in error.value
