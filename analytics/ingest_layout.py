@@ -282,16 +282,14 @@ def read_xlsx(data: bytes, field_of, required, unit_fields) -> XlsxSheet:
         merges = [(_column_index(a), int(r1) - 1, _column_index(b), int(r2) - 1)
                   for a, r1, b, r2 in _MERGE.findall(sheet_xml)]
         del sheet_xml
-        fill = {}  # (row, column) -> the merged range's top-left (row, column), rows below the header only
-        for c1, r1, c2, r2 in merges:
-            if r2 > r1 and r1 > found.index:
-                for r in range(r1 + 1, r2 + 1):
-                    fill[(r, c1)] = (r1, c1)
+        # Ranges merged down below the header: (first row, last row, column), by first row; those covering the row
+        # being read are `active`, with the value written in their first row.
+        downs = sorted((r1, r2, c1) for c1, r1, c2, r2 in merges if r2 > r1 and r1 > found.index)
+        active: list[tuple[int, int, str | None]] = []
+        next_down = 0
         header_index = found.index
         columns: list[list[str | None]] = []
         lines: list[int] = []
-        kept: dict[tuple[int, int], str | None] = {}
-        fill_sources = set(fill.values())
         for r, row in enumerate(sheet.iter_rows(values_only=True)):
             if r <= header_index:
                 continue
@@ -299,15 +297,17 @@ def read_xlsx(data: bytes, field_of, required, unit_fields) -> XlsxSheet:
                       formulas.get((r, c)) for c, v in enumerate(row[:MAX_COLUMNS + 1])]
             if len(row) > MAX_COLUMNS and any(v is not None for v in row[MAX_COLUMNS:]):
                 raise too_many_columns(len(row))
-            for c in [c for rr, c in fill_sources if rr == r] if fill_sources else ():
-                kept[(r, c)] = values[c] if c < len(values) else None
-            if fill:
-                for c in range(max(len(values), 1 + max((cc for rr, cc in fill if rr == r), default=-1))):
-                    if (r, c) in fill:
-                        while len(values) <= c:
-                            values.append(None)
-                        if values[c] is None:
-                            values[c] = kept.get(fill[(r, c)])
+            if downs:
+                active = [merge for merge in active if merge[0] >= r]
+                for _, c, value in active:
+                    values += [None] * (c + 1 - len(values))
+                    if values[c] is None:
+                        values[c] = value
+                while next_down < len(downs) and downs[next_down][0] <= r:
+                    first, last, c = downs[next_down]
+                    next_down += 1
+                    if first == r and c < MAX_COLUMNS:
+                        active.append((last, c, values[c] if c < len(values) else None))
             while values and (values[-1] is None or values[-1] == ""):
                 values.pop()
             if not values:
