@@ -414,8 +414,8 @@ def _csv_header(decoded: _Decoded) -> CsvHeader:
     refused with its true width or length."""
     sniffed = sniff_separator(decoded.text_head)
     order = [sniffed] + [s for s in (",", ";", "\t") if s != sniffed]
-    found = find_csv_header(decoded.text_head, order, _field_of_header, REQUIRED, UNIT_FIELDS, decoded.whole)
-    lines = decoded.text_head.splitlines(keepends=True)
+    found = find_csv_header(decoded.text_head, order, _field_of_header, REQUIRED, UNIT_FIELDS)
+    lines = re.findall(r"[^\n]*\n|[^\n]+$", decoded.text_head)  # as the csv reader counts them (line_num)
     if found.header is not None:
         start = found.skip_lines - 1
     else:  # no header at all: measure the first non-blank line if it runs past what was read

@@ -77,13 +77,11 @@ class CsvHeader:
     separator: str
     header: HeaderRow | None
     skip_lines: int              # physical lines up to and including the header
-    truncated: bool              # the header line runs past the text read so far
 
 
-def find_csv_header(text_head: str, separators: list[str], field_of, required, unit_fields,
-                    whole: bool) -> CsvHeader:
+def find_csv_header(text_head: str, separators: list[str], field_of, required, unit_fields) -> CsvHeader:
     """Try each separator (the sniffed one first) on the first rows; the first that yields a complete header
-    wins, else the sniffed one with its best row. `whole`: text_head is the whole file."""
+    wins, else the sniffed one with its best row."""
     fallback = None
     for separator in separators:
         reader = csv.reader(io.StringIO(text_head), delimiter=separator)
@@ -98,8 +96,7 @@ def find_csv_header(text_head: str, separators: list[str], field_of, required, u
             pass
         found = header_row(rows, field_of, required, unit_fields)
         skip = starts[found.index] if found else 0
-        truncated = bool(found) and not whole and found.index == len(rows) - 1 and not text_head.endswith("\n")
-        result = CsvHeader(separator, found, skip, truncated)
+        result = CsvHeader(separator, found, skip)
         if found and found.complete:
             return result
         fallback = fallback or result
