@@ -62,10 +62,10 @@ result = checked["result"]
 separator = SEPARATOR_NAMES.get(result.separator or "")
 st.caption(t("upload.encoding", encoding=result.encoding,
              separator=t("upload.separator", separator=t(f"upload.separator.{separator}")) if separator else ""))
-if result.sheet is not None:  # text from the file: plain text, never Markdown
-    st.text(t("intake.layout.sheet", sheet=result.sheet))
-if result.header_row != 1:
-    st.text(t("intake.layout.header_row", row=result.header_row))
+layout = ([t("intake.layout.sheet", sheet=result.sheet)] if result.sheet is not None else []) + \
+    ([t("intake.layout.header_row", row=result.header_row)] if result.header_row != 1 else [])
+if layout:  # the sheet's name is text from the file: plain text, never Markdown
+    st.text(" ".join(layout))
 cards = st.container(horizontal=True)  # wraps onto more rows on a narrow screen
 for label, value in (("rows", result.rows), ("accepted", result.accepted), ("rejected", result.rejected),
                      ("duplicates", result.duplicates), ("updated", result.updated), ("new", result.new)):

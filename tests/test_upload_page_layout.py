@@ -19,7 +19,7 @@ def test_an_office_workbook_shows_its_sheet_header_row_and_the_rows_left_out(emp
     at = app_test("pages/upload.py").run()
     at.file_uploader[0].set_value(("bao-cao-go-dau.xlsx", data, "application/vnd.ms-excel")).run()
     assert not at.exception
-    assert [x.value for x in at.text] == ["Trang tính đã đọc: Báo cáo.", "Dòng tiêu đề: dòng 5."]
+    assert [x.value for x in at.text] == ["Trang tính đã đọc: Báo cáo. Dòng tiêu đề: dòng 5."]
     assert {m.label: m.value for m in at.metric}["Hợp lệ"] == "2"
     left_out = at.dataframe[0].value
     assert left_out.to_dict(orient="records") == [
