@@ -250,6 +250,8 @@ def read_xlsx(data: bytes, field_of, required, unit_fields) -> XlsxSheet:
             sheet.reset_dimensions()  # some writers state too small a size: read every row and column there is
             head = []
             for row in sheet.iter_rows(values_only=True, max_row=None):
+                if len(row) > MAX_COLUMNS and any(v is not None for v in row[MAX_COLUMNS:]):
+                    raise too_many_columns(max(i for i, v in enumerate(row) if v is not None) + 1)
                 head.append([cell_text(v) for v in row[:MAX_COLUMNS + 1]])
                 if len(head) >= 4 * HEADER_SEARCH_ROWS:
                     break
@@ -293,7 +295,7 @@ def read_xlsx(data: bytes, field_of, required, unit_fields) -> XlsxSheet:
             values = [cell_text(v) if v is not None else
                       formulas.get((r, c)) for c, v in enumerate(row[:MAX_COLUMNS + 1])]
             if len(row) > MAX_COLUMNS and any(v is not None for v in row[MAX_COLUMNS:]):
-                raise too_many_columns(len(row))
+                raise too_many_columns(max(i for i, v in enumerate(row) if v is not None) + 1)
             if downs:
                 active = [merge for merge in active if merge[0] >= r]
                 for _, c, value in active:

@@ -284,3 +284,13 @@ def test_import_dry_run_of_the_hostile_files_stays_under_400_mb(empty_db, tmp_pa
     peak, document = _dry_run_peak_mib(path, empty_db)
     assert document["exit_code"] == 2 and "/" not in document["error"].replace(str(path), "")
     assert peak < 400, peak
+
+
+def test_an_xlsx_row_wider_than_the_limit_is_refused_with_its_true_width(ctx):
+    book = openpyxl.Workbook()
+    book.active.append(HEADER)
+    book.active.append(GOOD + [None] * 290 + ["x"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    with pytest.raises(IngestReadError, match="có 301 cột"):
+        check(ctx, buffer.getvalue())
