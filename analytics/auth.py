@@ -28,7 +28,13 @@ ROLES = ("viewer", "uploader", "admin")
 _NAME = re.compile(r"^[\w.@-]{3,64}$")
 _hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile
 # Verified when the name is unknown, so an unknown name costs as much time as a wrong password.
-_DUMMY_HASH = _hasher.hash("antq-dummy-password-for-timing")
+_dummy_hash: list[str] = []  # made on first use: an argon2 hash at import cost every CLI command 1 s and 64 MiB
+
+
+def _dummy() -> str:
+    if not _dummy_hash:
+        _dummy_hash.append(_hasher.hash("antq-dummy-password-for-timing"))
+    return _dummy_hash[0]
 
 
 class AuthError(ValueError):
@@ -254,7 +260,7 @@ def authenticate(db: Database, name: str, password: str, settings: AuthSettings,
 
     rows = db.named("auth_account", {"name_key": key}) if key else None
     stored = rows.iloc[0] if rows is not None and not rows.empty else None
-    matched = _verify(stored["password_hash"] if stored is not None else _DUMMY_HASH, password or "")
+    matched = _verify(stored["password_hash"] if stored is not None else _dummy(), password or "")
     if stored is not None and matched and bool(stored["active"]):
         with db.transaction(bump_version=False) as cur:
             cur.execute("DELETE FROM sign_in_throttle WHERE name_key = ?", [key])

@@ -1,7 +1,9 @@
-"""Checking a submission file (contract: submission-format.md, version 1) before anything is stored.
+"""Checking a submission file (contract: submission-format.md, version 1.1) before anything is stored.
 
-`check_file(db, plan, units, data, file_name, allowed_units=None) -> CheckResult` reads a CSV (UTF-8 with or
-without BOM, UTF-16, Windows-1258; comma, semicolon or tab) or an .xlsx (first sheet), maps the headers,
+`check_file(db, plan, units, data, file_name, allowed_units=None, progress=None) -> CheckResult` reads a CSV
+(UTF-8 with or without BOM, UTF-16, Windows-1258; comma, semicolon or tab) or an .xlsx (the first sheet that
+holds a header row), finds the header in the first 20 rows (under a title block; analytics/ingest_layout.py),
+maps the headers,
 lets DuckDB read the cells as text and validates and normalises them in SQL (analytics/sql/ingest_*.sql).
 Units, types, titles, dates and numbers are resolved once per distinct value and joined back, so a
 1,000,000-row file costs a few passes of DuckDB. The checked rows wait in an in-memory database attached to
@@ -9,12 +11,13 @@ the store's connection until `submissions.commit` stores them. Row numbers are s
 `allowed_units` (unit codes the uploader may submit for; None = any) rejects rows for other units.
 
 A file that cannot be read as a table at all raises `IngestReadError` with a one-line Vietnamese reason.
+Pre-numbered blank rows, a totals row and the signature lines under the table are left out and reported
+(`skipped_rows`). `progress(fraction)` is called as the check moves on (the upload page draws it).
 Storing, listing and rolling back are in analytics/submissions.py.
 """
 from __future__ import annotations
 
-import csv
-import datetime as dt
+import difflib
 import hashlib
 import io
 import os
@@ -24,6 +27,7 @@ import threading
 import unicodedata
 import uuid
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,6 +37,9 @@ import pyarrow as pa
 
 from analytics.db import Database, sql
 from analytics.i18n import LANGUAGES, t
+from analytics.ingest_layout import (MAX_COLUMNS, MAX_HEADER_BYTES, CsvHeader, LayoutError, Stripped, XlsxSheet,
+                                      count_columns, find_csv_header, is_number_header, read_xlsx,
+                                      strip_blank_records, too_many_columns)
 from analytics.plan import Plan
 from analytics.registry import Unit
 from analytics.text import FOLD_SQL_MACRO, fold, format_number
@@ -45,7 +52,7 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "ten_hoat_dong": ("tenhoatdong", "title"),
     "ngay_to_chuc": ("ngaytochuc", "date"),
     "so_nguoi_tham_gia": ("songuoithamgia", "participants"),
-    "dia_diem": ("diadiem", "location"),
+    "dia_diem": ("diadiem", "location", "diadiemtochuc"),
     "kinh_phi": ("kinhphi", "budgetvnd", "kinhphivnd", "kinhphidong"),
     "ma_hoat_dong": ("mahoatdong", "activityref"),
     "ghi_chu": ("ghichu", "notes"),
@@ -70,7 +77,6 @@ EXTRA_COLUMNS = 4  # CSV columns read past the header's width
 INGEST_TRIM_MACRO = (r"CREATE OR REPLACE TEMP MACRO ingest_trim(x) AS "
                      r"trim(regexp_replace(x, '[\t\x{00a0}\x{202f}]', ' ', 'g'))")
 _CONTROL = re.compile(rb"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
-_BLANK_LINE = re.compile(rb"(?m)^(?=\r?\n)")
 
 
 class IngestReadError(ValueError):
@@ -96,6 +102,9 @@ class CheckResult:
     warnings: list[str] = field(default_factory=list)
     updated_lines: list[int] = field(default_factory=list)  # rows that replace a stored version
     previous_submission: int | None = None    # an active submission of the identical file
+    sheet: str | None = None                   # xlsx: the sheet read
+    header_row: int = 1                        # spreadsheet row taken as the header
+    skipped_rows: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"line": [], "reason": []}))
     data_version: int = 0                      # the store's version the outcomes were computed against
     stage: str = ""
     db: Database | None = field(default=None, repr=False, compare=False)
@@ -165,6 +174,15 @@ def split_prefix(key: str) -> tuple[str | None, str]:
     return None, key
 
 
+def _district_split(name: str) -> tuple[str, str | None]:
+    """("Xã Tân Bình", "huyện Tân Biên") for "Xã Tân Bình, huyện Tân Biên", "Xã Tân Bình - TP Tây Ninh" or
+    "Xã Tân Bình (Tân Biên)"; (name, None) when nothing follows the name."""
+    parts = re.split(r"\s*[,;(–—]\s*|\s+-\s+", name.strip().rstrip(")").strip(), maxsplit=1)
+    if len(parts) == 2 and parts[0].strip() and parts[1].strip():
+        return parts[0].strip(), parts[1].strip()
+    return name, None
+
+
 def accented_core(name: str) -> str:
     """The name without its prefix, case-folded but with its diacritics: 'hòa thạnh' for 'Xã Hòa Thạnh'."""
     words = re.sub(r"[^\w\s]", " ", unicodedata.normalize("NFC", name).casefold()).split()
@@ -173,14 +191,37 @@ def accented_core(name: str) -> str:
 
 
 # -- decoding -----------------------------------------------------------------------------------------
+HEAD_BYTES = 65536
+CHUNK_BYTES = 8 * 2**20
+BLANK_RUN_LIMIT = 1000  # more blank records than this (",,,," lines) are left out before DuckDB reads the file
+# A record starting with two separators or two spaces has neither unit code nor unit name: no record of the
+# template starts so, blank runs (",,,,,,,,," as Excel saves empty rows) do. Counted with bytes.count: cheap.
+_BLANK_RECORD_STARTS = (b"\n,,", b"\n;;", b"\n\t\t", b"\n  ")
+_PATHS = re.compile(r"""(?:[A-Za-z]:)?(?:[\\/][^\\/\s"'“”]+)+[\\/]?""")
+
+
 @dataclass
 class _Decoded:
-    encoding: str                 # key of ENCODINGS
-    path: Path | None = None      # a UTF-8 NFC CSV file DuckDB can read
+    encoding: str                  # key of ENCODINGS
+    path: Path | None = None       # a UTF-8 NFC CSV file DuckDB can read
     cleanup: bool = False
-    text_head: str = ""           # the start of the text, for sniffing the header
-    table: pa.Table | None = None  # xlsx: cells as text, the header as its first row
-    fast: bool = False            # the original UTF-8 bytes, not yet checked for blank lines
+    text_head: str = ""            # the start of the text, for finding the header
+    whole: bool = False            # text_head is the whole text
+    sheet: XlsxSheet | None = None  # xlsx: the sheet read, its cells as text
+    fast: bool = False             # the original UTF-8 bytes, not yet checked for blank lines
+    stripped: Stripped | None = None  # blank records left out of `path`
+    head_offset: int = 0           # bytes before text_head in `path` (a BOM)
+
+
+@dataclass
+class _Layout:
+    """Where the table sits in the file: what the result reports and how rows get their spreadsheet numbers."""
+    header_row: int                # spreadsheet row of the header (1-based)
+    row0: int                      # spreadsheet row of the first row read
+    gaps: list[tuple[int, int]]    # (first row read, rows left out before it beyond row0's count)
+    lines: int = 0                 # physical lines of the CSV DuckDB read
+    skip_lines: int = 0            # of which lines above the data
+    sheet: str | None = None
 
 
 def _looks_binary(sample: bytes) -> bool:
@@ -196,40 +237,64 @@ def _utf16_without_bom(sample: bytes) -> str | None:
     return None
 
 
-def _needs_nfc(data: bytes) -> bool:
-    # Vietnamese text that is not NFC carries combining marks U+0300–U+036F (UTF-8 lead bytes CC/CD).
-    return b"\xcc" in data or b"\xcd" in data
-
-
-def _write_text(text: str) -> Path:
-    text = unicodedata.normalize("NFC", text)
+def _write_text(text: str) -> dict:
+    """The text as a UTF-8 NFC file without blank records; what _Decoded needs to read it."""
+    data = unicodedata.normalize("NFC", text).encode("utf-8")
+    del text
     handle = tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False)
     with handle:
-        handle.write(_fill_blank_lines(text.encode("utf-8")))
-    return Path(handle.name)
+        stripped = strip_blank_records(io.BytesIO(data), handle)
+    del data
+    return _stripped_file(Path(handle.name), stripped)
 
 
-def _fill_blank_lines(data: bytes) -> bytes:
-    # DuckDB skips empty lines; a spreadsheet shows them as rows. Keep them so row numbers stay true.
-    return _BLANK_LINE.sub(b" ", data) if (b"\n\n" in data or b"\n\r\n" in data) else data
+def _stripped_file(path: Path, stripped: Stripped) -> dict:
+    with open(path, "rb") as handle:
+        head = handle.read(HEAD_BYTES)
+    return dict(path=path, cleanup=True, stripped=stripped, text_head=head.decode("utf-8", errors="ignore"),
+                whole=len(head) < HEAD_BYTES)
 
 
 class _Content(threading.Thread):
-    """The file's bytes, SHA-256, line count and whether it needs NFC, computed beside DuckDB's read
-    (hashing and reading release the GIL). `result()` waits for them."""
+    """The file's SHA-256, line count and what its bytes hold (combining marks, NUL bytes, blank lines), read in
+    chunks beside DuckDB's read (hashing and reading release the GIL): a large file is never held whole here.
+    `result()` waits for them; `bytes()` gives the whole content to the paths that need it."""
 
     def __init__(self, source: Path | None, data: bytes | None):
         super().__init__(daemon=True)
         self.source, self.data, self.error = source, data, None
         self.start()
 
+    def _chunks(self):
+        if self.data is not None:
+            for start in range(0, len(self.data), CHUNK_BYTES):
+                yield self.data[start:start + CHUNK_BYTES]
+            return
+        with open(self.source, "rb") as handle:
+            while chunk := handle.read(CHUNK_BYTES):
+                yield chunk
+
     def run(self) -> None:
         try:
-            if self.data is None:
-                self.data = self.source.read_bytes()
-            self.sha256 = hashlib.sha256(self.data).hexdigest()
-            self.lines = self.data.count(b"\n") + (not self.data.endswith(b"\n"))  # a last line without a break
-            self.needs_nfc = _needs_nfc(self.data)
+            digest, lines, size, tail = hashlib.sha256(), 0, 0, b""
+            self.needs_nfc = self.has_nul = self.empty_lines = self.nonblank = False
+            self.blank_records = 0
+            for chunk in self._chunks():
+                digest.update(chunk)
+                size += len(chunk)
+                lines += chunk.count(b"\n")
+                # Vietnamese text that is not NFC carries combining marks U+0300–U+036F (UTF-8 lead bytes CC/CD).
+                self.needs_nfc = self.needs_nfc or b"\xcc" in chunk or b"\xcd" in chunk
+                self.has_nul = self.has_nul or b"\x00" in chunk
+                window = tail + chunk
+                self.empty_lines = self.empty_lines or b"\n\n" in window or b"\n\r\n" in window
+                if self.blank_records <= BLANK_RUN_LIMIT:  # rows of only separators or spaces (",,,,," from Excel)
+                    self.blank_records += sum(window.count(mark) for mark in _BLANK_RECORD_STARTS)
+                self.nonblank = self.nonblank or re.search(rb"[^\s\x00\xef\xbb\xbf\xff\xfe]", chunk) is not None
+                tail = chunk[-3:]
+            self.sha256 = digest.hexdigest()
+            self.size = size
+            self.lines = lines + (size > 0 and tail[-1:] != b"\n")  # a last line without a break
         except BaseException as exc:  # handed to the caller by result()
             self.error = exc
 
@@ -239,21 +304,28 @@ class _Content(threading.Thread):
             raise self.error
         return self
 
+    def bytes(self) -> bytes:
+        return self.data if self.data is not None else self.source.read_bytes()
+
 
 def decode(head: bytes, source: Path | None, content: _Content) -> _Decoded:
     """Detect the encoding from the first bytes (`head`); give back a UTF-8 file for DuckDB (the original
-    bytes on the fast path, else decoded and NFC-normalised), or the cells of an .xlsx."""
+    bytes on the fast path, else decoded and NFC-normalised), or the sheet of an .xlsx."""
     if not re.search(rb"[^\s\x00\xef\xbb\xbf\xff\xfe]", head):
-        if len(head) < 65536 or not re.search(rb"[^\s\x00]", content.result().data):
+        if len(head) < HEAD_BYTES or not content.result().nonblank:
             raise IngestReadError(t("ingest.read.empty"))
     if head.startswith(b"PK\x03\x04"):
-        return _Decoded("xlsx", table=_read_xlsx(content.result().data))
+        try:
+            return _Decoded("xlsx", sheet=read_xlsx(content.result().bytes(), _field_of_header, REQUIRED,
+                                                    UNIT_FIELDS))
+        except LayoutError as exc:
+            raise IngestReadError(str(exc)) from None
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise IngestReadError(t("ingest.read.old_xls"))
     if head.startswith((b"\xff\xfe", b"\xfe\xff")) or _utf16_without_bom(head[:4096]):
         codec = "utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else _utf16_without_bom(head[:4096])
         try:
-            text = content.result().data.decode(codec)
+            text = content.result().bytes().decode(codec)
         except UnicodeDecodeError:
             raise IngestReadError(t("ingest.read.undecodable")) from None
         return _text_file("utf-16", text)
@@ -262,13 +334,15 @@ def decode(head: bytes, source: Path | None, content: _Content) -> _Decoded:
     encoding = "utf-8-sig" if head.startswith(b"\xef\xbb\xbf") else "utf-8"
     # Fast path: DuckDB reads the bytes as they are (BOM included) and checks the UTF-8 itself; blank lines,
     # non-NFC text and non-UTF-8 bytes are noticed after the read (see _stage_csv), which then reads again.
-    text_head = head[3 if encoding == "utf-8-sig" else 0:].decode("utf-8", errors="ignore")
+    offset = 3 if encoding == "utf-8-sig" else 0
+    text_head = head[offset:].decode("utf-8", errors="ignore")
+    fast = dict(text_head=text_head, fast=True, whole=len(head) < HEAD_BYTES, head_offset=offset)
     if source is not None:
-        return _Decoded(encoding, path=source, text_head=text_head, fast=True)
+        return _Decoded(encoding, path=source, **fast)
     handle = tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False)
     with handle:
         handle.write(content.data)
-    return _Decoded(encoding, path=Path(handle.name), cleanup=True, text_head=text_head, fast=True)
+    return _Decoded(encoding, path=Path(handle.name), cleanup=True, **fast)
 
 
 def _legacy(data: bytes) -> _Decoded:
@@ -279,62 +353,19 @@ def _legacy(data: bytes) -> _Decoded:
 
 
 def _text_file(encoding: str, text: str) -> _Decoded:
-    if encoding in ("utf-16", "cp1258") and _looks_binary(text[:65536].encode("utf-8", "replace")):
+    if encoding in ("utf-16", "cp1258") and _looks_binary(text[:HEAD_BYTES].encode("utf-8", "replace")):
         raise IngestReadError(t("ingest.read.binary"))
-    return _Decoded(encoding, path=_write_text(text), cleanup=True, text_head=text[:65536])
+    return _Decoded(encoding, **_write_text(text))
 
 
-def _cell_text(value: object) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, bool):
-        return str(value)
-    return unicodedata.normalize("NFC", str(value))
-
-
-def _sheet_rows(data: bytes, formulas: bool) -> list[list[object]]:
-    """The first sheet's cells: the values Excel saved, or with `formulas` each formula's text instead."""
-    import openpyxl
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=not formulas)
-    except Exception:  # a damaged or foreign zip: not a workbook we can read
-        raise IngestReadError(t("ingest.read.bad_xlsx")) from None
-    try:
-        sheet = book.worksheets[0]
-        sheet.reset_dimensions()  # some writers state too small a size: read every row and column there is
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
-    finally:
-        book.close()
-
-
-def _has_formulas(data: bytes) -> bool:
-    import zipfile
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return any(re.search(rb"<(\w+:)?f[ >]", archive.read(name)) for name in archive.namelist()
-                   if name.startswith("xl/worksheets/") and name.endswith(".xml"))
-
-
-def _read_xlsx(data: bytes) -> pa.Table:
-    """Cells as text. A formula counts as the value Excel saved with it, as the clerk saw it; a formula saved
-    without a value (written by a program, never opened in Excel) counts as its text."""
-    values = _sheet_rows(data, formulas=False)
-    if _has_formulas(data):
-        for row, texts in zip(values, _sheet_rows(data, formulas=True)):
-            for i, text in enumerate(texts):
-                if i < len(row) and row[i] is None and isinstance(text, str) and text.startswith("="):
-                    row[i] = text
-    rows = [[_cell_text(v) for v in row] for row in values]
-    width = max((len(r) for r in rows), default=0)
-    if not rows or width == 0:
-        raise IngestReadError(t("ingest.read.empty"))
-    columns = [[r[i] if i < len(r) else None for r in rows] for i in range(width)]
-    return pa.table({f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(columns)})
+def _strip_fast(decoded: _Decoded) -> _Decoded:
+    """The UTF-8 file as it is, without its blank records (no decoding needed)."""
+    handle = tempfile.NamedTemporaryFile("wb", suffix=".csv", delete=False)
+    with handle, open(decoded.path, "rb") as source:
+        stripped = strip_blank_records(source, handle)
+    found = _stripped_file(Path(handle.name), stripped)
+    found["text_head"] = found["text_head"].lstrip("\ufeff")
+    return _Decoded(decoded.encoding, head_offset=3 if decoded.encoding == "utf-8-sig" else 0, **found)
 
 
 # -- headers ------------------------------------------------------------------------------------------
@@ -352,13 +383,13 @@ def sniff_separator(head: str) -> str:
 
 
 def map_headers(headers: list[str | None]) -> tuple[dict[str, int], list[str]]:
-    """{field: column index} and the names of unknown extra columns."""
+    """{field: column index} and the names of unknown extra columns (a running-number column is not one)."""
     mapping: dict[str, int] = {}
     unknown: list[str] = []
     for index, header in enumerate(headers):
         name = _field_of_header(header or "")
         if name is None:
-            if (header or "").strip():
+            if (header or "").strip() and not is_number_header(header):
                 unknown.append(str(header).strip())
             continue
         if name in mapping:
@@ -378,19 +409,51 @@ def map_headers(headers: list[str | None]) -> tuple[dict[str, int], list[str]]:
 
 
 # -- staging ------------------------------------------------------------------------------------------
-def _stage_csv(cur: duckdb.DuckDBPyConnection, decoded: _Decoded, content: _Content
-               ) -> tuple[list[str], str, int]:
-    separator = sniff_separator(decoded.text_head)
-    lines = decoded.text_head.splitlines()
-    skipped = next((i for i, line in enumerate(lines) if line.strip()), 0)  # blank lines above the header
-    first_line = lines[skipped] if lines else ""
-    headers = next(csv.reader([first_line], delimiter=separator), [])
-    headers = [h.strip().lstrip("\ufeff") for h in headers]
-    if not headers:
+def _csv_header(decoded: _Decoded) -> CsvHeader:
+    """The header row of a CSV; a header line longer than what was read is measured to its end: read whole, or
+    refused with its true width or length."""
+    sniffed = sniff_separator(decoded.text_head)
+    order = [sniffed] + [s for s in (",", ";", "\t") if s != sniffed]
+    found = find_csv_header(decoded.text_head, order, _field_of_header, REQUIRED, UNIT_FIELDS)
+    lines = re.findall(r"[^\n]*\n|[^\n]+$", decoded.text_head)  # as the csv reader counts them (line_num)
+    if found.header is not None:
+        start = found.skip_lines - 1
+    else:  # no header at all: measure the first non-blank line if it runs past what was read
+        start = next((i for i, line in enumerate(lines) if line.strip()), 0)
+    long_line = not decoded.whole and start == len(lines) - 1 and not decoded.text_head.endswith(("\n", "\r"))
+    if long_line:
+        offset = decoded.head_offset + len("".join(lines[:start]).encode("utf-8"))
+        with open(decoded.path, "rb") as handle:
+            handle.seek(offset)
+            columns, size = count_columns(iter(lambda: handle.read(CHUNK_BYTES), b""), found.separator.encode())
+        if columns > MAX_COLUMNS:
+            raise IngestReadError(str(too_many_columns(columns)))
+        if size > MAX_HEADER_BYTES:
+            raise IngestReadError(t("intake.read.header_too_long", size=format_number(size / 2**20, 1)))
+        with open(decoded.path, "rb") as handle:
+            handle.seek(decoded.head_offset)
+            decoded.text_head = handle.read(offset + size + HEAD_BYTES).decode("utf-8", errors="ignore")
+        decoded.whole = True  # enough to hold the header whole
+        return _csv_header(decoded)
+    if found.header is None:
         raise IngestReadError(t("ingest.read.not_table"))
+    if len(found.header.cells) > MAX_COLUMNS:
+        raise IngestReadError(str(too_many_columns(len(found.header.cells))))
+    return found
+
+
+def _sanitised(message: str) -> str:
+    """DuckDB's words without any file path (a server's temporary file is nobody's business)."""
+    return _PATHS.sub("…", message.splitlines()[0])[:200]
+
+
+def _stage_csv(cur: duckdb.DuckDBPyConnection, decoded: _Decoded, content: _Content
+               ) -> tuple[list[str], str, _Layout]:
+    found = _csv_header(decoded)
+    separator, headers = found.separator, found.header.cells
     # A few columns past the header: cells there (a row shifted by an unquoted separator) are reported, not dropped.
     columns = {f"c{i}": "VARCHAR" for i in range(len(headers) + EXTRA_COLUMNS)}
-    options = dict(header=False, skip=1 + skipped, delim=separator, quote='"', escape='"', auto_detect=False,
+    options = dict(header=False, skip=found.skip_lines, delim=separator, quote='"', escape='"', auto_detect=False,
                    columns=columns, null_padding=True, strict_mode=False)
     for parallel in (True, False):
         try:
@@ -402,22 +465,37 @@ def _stage_csv(cur: duckdb.DuckDBPyConnection, decoded: _Decoded, content: _Cont
             message = str(exc)
             if "Invalid unicode" in message and decoded.fast:
                 raise _Redecode() from None
+            if decoded.fast and (content.result().empty_lines or content.result().blank_records > BLANK_RUN_LIMIT):
+                raise _Restrip() from None  # blank runs can confuse the reader: read the copy without them
             if parallel and "parallel" in message:
                 continue  # quoted line breaks together with short rows: read sequentially
-            raise IngestReadError(t("ingest.read.not_table_detail", detail=message.splitlines()[0][:200])) from None
+            raise IngestReadError(t("ingest.read.not_table_detail", detail=_sanitised(message))) from None
+        lines = decoded.stripped.lines if decoded.stripped else 0
         if decoded.fast:
             scanned = content.result()
             if scanned.needs_nfc:
                 raise _Redecode()  # combining marks: normalise to NFC in Python first
-            read = cur.execute("SELECT count(*) FROM ingest_raw").fetchall()[0][0]
-            if scanned.lines > read + 1 + skipped and (b"\n\n" in scanned.data or b"\n\r\n" in scanned.data):
-                raise _Redecode()  # DuckDB skipped blank lines: read a copy that keeps them, for true row numbers
-        return headers, separator, skipped
+            if scanned.empty_lines or scanned.blank_records > BLANK_RUN_LIMIT:
+                raise _Restrip()  # DuckDB skips empty lines (row numbers would shift) and reads ",,,," as rows
+            lines = scanned.lines
+        index = found.header.index
+        removed = decoded.stripped.removed_before if decoded.stripped else (lambda record: 0)
+        base = removed(index + 1)
+        gaps = [(0, base)] if base else []
+        if decoded.stripped:
+            gaps += [(first - index - 1, before) for first, before in decoded.stripped.gaps if first > index + 1]
+        layout = _Layout(header_row=index + 1 + removed(index), row0=index + 2, gaps=gaps, lines=lines,
+                         skip_lines=found.skip_lines)
+        return headers, separator, layout
     raise AssertionError("unreachable")
 
 
 class _Redecode(Exception):
-    """The fast path met bytes that are not UTF-8 or blank lines: decode in Python and read again."""
+    """The fast path met bytes that are not UTF-8 or not NFC: decode in Python and read again."""
+
+
+class _Restrip(Exception):
+    """The fast path met blank lines: leave them out of a copy (keeping row numbers) and read that."""
 
 
 def _slow_decode(data: bytes) -> _Decoded:
@@ -434,26 +512,34 @@ def _slow_decode(data: bytes) -> _Decoded:
         return _legacy(data)
 
 
+def _xlsx_layout(sheet: XlsxSheet) -> _Layout:
+    row0 = sheet.lines[0] if sheet.lines else sheet.header_row + 1
+    gaps, offset = [], 0
+    for i, line in enumerate(sheet.lines):
+        if line - i - row0 != offset:
+            offset = line - i - row0
+            gaps.append((i, offset))
+    return _Layout(header_row=sheet.header_row, row0=row0, gaps=gaps, sheet=sheet.name)
+
+
 def _stage(cur: duckdb.DuckDBPyConnection, head: bytes, source: Path | None, content: _Content
-           ) -> tuple[str, str | None, list[str], int]:
+           ) -> tuple[str, str | None, list[str], _Layout]:
     decoded = decode(head, source, content)
     try:
-        if decoded.table is not None:
-            raw = decoded.table
-            headers = [(raw.column(i)[0].as_py() or "").strip() for i in range(raw.num_columns)]
-            cur.register("ingest_xlsx", raw.slice(1))
+        if decoded.sheet is not None:
+            cur.register("ingest_xlsx", decoded.sheet.table)
             cur.execute("CREATE OR REPLACE TEMP TABLE ingest_raw AS SELECT * FROM ingest_xlsx")
             cur.unregister("ingest_xlsx")
-            return decoded.encoding, None, headers, 0
+            return decoded.encoding, None, decoded.sheet.headers, _xlsx_layout(decoded.sheet)
         try:
-            headers, separator, skipped = _stage_csv(cur, decoded, content)
-        except _Redecode:
-            if decoded.cleanup and decoded.path:
-                os.unlink(decoded.path)
-                decoded.cleanup = False
-            decoded = _slow_decode(content.result().data)
-            headers, separator, skipped = _stage_csv(cur, decoded, content)
-        return decoded.encoding, separator, headers, skipped
+            headers, separator, layout = _stage_csv(cur, decoded, content)
+        except (_Redecode, _Restrip) as again:
+            first = decoded
+            decoded = _strip_fast(first) if isinstance(again, _Restrip) else _slow_decode(content.result().bytes())
+            if first.cleanup and first.path:
+                os.unlink(first.path)
+            headers, separator, layout = _stage_csv(cur, decoded, content)
+        return decoded.encoding, separator, headers, layout
     finally:
         if decoded.cleanup and decoded.path:
             os.unlink(decoded.path)
@@ -487,6 +573,22 @@ class UnitResolver:
         full = self.by_full.get(key, [])
         if len(full) == 1:
             return full[0], None, full
+        unit_part, district_part = _district_split(name)
+        if district_part and not full:  # "Xã Tân Bình, huyện Tân Biên": the district settles it
+            districts = {u.code for u in self.by_core.get(split_prefix(match_key(district_part))[1], [])
+                         if u.level in ("district", "province")}
+            if not districts:
+                return None, t("intake.error.unit_district_unknown", district=district_part), []
+            named, problem, candidates = self.by_name(unit_part)
+            within = [u for u in candidates if u.parent_code in districts or u.code in districts]
+            if len(within) == 1:
+                return within[0], None, within
+            if not within:
+                return None, t("intake.error.unit_name_unknown_like",
+                               candidates="; ".join(self._describe(u) for u in candidates)) if candidates else problem, []
+            candidates = within
+            return None, t("ingest.error.unit_ambiguous",
+                           candidates="; ".join(self._describe(u) for u in candidates)), candidates
         kind, core = split_prefix(key)
         candidates = full or self.by_core.get(core, [])
         if kind and len(candidates) > 1:
@@ -499,6 +601,11 @@ class UnitResolver:
         if len(candidates) == 1:
             return candidates[0], None, candidates
         if not candidates:
+            like = [u for near in difflib.get_close_matches(split_prefix(key)[1], self.by_core, n=3, cutoff=0.75)
+                    for u in self.by_core[near]][:6]
+            if like:
+                return None, t("intake.error.unit_name_unknown_like",
+                               candidates="; ".join(self._describe(u) for u in like)), []
             return None, t("ingest.error.unit_name_unknown"), []
         return None, t("ingest.error.unit_ambiguous",
                        candidates="; ".join(self._describe(u) for u in candidates)), candidates
@@ -569,35 +676,48 @@ def _type_map(cur: duckdb.DuckDBPyConnection, plan: Plan) -> pa.Table:
 def _messages(plan: Plan) -> pa.Table:
     keys = ["required", "date_invalid", "date_serial", "date_outside", "number_negative", "number_not_whole",
             "number_too_large", "ref_conflict"]
+    intake = ["date_impossible", "budget_not_whole", "budget_too_large"]
     values = {"start": plan.start.strftime("%d/%m/%Y"), "deadline": plan.deadline.strftime("%d/%m/%Y"),
               "line": "{line}"}  # filled in by SQL
-    return pa.table({"key": keys, "message": [t(f"ingest.error.{key}", **values) for key in keys]})
+    return pa.table({"key": keys + intake, "message": [t(f"ingest.error.{key}", **values) for key in keys]
+                     + [t(f"intake.error.{key}") for key in intake]})
 
 
 # -- the check ----------------------------------------------------------------------------------------
 def check_file(db: Database, plan: Plan, units: tuple[Unit, ...], data: bytes | Path | str, file_name: str,
-               allowed_units: set[str] | None = None) -> CheckResult:
+               allowed_units: set[str] | None = None,
+               progress: Callable[[float], None] | None = None) -> CheckResult:
     """Read, validate and normalise a submission without storing anything. Raises IngestReadError."""
+    step = progress or (lambda fraction: None)
     source = Path(data) if isinstance(data, (str, Path)) else None
     content = _Content(source, None if source else data)
     if source:
         with open(source, "rb") as handle:
-            head = handle.read(65536)
+            head = handle.read(HEAD_BYTES)
     else:
-        head = data[:65536]
+        head = data[:HEAD_BYTES]
     with db.cursor() as cur:
         cur.execute(FOLD_SQL_MACRO)
         cur.execute(INGEST_TRIM_MACRO)
-        encoding, separator, headers, skipped = _stage(cur, head, source, content)
+        step(0.05)
+        encoding, separator, headers, layout = _stage(cur, head, source, content)
+        step(0.35)
         sha = content.result().sha256
         mapping, unknown = map_headers(headers)
         warnings = []
         if unknown:
             warnings.append(t("ingest.warning.extra_columns", columns=", ".join(unknown)))
         width = len(cur.execute("SELECT * FROM ingest_raw LIMIT 0").description)
-        cur.execute(_rows_sql(mapping, width, skipped))
-        warnings += _cell_problems(cur, headers, mapping, width, separator, content, skipped,
+        cur.execute("CREATE OR REPLACE TEMP TABLE ingest_gaps (first_row BIGINT, line_offset BIGINT)")
+        if layout.gaps:
+            cur.executemany("INSERT INTO ingest_gaps VALUES (?, ?)", layout.gaps)
+        cur.execute(_cells_sql(mapping, width, layout))
+        skipped_rows = _left_out(cur, headers, mapping, width)
+        warnings += _left_out_warnings(skipped_rows)
+        cur.execute(_rows_sql(mapping, width, bool(len(skipped_rows))))
+        warnings += _cell_problems(cur, headers, mapping, width, separator, content, layout,
                                    damaged=encoding == "utf-8-damaged")
+        step(0.5)
         # Line numbers are fixed now (rowid of the ordered read): later steps may run in any order, in parallel.
         cur.execute("SET preserve_insertion_order = false")
         resolver = UnitResolver(plan, units, allowed_units)
@@ -611,9 +731,10 @@ def check_file(db: Database, plan: Plan, units: tuple[Unit, ...], data: bytes | 
         stage = f"ingest_stage_{uuid.uuid4().hex[:12]}"
         cur.execute(f"ATTACH ':memory:' AS {stage}")
         try:
-            for statement in sql("ingest_check").replace("ingest_stage.", f"{stage}.").split(";\n"):
-                if statement.strip():
-                    cur.execute(statement)
+            statements = [s for s in sql("ingest_check").replace("ingest_stage.", f"{stage}.").split(";\n") if s.strip()]
+            for done, statement in enumerate(statements):
+                cur.execute(statement)
+                step(0.5 + 0.3 * (done + 1) / len(statements))
             ref_repeats, key_repeats = cur.execute("SELECT count(ref_hash), count(record_hash) FROM ingest_repeats"
                                                    ).fetchall()[0]
             if ref_repeats:
@@ -630,6 +751,7 @@ def check_file(db: Database, plan: Plan, units: tuple[Unit, ...], data: bytes | 
             data_version = cur.execute("SELECT coalesce(max(value::BIGINT), 0) FROM meta WHERE key = 'data_version'"
                                        ).fetchall()[0][0]
             cur.execute(sql("ingest_records").replace("ingest_stage.", f"{stage}."))
+            step(0.8)
             if cur.execute("SELECT count(*) > 0 FROM current_activities").fetchall()[0][0]:
                 cur.execute(sql("ingest_classify"))
             else:  # an empty store: every record is new
@@ -673,6 +795,7 @@ def check_file(db: Database, plan: Plan, units: tuple[Unit, ...], data: bytes | 
         new=storable - len(outcome["update"]) - len(outcome["duplicate"]), errors=errors.reset_index(drop=True),
         duplicate_rows=duplicate_rows, warnings=warnings, updated_lines=outcome["update"],
         previous_submission=previous, data_version=data_version,
+        sheet=layout.sheet, header_row=layout.header_row, skipped_rows=skipped_rows,
         stage=stage, db=db,
     )
 
@@ -694,7 +817,7 @@ def _nonblank(column: str) -> str:
 
 
 def _cell_problems(cur: duckdb.DuckDBPyConnection, headers: list[str], mapping: dict[str, int], width: int,
-                   separator: str | None, content: _Content, skipped: int, damaged: bool = False) -> list[str]:
+                   separator: str | None, content: _Content, layout: _Layout, damaged: bool = False) -> list[str]:
     """Cells a reader would otherwise drop without a word. Fills ingest_row_problems (line, field, value, message:
     rows rejected) and returns warnings.
 
@@ -703,6 +826,7 @@ def _cell_problems(cur: duckdb.DuckDBPyConnection, headers: list[str], mapping: 
     - A quote opened and never closed makes the reader take the following lines into one cell: rejected.
     - Bytes that are not UTF-8 in a UTF-8 file (`damaged`): their cells are rejected, not stored garbled.
     - The template's example row, uploaded as it came: rejected.
+    - A NUL byte in a cell (it would be stored and exported as is): rejected.
     """
     cur.execute("CREATE OR REPLACE TEMP TABLE ingest_row_problems "
                 "(line BIGINT, field VARCHAR, value VARCHAR, message VARCHAR)")
@@ -722,6 +846,11 @@ def _cell_problems(cur: duckdb.DuckDBPyConnection, headers: list[str], mapping: 
         if count:
             warnings.append(t("ingest.warning.unlabelled_column", letter=column_letter(i), count=format_number(count),
                               line=first))
+    if separator is not None and content.result().has_nul:
+        for i in range(min(width, len(headers))):
+            cur.execute(f"INSERT INTO ingest_row_problems SELECT line, $field, replace(c{i}, chr(0), '␀'), $message "
+                        f"FROM ingest_rows WHERE contains(c{i}, chr(0))",
+                        {"field": field_of.get(i, headers[i]), "message": t("intake.error.nul_byte")})
     if damaged:
         for i in range(min(width, len(headers))):
             cur.execute(f"INSERT INTO ingest_row_problems SELECT line, $field, c{i}, $message FROM ingest_cells "
@@ -734,7 +863,7 @@ def _cell_problems(cur: duckdb.DuckDBPyConnection, headers: list[str], mapping: 
                     {"notes": notes, "message": t("ingest.error.example_row")})
     if separator is not None:
         read = cur.execute("SELECT count(*) FROM ingest_raw").fetchall()[0][0]
-        if content.result().lines > read + skipped + 1:  # line breaks inside cells: a quote may never close
+        if layout.lines > read + layout.skip_lines:  # line breaks inside cells: a quote may never close
             row_like = "\n[^\n]*" + f"(?:{re.escape(separator)}[^\n]*){{{max(len(headers) - 1, 2)}}}"
             for i in range(min(width, len(headers))):
                 cur.execute(
@@ -747,22 +876,77 @@ def _cell_problems(cur: duckdb.DuckDBPyConnection, headers: list[str], mapping: 
     return warnings
 
 
-def _rows_sql(mapping: dict[str, int], width: int, skipped: int) -> str:
-    """The staged cells under field names (raw, untrimmed), without blank rows, with spreadsheet line numbers."""
+def _cells_sql(mapping: dict[str, int], width: int, layout: _Layout) -> str:
+    """The staged cells under field names (raw, untrimmed), with spreadsheet line numbers: the row's place in the
+    read plus the blank rows left out before it (ingest_gaps, usually empty)."""
     def column(name: str) -> str:
         return f"c{mapping[name]}" if name in mapping else "NULL::VARCHAR"
-    # Most likely filled columns first: the OR stops at the first non-blank cell.
-    order = [mapping[n] for n in ("ten_hoat_dong", "ngay_to_chuc", "loai_hoat_dong") if n in mapping]
-    order += [i for i in range(width) if i not in order]
-    filled = " OR ".join(_nonblank(f"c{i}") for i in order)
-    return f"""
-        CREATE OR REPLACE TEMP VIEW ingest_cells AS
-        SELECT *, rowid + {2 + skipped} AS line,
-               {column('ma_don_vi')} AS unit_code_raw, {column('ten_don_vi')} AS unit_name_raw,
+    named = f"""{column('ma_don_vi')} AS unit_code_raw, {column('ten_don_vi')} AS unit_name_raw,
                {column('loai_hoat_dong')} AS type_raw, {column('ten_hoat_dong')} AS title,
                {column('ngay_to_chuc')} AS date_raw, {column('so_nguoi_tham_gia')} AS participants_raw,
                {column('dia_diem')} AS location, {column('kinh_phi')} AS budget_raw,
-               {column('ma_hoat_dong')} AS activity_ref, {column('ghi_chu')} AS notes
-        FROM ingest_raw;
-        CREATE OR REPLACE TEMP VIEW ingest_rows AS SELECT * FROM ingest_cells WHERE {filled};
-    """
+               {column('ma_hoat_dong')} AS activity_ref, {column('ghi_chu')} AS notes"""
+    if not layout.gaps:
+        return f"CREATE OR REPLACE TEMP VIEW ingest_cells AS SELECT *, rowid + {layout.row0} AS line, {named} FROM ingest_raw"
+    return f"""
+        CREATE OR REPLACE TEMP VIEW ingest_cells AS
+        SELECT r.* EXCLUDE (ingest_rid), r.ingest_rid + {layout.row0} + coalesce(g.line_offset, 0) AS line, {named}
+        FROM (SELECT *, rowid AS ingest_rid FROM ingest_raw) r
+        ASOF LEFT JOIN ingest_gaps g ON r.ingest_rid >= g.first_row"""
+
+
+def _filled(mapping: dict[str, int], width: int) -> str:
+    # Most likely filled columns first: the OR stops at the first non-blank cell.
+    order = [mapping[n] for n in ("ten_hoat_dong", "ngay_to_chuc", "loai_hoat_dong") if n in mapping]
+    order += [i for i in range(width) if i not in order]
+    return " OR ".join(_nonblank(f"c{i}") for i in order)
+
+
+TOTAL_WORDS = r"(tong cong|cong|tong|tong so|tong hop|cong tong|total)\s*:?"
+
+
+def _left_out(cur: duckdb.DuckDBPyConnection, headers: list[str], mapping: dict[str, int], width: int
+              ) -> pd.DataFrame:
+    """Rows with no date that are not activities: only a running number under STT/TT (a template numbered in
+    advance), a totals row ("Tổng cộng", "Cộng", "Tổng"), and the lines under the table (signatures, "Nơi nhận":
+    no type and no date, below the last dated row or the totals row). (line, reason) in file order."""
+    date, kind = f"c{mapping['ngay_to_chuc']}", f"c{mapping['loai_hoat_dong']}"
+    numbers = [i for i, header in enumerate(headers) if header and is_number_header(header)]
+    others = [i for i in range(width) if i not in numbers]
+    def blank(column: str) -> str:
+        return f"NOT coalesce({_nonblank(column)}, false)"
+    numbered = " AND ".join(blank(f"c{i}") for i in others) if numbers else "false"
+    first_cell = "coalesce(" + ", ".join(f"CASE WHEN {_nonblank(f'c{i}')} THEN c{i} END" for i in others) + ")" \
+        if others else "NULL"
+    cur.execute(f"""
+        CREATE OR REPLACE TEMP TABLE ingest_left_out AS
+        WITH undated AS (
+            SELECT line, {numbered} AS numbered,
+                   regexp_full_match(strip_accents(lower(ingest_trim({first_cell}))), '{TOTAL_WORDS}') AS total,
+                   {blank(kind)} AS untyped
+            FROM ingest_cells WHERE {blank(date)} AND ({_filled(mapping, width)})
+        ),
+        table_end AS (
+            SELECT coalesce((SELECT min(line) FROM undated WHERE total),
+                            (SELECT max(line) FROM ingest_cells WHERE {_nonblank(date)}), 0) AS line
+        )
+        SELECT line, CASE WHEN numbered THEN 'numbered' WHEN total THEN 'total' ELSE 'signature' END AS reason
+        FROM undated
+        WHERE numbered OR total OR (untyped AND line > (SELECT line FROM table_end))""")
+    return cur.execute("SELECT line, reason FROM ingest_left_out ORDER BY line").df()
+
+
+def _left_out_warnings(skipped: pd.DataFrame) -> list[str]:
+    warnings = []
+    for reason in ("total", "signature"):
+        lines = skipped.loc[skipped["reason"] == reason, "line"].astype(int).tolist()
+        if lines:
+            shown = ", ".join(str(n) for n in lines[:10]) + ("…" if len(lines) > 10 else "")
+            warnings.append(t(f"intake.warning.left_out.{reason}", lines=shown, count=len(lines)))
+    return warnings
+
+
+def _rows_sql(mapping: dict[str, int], width: int, any_left_out: bool) -> str:
+    """The rows that are records: not blank, and not left out (see _left_out)."""
+    left_out = " AND line NOT IN (SELECT line FROM ingest_left_out)" if any_left_out else ""
+    return f"CREATE OR REPLACE TEMP VIEW ingest_rows AS SELECT * FROM ingest_cells WHERE ({_filled(mapping, width)}){left_out}"

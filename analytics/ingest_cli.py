@@ -54,7 +54,19 @@ def import_document(result: CheckResult, committed: bool, submission_id: int | N
         "warnings": list(result.warnings),
         "duplicate_rows": [{"line": int(d.line), "message": d.message} for d in result.duplicate_rows.itertuples()],
         "updated_lines": [int(line) for line in result.updated_lines],
+        "sheet": result.sheet,
+        "header_row": int(result.header_row),
+        "skipped_rows": [{"line": int(r.line), "kind": r.reason, "reason": t(f"intake.skipped.{r.reason}")}
+                         for r in result.skipped_rows.itertuples()],
     }
+
+
+def _bound_memory(ctx, path: Path) -> None:
+    """This process only checks and stores one file: DuckDB may hold about three times its size (at least 512 MiB)
+    and spills the rest to its temporary folder, so a large import keeps within twice DuckDB's own read of it."""
+    limit = max(512 * 2**20, 3 * path.stat().st_size)
+    with ctx.db.cursor() as cur:
+        cur.execute(f"SET memory_limit = '{limit // 2**20}MiB'")
 
 
 def run_import(args) -> int:
@@ -67,6 +79,7 @@ def run_import(args) -> int:
     except StoreLockedError as exc:
         return cli.fail(args, 3, str(exc), **nothing_stored)
     try:
+        _bound_memory(ctx, args.file)
         allowed_units = None
         if args.user and auth.account_count(ctx.db):  # once accounts exist, --user is one, with its scope
             account = auth.get_account(ctx.db, args.user)
@@ -92,6 +105,10 @@ def run_import(args) -> int:
         print(t("ingest.cli.summary", file=result.file_name, encoding=result.encoding, rows=format_number(result.rows),
                 accepted=format_number(result.accepted), rejected=format_number(result.rejected),
                 duplicates=format_number(result.duplicates), updated=format_number(result.updated)))
+        if result.sheet is not None:
+            print(t("intake.layout.sheet", sheet=result.sheet))
+        if result.header_row != 1:
+            print(t("intake.layout.header_row", row=result.header_row))
         for warning in result.warnings:
             print(warning)
         for error in result.errors.head(200).itertuples():

@@ -26,6 +26,14 @@ def duplicates_table(result: CheckResult, language: str | None = None, limit: in
                          t("upload.col.note", language): frame["message"]})
 
 
+def skipped_table(result: CheckResult, language: str | None = None) -> pd.DataFrame:
+    """Rows left out of a file that are not activities (pre-numbered, totals, signatures), with why."""
+    frame = result.skipped_rows
+    return pd.DataFrame({t("upload.col.line", language): frame["line"].astype(int),
+                         t("intake.col.reason", language): frame["reason"].map(
+                             lambda reason: t(f"intake.skipped.{reason}", language))})
+
+
 def preview_table(result: CheckResult, plan: Plan, units: tuple[Unit, ...], language: str | None = None,
                   limit: int = 50) -> pd.DataFrame:
     """The first valid rows as they will be stored, under the template's headers."""

@@ -71,12 +71,15 @@ def run_ingest(sizes: list[int], repeat: int) -> list[dict] | str:
 
 
 def ingest_section(result: list[dict] | str) -> list[str]:
-    lines = ["## Ingest (bench/ingest.py: check and store a submission CSV; baseline DuckDB `read_csv` of the same file)", ""]
+    lines = ["## Ingest (bench/ingest.py: the whole `import` command into a fresh store; baseline a Python process "
+             "running DuckDB's `CREATE TABLE t AS SELECT * FROM read_csv(…)` on the same file)", ""]
     if isinstance(result, str) or not result:
         return lines + [f"Not measured: {result or 'no rows'}.", ""]
     keys = list(dict.fromkeys(key for row in result for key in row))
     names = {"rows": "rows", "file_mib": "file MiB", "seconds": "seconds", "rows_per_second": "rows/s",
-             "peak_mib": "peak MiB", "duckdb_raw_seconds": "DuckDB read_csv s", "ratio": "ratio"}
+             "peak_mib": "peak MiB", "duckdb_raw_seconds": "DuckDB read_csv s", "ratio": "ratio",
+             "titles": "titles", "duckdb_seconds": "DuckDB s", "duckdb_peak_mib": "DuckDB peak MiB",
+             "time_ratio": "time ×", "memory_ratio": "memory ×"}
 
     def cell(value):
         if isinstance(value, float):

@@ -1,32 +1,32 @@
-"""Benchmark: check and store generated submission files of 10k, 100k and 1M rows.
+"""Benchmark: the whole `import` command on generated submission files of 10k, 100k and 1M rows.
 
-Prints, per size: seconds, rows per second, peak memory, and the ratio to DuckDB reading the same file raw
-into a table (CREATE TABLE AS SELECT * FROM read_csv(...) in a fresh on-disk DuckDB file), measured in the
-same run, interleaved; seconds are medians of a few runs, the ratio is the median of the paired runs' ratios.
+Two files per size, every row with a ma_hoat_dong: titles clerks reuse ("repeated") and every title different
+("distinct"). Each import runs as its own process from start to exit into a fresh store, beside a Python
+process that runs DuckDB's `CREATE TABLE t AS SELECT * FROM read_csv(file)` on the same file into a fresh
+file, interleaved in the same run. Prints seconds and peak resident memory (the process's own, from wait4) of
+both and their ratios (medians of the paired runs' ratios). Goal: time ≤ 2.5×, memory ≤ 2×.
 `run(sizes)` returns the rows for the suite command.
 
-    .venv/bin/python bench/ingest.py [--sizes 10000 100000 1000000] [--repeat 3]
+    .venv/bin/python bench/ingest.py [--sizes 10000 100000 1000000] [--repeat 3] [--titles repeated distinct]
 """
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
+import json
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
-import duckdb
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analytics.context import open_context  # noqa: E402
 from analytics.demo import TITLES, VENUES  # noqa: E402
 from analytics.plan import Plan, load_plan  # noqa: E402
 from analytics.registry import Unit, load_units  # noqa: E402
@@ -75,28 +75,9 @@ def write_file(path: Path, plan: Plan, units: tuple[Unit, ...], rows: int, seed:
     return path
 
 
-class PeakMemory:
-    """Peak resident memory of this process while the block runs (sampled every 5 ms), in MiB."""
-
-    def __enter__(self):
-        self.peak = self._rss()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._sample, daemon=True)
-        self._thread.start()
-        return self
-
-    def _sample(self):
-        while not self._stop.wait(0.005):
-            self.peak = max(self.peak, self._rss())
-
-    @staticmethod
-    def _rss() -> float:
-        with open("/proc/self/statm") as handle:
-            return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
+BASELINE = ("import sys, duckdb; con = duckdb.connect(sys.argv[1]); "
+            "con.execute('CREATE TABLE t AS SELECT * FROM read_csv(?)', [sys.argv[2]]); con.close()")
+FILES = {"repeated": False, "distinct": True}  # titles clerks reuse; every title different (both with ma_hoat_dong)
 
 
 def _fresh(path: Path) -> Path:
@@ -105,41 +86,44 @@ def _fresh(path: Path) -> Path:
     return path
 
 
-def raw_read_seconds(csv_path: Path, work: Path) -> float:
-    """DuckDB alone: read the file raw (auto-detected types) into a table of a fresh on-disk database."""
+def whole_process(args: list[str]) -> tuple[float, float, int, bytes]:
+    """Run a Python process from start to exit: (seconds, peak resident MiB from its own rusage, exit code, stdout)."""
+    with tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        child = subprocess.Popen([sys.executable, *args], cwd=ROOT, stdout=subprocess.PIPE, stderr=err)
+        out = child.stdout.read()
+        _, status, usage = os.wait4(child.pid, 0)
+        elapsed = time.perf_counter() - started
+        child.returncode = code = os.waitstatus_to_exitcode(status)
+        child.stdout.close()
+        if code:
+            err.seek(0)
+            raise RuntimeError(f"{' '.join(args[:3])} exited {code}: {err.read().decode()[-500:]}")
+    return elapsed, usage.ru_maxrss / 1024, code, out
+
+
+def raw_read(csv_path: Path, work: Path) -> tuple[float, float]:
+    """DuckDB alone in its own Python process: CREATE TABLE t AS SELECT * FROM read_csv(file) into a fresh file."""
     db_path = _fresh(work / "raw.duckdb")
-    started = time.perf_counter()
-    con = duckdb.connect(str(db_path))
-    con.execute("CREATE TABLE raw AS SELECT * FROM read_csv(?)", [str(csv_path)])
-    con.close()
-    elapsed = time.perf_counter() - started
+    seconds, peak, _, _ = whole_process(["-c", BASELINE, str(db_path), str(csv_path)])
     _fresh(db_path)
-    return elapsed
+    return seconds, peak
 
 
-def import_seconds(csv_path: Path, work: Path) -> tuple[float, float, int]:
-    """check_file + commit into a fresh store, as `python -m analytics import` does. (seconds, peak MiB, stored)."""
-    from analytics.ingest import check_file
-    from analytics.submissions import commit
+def import_command(csv_path: Path, work: Path, rows: int) -> tuple[float, float]:
+    """`python -m analytics import FILE --db FRESH --json`, process start to exit, into a fresh store."""
     db_path = _fresh(work / "store.duckdb")
-    ctx = open_context(db_path)
-    try:
-        gc.collect()
-        with PeakMemory() as memory:
-            started = time.perf_counter()
-            result = check_file(ctx.db, ctx.plan, ctx.units, csv_path, csv_path.name)
-            outcome = commit(ctx.db, result, "bench")
-            elapsed = time.perf_counter() - started
-        stored = ctx.db.scalar("SELECT count(*) FROM activities")
-        if result.rejected or not outcome.committed or stored != result.rows:
-            raise RuntimeError(f"benchmark file not stored whole: {result.rejected} rejected, {stored} stored")
-    finally:
-        ctx.close()
-        _fresh(db_path)
-    return elapsed, memory.peak, stored
+    seconds, peak, _, out = whole_process(["-m", "analytics", "import", str(csv_path), "--db", str(db_path), "--json"])
+    document = json.loads(out)
+    if not document["committed"] or document["rejected"] or document["rows"] != rows:
+        raise RuntimeError(f"benchmark file not stored whole: {document['rejected']} rejected")
+    _fresh(db_path)
+    return seconds, peak
 
 
-def run(sizes=(10_000, 100_000, 1_000_000), repeat: int = 3, distinct_titles: bool = False) -> list[dict]:
+def run(sizes=(10_000, 100_000, 1_000_000), repeat: int = 3, kinds=tuple(FILES)) -> list[dict]:
+    """Per size and file kind: the whole import command beside DuckDB's own read of the same file, interleaved
+    (both see the same machine load). Seconds and peaks are medians; ratios are medians of the paired runs'."""
     settings = load_settings()
     plan = load_plan(settings.plan_path, settings.activity_types_path)
     units = load_units(settings.units_path)
@@ -147,35 +131,37 @@ def run(sizes=(10_000, 100_000, 1_000_000), repeat: int = 3, distinct_titles: bo
     with tempfile.TemporaryDirectory(prefix="antq-bench-ingest-") as tmp:
         work = Path(tmp)
         for size in sizes:
-            csv_path = write_file(work / f"submission-{size}.csv", plan, units, size, distinct_titles=distinct_titles)
-            raw, ours, peaks = [], [], []
-            for _ in range(repeat):  # interleaved, so both see the same machine load
-                raw.append(raw_read_seconds(csv_path, work))
-                seconds, peak, stored = import_seconds(csv_path, work)
-                ours.append(seconds)
-                peaks.append(peak)
-            seconds, baseline = statistics.median(ours), statistics.median(raw)
-            # The ratio is the median of the paired runs' ratios: each pair saw the same machine load.
-            ratio = statistics.median(o / r for o, r in zip(ours, raw))
-            results.append({"rows": stored, "file_mib": round(csv_path.stat().st_size / 2**20, 1),
-                            "seconds": round(seconds, 3), "rows_per_second": round(stored / seconds),
-                            "peak_mib": round(max(peaks)), "duckdb_raw_seconds": round(baseline, 3),
-                            "ratio": round(ratio, 2)})
-            csv_path.unlink()
+            for kind in kinds:
+                csv_path = write_file(work / f"submission-{kind}-{size}.csv", plan, units, size,
+                                      distinct_titles=FILES[kind])
+                pairs = []
+                for _ in range(repeat):
+                    pairs.append((raw_read(csv_path, work), import_command(csv_path, work, size)))
+                med = statistics.median
+                results.append({
+                    "rows": size, "titles": kind, "file_mib": round(csv_path.stat().st_size / 2**20, 1),
+                    "seconds": round(med(o[0] for _, o in pairs), 2),
+                    "peak_mib": round(med(o[1] for _, o in pairs)),
+                    "duckdb_seconds": round(med(r[0] for r, _ in pairs), 2),
+                    "duckdb_peak_mib": round(med(r[1] for r, _ in pairs)),
+                    "time_ratio": round(med(o[0] / r[0] for r, o in pairs), 2),
+                    "memory_ratio": round(med(o[1] / r[1] for r, o in pairs), 2)})
+                csv_path.unlink()
     return results
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--distinct-titles", action="store_true", help="every title different (worst case)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--titles", choices=list(FILES), nargs="+", default=list(FILES))
     args = parser.parse_args()
-    rows = run(args.sizes, args.repeat, args.distinct_titles)
-    print(f"{'rows':>10} {'file MiB':>9} {'seconds':>8} {'rows/s':>10} {'peak MiB':>9} {'DuckDB raw s':>13} {'ratio':>6}")
+    rows = run(args.sizes, args.repeat, tuple(args.titles))
+    print(f"{'rows':>10} {'titles':>9} {'MiB':>6} {'import s':>9} {'peak MiB':>9} {'DuckDB s':>9} "
+          f"{'DuckDB MiB':>11} {'time ×':>7} {'memory ×':>9}")
     for r in rows:
-        print(f"{r['rows']:>10,} {r['file_mib']:>9} {r['seconds']:>8.2f} {r['rows_per_second']:>10,} "
-              f"{r['peak_mib']:>9} {r['duckdb_raw_seconds']:>13.2f} {r['ratio']:>6.2f}")
+        print(f"{r['rows']:>10,} {r['titles']:>9} {r['file_mib']:>6} {r['seconds']:>9.2f} {r['peak_mib']:>9} "
+              f"{r['duckdb_seconds']:>9.2f} {r['duckdb_peak_mib']:>11} {r['time_ratio']:>7.2f} {r['memory_ratio']:>9.2f}")
 
 
 if __name__ == "__main__":

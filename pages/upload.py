@@ -42,18 +42,30 @@ scope = upload_scope(ctx)
 key = (uploaded.file_id, uploaded.size, ctx.db.data_version(), tuple(sorted(scope)) if scope is not None else None)
 checked = st.session_state.get("upload_check")
 if not checked or checked["key"] != key:
+    bar = st.progress(0, text=t("intake.progress.checking", percent=0))
+
+    def advance(fraction: float) -> None:  # a large file takes seconds: say how far the check has come
+        bar.progress(min(fraction, 1.0), text=t("intake.progress.checking", percent=round(100 * fraction)))
+
     with st.spinner(t("upload.checking")):
         try:
-            result = check_file(ctx.db, ctx.plan, ctx.units, uploaded.getvalue(), uploaded.name, allowed_units=scope)
+            result = check_file(ctx.db, ctx.plan, ctx.units, uploaded.getvalue(), uploaded.name, allowed_units=scope,
+                                progress=advance)
         except IngestReadError as exc:
+            bar.empty()
             st.error(t("upload.read_error", reason=exc), icon=":material/error:")
             st.stop()
+    bar.empty()
     checked = st.session_state["upload_check"] = {"key": key, "result": result}
 result = checked["result"]
 
 separator = SEPARATOR_NAMES.get(result.separator or "")
 st.caption(t("upload.encoding", encoding=result.encoding,
              separator=t("upload.separator", separator=t(f"upload.separator.{separator}")) if separator else ""))
+layout = ([t("intake.layout.sheet", sheet=result.sheet)] if result.sheet is not None else []) + \
+    ([t("intake.layout.header_row", row=result.header_row)] if result.header_row != 1 else [])
+if layout:  # the sheet's name is text from the file: plain text, never Markdown
+    st.text(" ".join(layout))
 cards = st.container(horizontal=True)  # wraps onto more rows on a narrow screen
 for label, value in (("rows", result.rows), ("accepted", result.accepted), ("rejected", result.rejected),
                      ("duplicates", result.duplicates), ("updated", result.updated), ("new", result.new)):
@@ -73,6 +85,9 @@ if len(result.errors):
 if len(result.duplicate_rows):
     with st.expander(f"{t('upload.duplicates.header')} ({format_number(len(result.duplicate_rows))})"):
         st.dataframe(ingest_display.duplicates_table(result, lang), hide_index=True, width="stretch")
+if len(result.skipped_rows):
+    with st.expander(t("intake.skipped.header", count=format_number(len(result.skipped_rows)))):
+        st.dataframe(ingest_display.skipped_table(result, lang), hide_index=True, width="stretch")
 if result.accepted:
     st.subheader(t("upload.preview.header"))
     st.dataframe(ingest_display.preview_table(result, ctx.plan, ctx.units, lang), hide_index=True, width="stretch")

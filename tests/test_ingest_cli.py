@@ -12,7 +12,7 @@ from tests.test_ingest import GOOD, csv_bytes
 
 PUBLISHED_KEYS = {"file", "encoding", "rows", "accepted", "rejected", "duplicates", "updated", "committed",
                   "submission_id", "errors"}  # issue 3: never renamed or dropped
-KEYS = PUBLISHED_KEYS | {"warnings", "duplicate_rows", "updated_lines"}
+KEYS = PUBLISHED_KEYS | {"warnings", "duplicate_rows", "updated_lines", "sheet", "header_row", "skipped_rows"}
 
 
 def cli(*args):
@@ -33,7 +33,8 @@ def test_import_stores_and_prints_the_published_keys(empty_db, tmp_path):
     assert set(document) == KEYS
     assert document == {"file": "bao-cao.csv", "encoding": "UTF-16", "rows": 2, "accepted": 2, "rejected": 0,
                         "duplicates": 0, "updated": 0, "committed": True, "submission_id": 1, "errors": [],
-                        "warnings": [], "duplicate_rows": [], "updated_lines": []}
+                        "warnings": [], "duplicate_rows": [], "updated_lines": [], "sheet": None, "header_row": 1,
+                        "skipped_rows": []}
     listing = json.loads(cli("submissions", "--db", empty_db, "--json").stdout)["submissions"]
     assert [(s["id"], s["file_name"], s["user_name"], s["inserted"], s["status"]) for s in listing] == \
         [(1, "bao-cao.csv", "can_bo", 2, "active")]
@@ -56,7 +57,7 @@ def test_rejected_rows_exit_1_and_store_nothing_unless_valid_only(empty_db, tmp_
     document = json.loads(run.stdout)
     assert (document["committed"], document["rejected"], document["submission_id"]) == (False, 1, None)
     assert document["errors"] == [{"line": 3, "column": "ngay_to_chuc", "value": "31/02/2022", "message":
-                                   "Ngày không hợp lệ: hãy ghi ngày/tháng/năm (19/05/2022) hoặc năm-tháng-ngày (2022-05-19)."}]
+                                   "Ngày này không có trên lịch (ví dụ 31/02 hay 31/04): hãy kiểm tra lại ngày và tháng."}]
     with duckdb.connect(str(empty_db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM activities").fetchone()[0] == 0
     run = cli("import", path, "--db", empty_db, "--valid-only", "--json")

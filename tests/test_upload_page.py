@@ -78,7 +78,7 @@ def test_rejected_rows_block_storing_until_valid_only_is_chosen(empty_db, use_db
     assert metrics(at)["Bị từ chối"] == "1"
     errors = at.dataframe[0].value
     assert errors.to_dict(orient="records") == [{"Dòng": 3, "Cột": "ngay_to_chuc", "Giá trị": "31/02/2022", "Lỗi":
-                                                 "Ngày không hợp lệ: hãy ghi ngày/tháng/năm (19/05/2022) hoặc năm-tháng-ngày (2022-05-19)."}]
+                                                 "Ngày này không có trên lịch (ví dụ 31/02 hay 31/04): hãy kiểm tra lại ngày và tháng."}]
     [save] = [b for b in at.button if b.label.startswith("Lưu")]
     assert save.disabled
     assert any("chưa thể lưu" in w.value for w in at.warning)

@@ -8,6 +8,9 @@ from ui.state import t
 
 BUTTON = '[data-testid="stFileUploaderDropzone"] button [data-testid="stMarkdownContainer"] p'
 HINT = '[data-testid="stFileUploaderDropzoneInstructions"] span'
+# A file the browser refused (over server.maxUploadSize in .streamlit/config.toml, or of another type): Streamlit
+# marks its chip invalid and keeps its English reason in a tooltip; the catalogue's sentence is written under it.
+REFUSED = '[data-testid="stFileChip"][aria-invalid="true"]'
 
 
 def _css_text(text: str) -> str:
@@ -16,11 +19,16 @@ def _css_text(text: str) -> str:
 
 
 def uploader_style(types: list[str]) -> str:
-    hint = t("upload.widget.hint", size=st.get_option("server.maxUploadSize"),
-             types=", ".join(kind.upper() for kind in types))
+    size = st.get_option("server.maxUploadSize")
+    kinds = ", ".join(kind.upper() for kind in types)
+    hint = t("upload.widget.hint", size=size, types=kinds)
+    refused = t("intake.widget.refused", size=size, types=kinds)
     return (f"<style>{BUTTON}, {HINT} {{font-size: 0 !important}}"
             f"{BUTTON}::after {{content: {_css_text(t('upload.widget.button'))}; font-size: 0.875rem}}"
-            f"{HINT}::after {{content: {_css_text(hint)}; font-size: 0.875rem}}</style>")
+            f"{HINT}::after {{content: {_css_text(hint)}; font-size: 0.875rem}}"
+            f"{REFUSED} {{flex-wrap: wrap; height: auto}}"
+            f"{REFUSED}::after {{content: {_css_text(refused)}; flex-basis: 100%; font-size: 0.875rem; "
+            f"color: var(--st-red-color, #bd4043); white-space: normal; padding: 0.25rem 0}}</style>")
 
 
 def file_uploader(label: str, types: list[str], **options):

@@ -25,6 +25,8 @@ p AS (
 SELECT date_raw, s AS value, activity_date,
        CASE WHEN s IS NULL THEN 'required'
             WHEN activity_date IS NULL AND regexp_full_match(s, '4[4-6][0-9]{3}') THEN 'date_serial'  -- 44562 = 01/01/2022
+            WHEN activity_date IS NULL AND regexp_full_match(s, '\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}')
+                THEN 'date_impossible'  -- written right, but no such day (31/02/2022)
             WHEN activity_date IS NULL THEN 'date_invalid'
             WHEN activity_date NOT BETWEEN (SELECT start_date FROM ingest_plan) AND (SELECT deadline FROM ingest_plan)
                 THEN 'date_outside' END AS error
@@ -99,7 +101,8 @@ SELECT r.line, um.unit_code, tm.type_code, ti.title_id, d.activity_date, CASE WH
        CASE WHEN r.date_raw IS NULL THEN 'required' ELSE d.error END AS date_error,
        CASE WHEN d.error IS NOT NULL THEN d.value END AS date_value,
        p.error AS participants_error, CASE WHEN p.error IS NOT NULL THEN p.value END AS participants_value,
-       b.error AS budget_error, CASE WHEN b.error IS NOT NULL THEN b.value END AS budget_value
+       CASE b.error WHEN 'number_not_whole' THEN 'budget_not_whole' WHEN 'number_too_large' THEN 'budget_too_large'
+                    ELSE b.error END AS budget_error, CASE WHEN b.error IS NOT NULL THEN b.value END AS budget_value
 FROM r
 LEFT JOIN ingest_unit_map um ON um.code_raw IS NOT DISTINCT FROM r.unit_code_raw
                             AND um.name_raw IS NOT DISTINCT FROM r.unit_name_raw

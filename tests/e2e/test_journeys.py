@@ -97,7 +97,7 @@ def test_uploaded_file_is_checked_then_stored_and_shown_on_the_overview(dashboar
 
     app.nav.go(t("nav.upload", "vi"))
     # Streamlit's uploader speaks English on its own; the page gives it the catalogue's words.
-    app.expect_uploader_words(["Chọn tệp", "Tối đa 200 MB mỗi tệp • CSV, TXT, TSV, XLSX"])
+    app.expect_uploader_words(["Chọn tệp", "Tối đa 50 MB mỗi tệp • CSV, TXT, TSV, XLSX"])
     app.upload(submission_file(tmp_path))
     app.assert_no_exception()
     assert app.metric(t("upload.metric.rows", "vi")) == "3"
