@@ -182,9 +182,9 @@ def test_a_name_in_the_wrong_district_or_an_unknown_district_says_what_exists(ct
     rows = [["", "Xã Tân Bình, huyện Gò Dầu"] + GOOD[2:], ["", "Xã Tân Bình, huyện Không Có"] + GOOD[2:],
             ["", "Xã Tân Bìnhh"] + GOOD[2:]]
     found = errors(check(ctx, csv_bytes(rows), name="bao-cao.csv"))
-    assert "25474 – Xã Tân Bình (Thành phố Tây Ninh)" in found[0][3] and "25495 – Xã Tân Bình (Huyện Tân Biên)" in found[0][3]
+    assert "25474 – Đoàn xã Tân Bình (Thành đoàn Tây Ninh)" in found[0][3] and "25495 – Đoàn xã Tân Bình (Huyện đoàn Tân Biên)" in found[0][3]
     assert found[1][3].startswith("Không tìm thấy huyện, thị xã, thành phố “huyện Không Có”")
-    assert found[2][3].startswith("Không tìm thấy đơn vị có tên này") and "(Huyện Tân Biên)" in found[2][3]
+    assert found[2][3].startswith("Không tìm thấy đơn vị có tên này") and "(Huyện đoàn Tân Biên)" in found[2][3]
 
 
 # -- messages that fit their column -----------------------------------------------------------------
