@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable
 
-from argon2 import PasswordHasher
+from functools import cache
+
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from analytics import audit
@@ -26,9 +27,28 @@ from analytics.text import fold, nfc
 
 ROLES = ("viewer", "uploader", "admin")
 _NAME = re.compile(r"^[\w.@-]{3,64}$")
-_hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile
-# Verified when the name is unknown, so an unknown name costs as much time as a wrong password.
-_DUMMY_HASH = _hasher.hash("antq-dummy-password-for-timing")
+
+
+@cache
+def _argon2():
+    from argon2 import PasswordHasher
+    return PasswordHasher()  # argon2id, RFC 9106 low-memory profile
+
+
+class _LazyHasher:
+    """The argon2 hasher, made on first use: every command imports this module, few hash."""
+    def __getattr__(self, name: str):
+        return getattr(_argon2(), name)
+
+
+_hasher = _LazyHasher()
+# Verified when the name is unknown, so an unknown name costs as much time as a wrong password (hashed on first use).
+_DUMMY_HASH = None
+
+
+@cache
+def _dummy_hash() -> str:
+    return _hasher.hash("antq-dummy-password-for-timing")
 
 
 class AuthError(ValueError):
@@ -282,7 +302,9 @@ def authenticate(db: Database, name: str, password: str, settings: AuthSettings,
     return SignIn("wrong", wait_seconds=settings.wait_after(failures))
 
 
-def _verify(password_hash: str, password: str) -> bool:
+def _verify(password_hash: str | None, password: str) -> bool:
+    if password_hash is None:
+        password_hash = _dummy_hash()
     try:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):

@@ -50,9 +50,14 @@ def t(key: str, **values: object) -> str:
     return translate(key, language(), **values)
 
 
+# Seconds the server keeps the store file open after its last query: long enough for one page run's queries,
+# short enough that a command-line write waits little (see analytics/db.py and README "Store").
+STORE_LINGER = 0.5
+
+
 @st.cache_resource(show_spinner=False)
 def _context(db_path: str, plan_path: str) -> Context:
-    return open_context(db_path, Path(plan_path))
+    return open_context(db_path, Path(plan_path), linger=STORE_LINGER)
 
 
 def _plan_path() -> str:
