@@ -34,7 +34,8 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQL_DIR = Path(__file__).parent / "sql"
 DEFAULT_BUSY_TIMEOUT = 30.0  # seconds; ANTQ_BUSY_TIMEOUT overrides
-WAIT_FRESH = 2.0  # seconds a `.wait` file counts after its last touch (a waiter touches it every backoff step)
+WAIT_FRESH = 2.0
+POLL_WAITERS = 0.1  # seconds between an idle holder's looks for a waiter  # seconds a `.wait` file counts after its last touch (a waiter touches it every backoff step)
 
 
 class StoreLockedError(RuntimeError):
@@ -150,10 +151,22 @@ class Database:
             con.close()
 
     def _close_if_idle(self) -> None:
+        """The idle holder's poll: let the file go once unused for `linger` seconds, or at once for a waiter."""
         with self._state:
-            if self._users == 0 and time.monotonic() - self._released_at >= (self.linger or 0) * 0.9:
+            self._timer = None
+            if self._con is None or self._users:
+                return
+            if time.monotonic() - self._released_at >= (self.linger or 0) or self._other_waiting():
                 self._close_now()
                 self._state.notify_all()
+            else:
+                self._schedule_close()
+
+    def _schedule_close(self) -> None:
+        if self._timer is None:
+            self._timer = threading.Timer(min(self.linger or 0, POLL_WAITERS), self._close_if_idle)
+            self._timer.daemon = True
+            self._timer.start()
 
     @contextmanager
     def _lease(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -180,11 +193,7 @@ class Database:
                     if self.linger <= 0 or self._other_waiting():
                         self._close_now()
                     else:
-                        if self._timer is not None:
-                            self._timer.cancel()
-                        self._timer = threading.Timer(self.linger, self._close_if_idle)
-                        self._timer.daemon = True
-                        self._timer.start()
+                        self._schedule_close()
                     self._state.notify_all()
 
     def is_open(self) -> bool:
@@ -195,6 +204,7 @@ class Database:
         with self._state:
             if self._timer is not None:
                 self._timer.cancel()
+                self._timer = None
             self._close_now()
 
     def __enter__(self) -> "Database":
