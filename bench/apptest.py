@@ -3,12 +3,15 @@
 For every page file listed in ui/navigation.py that exists: a first run (opens the store, fills the caches),
 then N reruns, each after moving the sidebar's as-of date to a date no earlier run used (so the page's
 cached frames must be recomputed, as when a leader moves the date). A page without the as-of date (the admin
-pages) gets plain reruns. Prints JSON {page: {...}}."""
+pages) gets plain reruns. Between reruns the benchmark waits --pause seconds (default: longer than the server's
+store linger, ui/state.py), so each rerun opens the store file again as a leader's next click does.
+Prints JSON {page: {...}}."""
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import os
+import time
 
 from bench.common import ROOT, emit, median, timed
 
@@ -26,7 +29,7 @@ def as_of_dates(start: dt.date, deadline: dt.date, count: int) -> list[dt.date]:
     return [start + dt.timedelta(days=span * (k + 1) // (count + 2)) for k in range(count)]
 
 
-def measure_page(path: str, dates: list[dt.date]) -> dict:
+def measure_page(path: str, dates: list[dt.date], pause: float = 0.0) -> dict:
     from streamlit.testing.v1 import AppTest
 
     from analytics.i18n import t
@@ -43,6 +46,7 @@ def measure_page(path: str, dates: list[dt.date]) -> dict:
     has_as_of = bool(as_of_widgets)
     reruns = []
     for day in dates:
+        time.sleep(pause)
         if has_as_of:
             as_of_widgets[0].set_value(day)
         reruns.append(timed(at.run))
@@ -63,8 +67,12 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("db")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--pause", type=float, default=None, help="seconds between reruns (default: linger + 0.3)")
     args = parser.parse_args()
     os.environ["ANTQ_DB"] = args.db
+    if args.pause is None:
+        from ui.state import STORE_LINGER
+        args.pause = STORE_LINGER + 0.3
 
     from analytics.context import open_context
     ctx = open_context(args.db, read_only=True)
@@ -75,7 +83,7 @@ def main() -> None:
     dates = as_of_dates(start, deadline, args.repeat * len(specs))
     results = {}
     for i, spec in enumerate(specs):
-        results[spec.path] = measure_page(spec.path, dates[i::len(specs)])
+        results[spec.path] = measure_page(spec.path, dates[i::len(specs)], args.pause)
     emit(results)
 
 
