@@ -3,15 +3,14 @@
 For every page file listed in ui/navigation.py that exists: a first run (opens the store, fills the caches),
 then N reruns, each after moving the sidebar's as-of date to a date no earlier run used (so the page's
 cached frames must be recomputed, as when a leader moves the date). A page without the as-of date (the admin
-pages) gets plain reruns. Between reruns the benchmark waits --pause seconds (default: longer than the server's
-store linger, ui/state.py), so each rerun opens the store file again as a leader's next click does.
+pages) gets plain reruns. Then one more rerun after the store was let go (as the server does when idle or when a
+command asks for the file): `reopen_s`, the cost of opening the file again with DuckDB's cache cold.
 Prints JSON {page: {...}}."""
 from __future__ import annotations
 
 import argparse
 import datetime as dt
 import os
-import time
 
 from bench.common import ROOT, emit, median, timed
 
@@ -29,7 +28,17 @@ def as_of_dates(start: dt.date, deadline: dt.date, count: int) -> list[dt.date]:
     return [start + dt.timedelta(days=span * (k + 1) // (count + 2)) for k in range(count)]
 
 
-def measure_page(path: str, dates: list[dt.date], pause: float = 0.0) -> dict:
+def _let_go() -> None:
+    """Closes every store the app holds, as the server's lease does after STORE_LINGER or for a waiting command."""
+    import gc
+
+    from analytics.db import Database
+    for obj in gc.get_objects():
+        if isinstance(obj, Database):
+            obj.close()
+
+
+def measure_page(path: str, dates: list[dt.date]) -> dict:
     from streamlit.testing.v1 import AppTest
 
     from analytics.i18n import t
@@ -46,7 +55,6 @@ def measure_page(path: str, dates: list[dt.date], pause: float = 0.0) -> dict:
     has_as_of = bool(as_of_widgets)
     reruns = []
     for day in dates:
-        time.sleep(pause)
         if has_as_of:
             as_of_widgets[0].set_value(day)
         reruns.append(timed(at.run))
@@ -59,7 +67,11 @@ def measure_page(path: str, dates: list[dt.date], pause: float = 0.0) -> dict:
                 return {"error": f"the as-of date did not move to {day} (shows {shown})"}
         if at.title and at.title[0].value != title:
             return {"error": f"rerun left the page: {at.title[0].value}"}
-    return {"first_s": first_s, "rerun_s": median(reruns), "rerun_max_s": max(reruns), "runs": len(reruns),
+    _let_go()
+    if has_as_of:
+        as_of_widgets[0].set_value(dates[0] - dt.timedelta(days=1))
+    reopen_s = timed(at.run)
+    return {"first_s": first_s, "rerun_s": median(reruns), "reopen_s": reopen_s, "rerun_max_s": max(reruns), "runs": len(reruns),
             "filter": "as_of" if has_as_of else None, "charts": charts}
 
 
@@ -67,12 +79,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("db")
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--pause", type=float, default=None, help="seconds between reruns (default: linger + 0.3)")
     args = parser.parse_args()
     os.environ["ANTQ_DB"] = args.db
-    if args.pause is None:
-        from ui.state import STORE_LINGER
-        args.pause = STORE_LINGER + 0.3
 
     from analytics.context import open_context
     ctx = open_context(args.db, read_only=True)
@@ -83,7 +91,7 @@ def main() -> None:
     dates = as_of_dates(start, deadline, args.repeat * len(specs))
     results = {}
     for i, spec in enumerate(specs):
-        results[spec.path] = measure_page(spec.path, dates[i::len(specs)], args.pause)
+        results[spec.path] = measure_page(spec.path, dates[i::len(specs)])
     emit(results)
 
 

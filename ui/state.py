@@ -50,9 +50,10 @@ def t(key: str, **values: object) -> str:
     return translate(key, language(), **values)
 
 
-# Seconds the server keeps the store file open after its last query: long enough for one page run's queries,
-# short enough that a command-line write waits little (see analytics/db.py and README "Store").
-STORE_LINGER = 0.5
+# Seconds the server keeps the store file open after its last query: leaders clicking through pages keep DuckDB's
+# cache warm; an idle server lets the file go. A command waiting for the file is let in at once whatever this is
+# (its `.wait` sign, analytics/db.py); see README "Store".
+STORE_LINGER = 10.0
 
 
 @st.cache_resource(show_spinner=False)
