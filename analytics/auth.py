@@ -11,12 +11,9 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Iterable
-
-from functools import cache
-
-from argon2.exceptions import InvalidHashError, VerificationError
 
 from analytics import audit
 from analytics.db import Database
@@ -303,6 +300,7 @@ def authenticate(db: Database, name: str, password: str, settings: AuthSettings,
 
 
 def _verify(password_hash: str | None, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
     if password_hash is None:
         password_hash = _dummy_hash()
     try:

@@ -202,3 +202,46 @@ def test_status_brings_a_store_up_to_a_plan_it_has_not_seen(demo_db, tmp_path):
     assert first["province"] == usual["province"] and first["units"] == usual["units"]
     again = json.loads(cli("status", "--db", str(store), "--as-of", "2022-09-30", "--json", env=env).stdout)
     assert again == first
+
+
+HEAVY = ("pandas", "argon2", "docx", "openpyxl", "xlsxwriter", "pyarrow", "numpy", "streamlit")
+
+
+def modules_after(*argv: str) -> set[str]:
+    """The top-level packages a command had imported when it finished (in a fresh process)."""
+    code = ("import sys, runpy, json\n"
+            f"sys.argv = ['analytics', *{list(argv)!r}]\n"
+            "try:\n    runpy.run_module('analytics', run_name='__main__')\n"
+            "except SystemExit as done:\n    assert not done.code, done.code\n"
+            "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return set(json.loads(result.stderr.strip().splitlines()[-1]))
+
+
+def test_status_and_catalog_start_without_the_heavy_packages(demo_db):
+    assert not modules_after("status", "--db", str(demo_db), "--json") & set(HEAVY)
+    assert not modules_after("catalog", "--json") & set(HEAVY)
+    assert "pandas" in modules_after("submissions", "--db", str(demo_db), "--json")  # the test can see an import
+
+
+def test_status_json_is_the_same_as_the_pages_figures(demo_db):
+    from analytics import attainment
+    from analytics.context import open_context
+    report = json.loads(cli("status", "--db", str(demo_db), "--as-of", "2022-08-31", "--json").stdout)
+    ctx = open_context(demo_db, read_only=True)
+    try:
+        import datetime as dt
+        as_of = dt.date(2022, 8, 31)
+        targets = attainment.unit_targets(ctx.db, ctx.plan, as_of, ctx.settings.lagging)
+        units = attainment.unit_status(targets, ctx.plan, ctx.settings.lagging, as_of)
+    finally:
+        ctx.close()
+    by_code = {u["code"]: u for u in report["units"]}
+    assert len(by_code) == len(units) > 100
+    for row in units.itertuples():
+        shown = by_code[row.code]
+        assert shown["reasons"] == list(row.reasons)
+        assert shown["severity"] == (row.severity if row.lagging else None)
+        assert shown["attainment"] == round(row.attainment, 4)
+    assert report["province"]["lagging_units"] == int(units["lagging"].sum()) > 0
