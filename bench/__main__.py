@@ -1,4 +1,4 @@
-"""`python -m bench [--sizes 10000,100000,1000000] [--repeat 5] [--parts stores,ingest,status,pages,browser]`
+"""`python -m bench [--sizes 10000,100000,1000000] [--repeat 5] [--parts ingest,status,pages,browser,load]`
 
 Builds demo stores of each size in a temporary folder, measures each part in its own process, prints one
 Markdown report and writes it to bench/results/latest.md. Figures are medians of --repeat runs; every
@@ -17,7 +17,9 @@ from pathlib import Path
 from bench.common import ROOT, machine, run_part, run_python
 from bench.stores import build_store
 
-PARTS = ("ingest", "status", "pages", "browser")
+PARTS = ("ingest", "status", "pages", "browser", "load")
+LOAD_SESSIONS = "1,10,30"
+LOAD_GOAL_S, LOAD_MEMORY_GOAL_MIB = 1.5, 1024
 RERUN_GOAL_MS = 300
 MEMORY_GOAL_MIB = 600
 GOAL_ROWS = 1_000_000
@@ -154,6 +156,18 @@ def report(sizes: list[int], repeat: int, results: dict, started: dt.datetime, l
                  + (" ✗" if results["browser"][size]["peak_mib"] >= MEMORY_GOAL_MIB else "")]
                 for size, label in zip(sizes, labels)]
         lines += table(["activities", "resident", "peak"], rows) + [""]
+
+    if results.get("load"):
+        size, figures = results["load"]
+        lines += [f"## Many leaders at once (bench/load.py on {rows_label(size)}: N sessions over Streamlit's WebSocket "
+                  f"protocol, each moving the as-of date and the district in turn; goal at N = 30: p95 < "
+                  f"{LOAD_GOAL_S} s, memory < 1 GiB)", ""]
+        rows = [[n, f"{f['runs']:,}", ms(f["p50_s"]), ms(f["p95_s"]) + (" ✗" if f["p95_s"] >= LOAD_GOAL_S else ""),
+                 ms(f["first_run_p50_s"]), f"{f['rss_mib']:,.0f}",
+                 f"{f['peak_mib']:,.0f}" + (" ✗" if f["peak_mib"] >= LOAD_MEMORY_GOAL_MIB else "")]
+                for n, f in figures.items()]
+        lines += table(["sessions", "runs", "p50 ms", "p95 ms", "first run p50 ms", "server resident MiB",
+                        "server peak MiB"], rows) + [""]
     return "\n".join(lines)
 
 
@@ -184,6 +198,9 @@ def main() -> None:
             progress(f"building a demo store of {size:,} activities")
             store, seconds = build_store(Path(tmp), size)
             results["stores"][size] = seconds
+            if "load" in args.parts and size == max(args.sizes):
+                progress(f"load on {size:,}")
+                results["load"] = (size, run_part("load", str(store), "--sessions", LOAD_SESSIONS))
             for part, module in (("status", "status"), ("pages", "apptest"), ("browser", "browser")):
                 if part not in args.parts:
                     continue
