@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 COOKIE = "antq_session"
 TOUCH_EVERY = dt.timedelta(seconds=60)  # last_seen_at is written at most this often (a write per run is costly)
+KEEP_ENDED = dt.timedelta(days=30)  # ended and long-idle sessions are deleted at the next sign-in after this
 
 
 def _hash(token: str) -> str:
@@ -29,6 +30,7 @@ def start(db: "Database", account: auth.Account, now: dt.datetime | None = None)
     now = now or dt.datetime.now()
     token = secrets.token_urlsafe(32)
     with db.transaction(bump_version=False) as cur:
+        cur.execute("DELETE FROM sessions WHERE coalesce(ended_at, last_seen_at) < ?", [now - KEEP_ENDED])
         cur.execute("INSERT INTO sessions (token_hash, name_key, session_epoch, created_at, last_seen_at) "
                     "VALUES (?, ?, ?, ?, ?)", [_hash(token), account.key, account.session_epoch, now, now])
     return token

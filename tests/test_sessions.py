@@ -41,6 +41,16 @@ def test_a_token_signs_in_again_until_it_is_idle_past_idle_minutes(ctx):
     assert ctx.db.scalar("SELECT ended_why FROM sessions WHERE ended_at IS NOT NULL") == "idle"
 
 
+def test_old_sessions_are_deleted_at_a_later_sign_in(ctx):
+    old = sign_in(ctx)
+    sessions.end(ctx.db, old, now=NOW)
+    sessions.start(ctx.db, auth.get_account(ctx.db, "hung.nguyen"), now=NOW + dt.timedelta(days=29))
+    assert ctx.db.scalar("SELECT count(*) FROM sessions") == 2
+    sessions.start(ctx.db, auth.get_account(ctx.db, "hung.nguyen"), now=NOW + dt.timedelta(days=31))
+    assert ctx.db.scalar("SELECT count(*) FROM sessions") == 2  # the one ended 31 days before is gone
+    assert sessions.open_sessions(ctx.db, "Hùng.Nguyen") == 2
+
+
 def test_sign_out_ends_the_token_everywhere_and_a_copy_is_refused(ctx):
     token, other = sign_in(ctx), sign_in(ctx)
     copied = str(token)
