@@ -17,14 +17,11 @@ from dataclasses import asdict
 
 import pandas as pd
 
+from analytics import status
 from analytics.db import Database
-from analytics.i18n import t
 from analytics.plan import Plan
 from analytics.settings import LaggingSettings
-from analytics.text import format_date, format_percent
-
-FLAGS = ("no_activity", "behind_pace", "projected_miss", "silent")
-SEVERITIES = ("high", "medium", "low")
+from analytics.status import FLAGS, SEVERITIES  # noqa: F401  (published here before)
 
 
 def unit_targets(db: Database, plan: Plan, as_of: dt.date, lagging: LaggingSettings) -> pd.DataFrame:
@@ -34,42 +31,13 @@ def unit_targets(db: Database, plan: Plan, as_of: dt.date, lagging: LaggingSetti
     return db.named("unit_targets", params)
 
 
-def _ids(rows: pd.DataFrame) -> str:
-    return ", ".join(rows["target_id"])
-
-
 def _reasons(rows: pd.DataFrame, plan: Plan, lagging: LaggingSettings, as_of: dt.date,
              language: str | None = None) -> list[str]:
-    elapsed = format_percent(float(rows["elapsed"].iloc[0]))
-    reasons = []
-    no_activity = rows[rows["no_activity"]]
-    if len(no_activity):
-        reasons.append(t("lagging.reason.no_activity", language, targets=_ids(no_activity), elapsed=elapsed))
-    behind = rows[rows["behind_pace"] & ~rows["no_activity"]]
-    if len(behind):
-        detail = ", ".join(f"{r.target_id} {r.count}/{r.minimum}" for r in behind.itertuples())
-        reasons.append(t("lagging.reason.behind_pace", language, detail=detail, elapsed=elapsed))
-    projected = rows[rows["projected_miss"] & (rows["count"] > 0) & ~rows["behind_pace"]]
-    if len(projected):
-        detail = ", ".join(f"{r.target_id} {r.projected}/{r.minimum}" for r in projected.itertuples())
-        reasons.append(t("lagging.reason.projected_miss", language, detail=detail, deadline=format_date(plan.deadline)))
-    if bool(rows["silent"].iloc[0]):
-        last = rows["last_activity"].iloc[0]
-        if pd.isna(last):
-            reasons.append(t("lagging.reason.silent_never", language, days=lagging.silent_days))
-        else:
-            days = (min(as_of, plan.deadline) - pd.Timestamp(last).date()).days
-            reasons.append(t("lagging.reason.silent", language, days=days, last=format_date(pd.Timestamp(last).date())))
-    return reasons
+    return status.reasons(rows.to_dict("records"), plan, lagging, as_of, language)
 
 
 def _severity(rows: pd.DataFrame) -> str | None:
-    kinds = sum(bool(rows[flag].any()) for flag in FLAGS)
-    if kinds == 0:
-        return None
-    if rows["no_activity"].any() or kinds >= 3:
-        return "high"
-    return "medium" if kinds == 2 else "low"
+    return status.severity(rows.to_dict("records"))
 
 
 def unit_status(targets: pd.DataFrame, plan: Plan, lagging: LaggingSettings, as_of: dt.date,
@@ -126,28 +94,4 @@ def province_summary(targets: pd.DataFrame, units: pd.DataFrame) -> dict:
     }
 
 
-def status_report(db: Database, plan: Plan, lagging: LaggingSettings, as_of: dt.date) -> dict:
-    """The `status --json` document."""
-    targets = unit_targets(db, plan, as_of, lagging)
-    units = unit_status(targets, plan, lagging, as_of)
-    by_unit = {code: rows for code, rows in targets.groupby("unit_code", sort=False)}
-    total = db.scalar("SELECT count(*) FROM current_activities "
-                      "WHERE activity_date BETWEEN ? AND least(?::DATE, ?::DATE)",
-                      [plan.start, as_of, plan.deadline])
-    return {
-        "as_of": as_of.isoformat(),
-        "plan": plan.id,
-        "total_activities": int(total),
-        "province": province_summary(targets, units),
-        "units": [
-            {
-                "code": u.code, "name": u.name, "level": u.level,
-                "attainment": round(u.attainment, 4), "lagging": bool(u.lagging),
-                "severity": u.severity if u.lagging else None,
-                "reasons": list(u.reasons),
-                "targets": [{"id": r.target_id, "count": int(r.count), "minimum": int(r.minimum),
-                             "met": bool(r.met)} for r in by_unit[u.code].itertuples()],
-            }
-            for u in units.itertuples()
-        ],
-    }
+status_report = status.status_report  # the `status --json` document (pandas-free, in analytics/status.py)

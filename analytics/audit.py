@@ -10,11 +10,15 @@ import getpass
 import json
 import re
 
-import duckdb
-import pandas as pd
+from typing import TYPE_CHECKING
 
-from analytics.db import Database
 from analytics.i18n import t
+
+if TYPE_CHECKING:  # imported by every command: keep pandas and duckdb out of its start
+    import duckdb
+    import pandas as pd
+
+    from analytics.db import Database
 
 # Actions the product records; others are accepted too (shown by their code when no label exists).
 ACTIONS = (

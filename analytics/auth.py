@@ -11,11 +11,9 @@ import os
 import re
 import tomllib
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Iterable
-
-from argon2 import PasswordHasher
-from argon2.exceptions import InvalidHashError, VerificationError
 
 from analytics import audit
 from analytics.db import Database
@@ -26,15 +24,27 @@ from analytics.text import fold, nfc
 
 ROLES = ("viewer", "uploader", "admin")
 _NAME = re.compile(r"^[\w.@-]{3,64}$")
-_hasher = PasswordHasher()  # argon2id, RFC 9106 low-memory profile
-# Verified when the name is unknown, so an unknown name costs as much time as a wrong password.
-_dummy_hash: list[str] = []  # made on first use: an argon2 hash at import cost every CLI command 1 s and 64 MiB
 
 
-def _dummy() -> str:
-    if not _dummy_hash:
-        _dummy_hash.append(_hasher.hash("antq-dummy-password-for-timing"))
-    return _dummy_hash[0]
+@cache
+def _argon2():
+    from argon2 import PasswordHasher
+    return PasswordHasher()  # argon2id, RFC 9106 low-memory profile
+
+
+class _LazyHasher:
+    """The argon2 hasher, made on first use: every command imports this module, few hash."""
+    def __getattr__(self, name: str):
+        return getattr(_argon2(), name)
+
+
+_hasher = _LazyHasher()
+# Verified when the name is unknown, so an unknown name costs as much time as a wrong password (hashed on first use).
+
+
+@cache
+def _dummy_hash() -> str:
+    return _hasher.hash("antq-dummy-password-for-timing")
 
 
 class AuthError(ValueError):
@@ -260,7 +270,7 @@ def authenticate(db: Database, name: str, password: str, settings: AuthSettings,
 
     rows = db.named("auth_account", {"name_key": key}) if key else None
     stored = rows.iloc[0] if rows is not None and not rows.empty else None
-    matched = _verify(stored["password_hash"] if stored is not None else _dummy(), password or "")
+    matched = _verify(stored["password_hash"] if stored is not None else None, password or "")
     if stored is not None and matched and bool(stored["active"]):
         with db.transaction(bump_version=False) as cur:
             cur.execute("DELETE FROM sign_in_throttle WHERE name_key = ?", [key])
@@ -288,7 +298,10 @@ def authenticate(db: Database, name: str, password: str, settings: AuthSettings,
     return SignIn("wrong", wait_seconds=settings.wait_after(failures))
 
 
-def _verify(password_hash: str, password: str) -> bool:
+def _verify(password_hash: str | None, password: str) -> bool:
+    from argon2.exceptions import InvalidHashError, VerificationError
+    if password_hash is None:
+        password_hash = _dummy_hash()
     try:
         return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):

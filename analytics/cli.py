@@ -1,4 +1,8 @@
-"""`python -m analytics`: the command line. Its JSON output is a published interface: add keys, never rename."""
+"""`python -m analytics`: the command line. Its JSON output is a published interface: add keys, never rename.
+
+A command imports what it uses when it runs (pandas, openpyxl, python-docx, argon2 cost a command that does not
+need them up to a second): keep module-level imports here and in the modules that add commands light.
+"""
 from __future__ import annotations
 
 import argparse
@@ -8,10 +12,8 @@ import sys
 import time
 from pathlib import Path
 
-from analytics.attainment import status_report
-from analytics.context import Context, open_context
+from analytics import db as store
 from analytics.db import StoreError, StoreLockedError
-from analytics.demo import build_demo
 from analytics.i18n import t
 from analytics.plan import PlanError, load_plan
 from analytics.registry import load_units
@@ -88,6 +90,7 @@ def run_demo(args) -> int:
     settings = load_settings()
     plan = load_plan(settings.plan_path, settings.activity_types_path)
     units = load_units(settings.units_path)
+    from analytics.demo import build_demo
     path = Path(args.db or settings.db_path)
     if path.exists():
         from analytics.db import Database
@@ -134,7 +137,9 @@ def run_catalog(args) -> int:
 
 @command("status")
 def run_status(args) -> int:
-    ctx: Context = open_context(args.db, read_only=True)
+    from analytics.context import open_context
+    from analytics.status import status_report
+    ctx = open_context(args.db, read_only=True)
     try:
         as_of = args.as_of or ctx.default_as_of()
         report = status_report(ctx.db, ctx.plan, ctx.settings.lagging, as_of)
@@ -156,9 +161,14 @@ def run_status(args) -> int:
     return 0
 
 
+def _say_busy(seconds: float) -> None:
+    print(t("store.busy_wait", seconds=f"{seconds:g}"), file=sys.stderr, flush=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     from analytics import cli_extensions  # noqa: F401  (registers import, export, users, ...)
     args = build_parser().parse_args(argv)
+    store.default_on_busy = _say_busy  # a command waiting for the dashboard to let the file go says so
     try:
         return COMMANDS[args.command](args)
     except StoreLockedError as exc:

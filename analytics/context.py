@@ -38,10 +38,23 @@ def available_plans(settings: Settings) -> list[Path]:
 
 
 def open_context(db_path: Path | str | None = None, plan_path: Path | None = None,
-                 read_only: bool = False) -> Context:
+                 read_only: bool = False, linger: float | None = None) -> Context:
+    """The settings, the chosen plan and the store, brought up to that plan.
+
+    read_only: the file is opened read-only (and must exist); a store that has not seen the plan (a new year's
+    plan, an edited registry) is first brought up to it through a short write, so no answer is computed against
+    missing targets. linger: see Database (the dashboard lets the file go between runs)."""
     settings = load_settings()
     plan = load_plan(plan_path or settings.plan_path, settings.activity_types_path)
     units = load_units(settings.units_path)
-    db = Database(db_path or settings.db_path, read_only=read_only)
-    db.sync_reference(plan, units)
+    path = db_path or settings.db_path
+    db = Database(path, read_only=read_only, linger=linger)
+    if read_only:
+        if not db.has_reference(plan, units):
+            db.close()
+            with Database(path) as writer:
+                writer.sync_reference(plan, units)
+            db = Database(path, read_only=True, linger=linger)
+    else:
+        db.sync_reference(plan, units)
     return Context(settings, plan, units, db)

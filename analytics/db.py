@@ -1,28 +1,45 @@
-"""The store: one DuckDB file, versioned migrations, one writer at a time, short-lived read cursors."""
+"""The store: one DuckDB file, versioned migrations, one writer at a time, short-lived read cursors.
+
+DuckDB lets one process hold a file for writing. So that the dashboard and the command line share the store,
+a `Database` opens the file only while it is used (a lease): `linger` seconds after the last cursor or
+transaction ends the file is closed again (None: held until close(), as a short command does). Opening retries
+with backoff for up to `busy_timeout` seconds while another process holds the file; a process that waits leaves
+a `<store>.wait` file, and a lingering holder (the dashboard) lets the file go and opens no new lease while that
+file is fresh, so a command is not starved by a busy server.
+"""
 from __future__ import annotations
 
 import hashlib
+import os
+import random
 import re
 import threading
+import time
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Callable, Iterator
 
 import duckdb
-import pandas as pd
 
 from analytics.i18n import t
-from analytics.plan import Plan
-from analytics.registry import Unit
 from analytics.text import FOLD_SQL_MACRO, fold
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from analytics.plan import Plan
+    from analytics.registry import Unit
 
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 SQL_DIR = Path(__file__).parent / "sql"
+DEFAULT_BUSY_TIMEOUT = 30.0  # seconds; ANTQ_BUSY_TIMEOUT overrides
+WAIT_FRESH = 2.0
+POLL_WAITERS = 0.1  # seconds between an idle holder's looks for a waiter  # seconds a `.wait` file counts after its last touch (a waiter touches it every backoff step)
 
 
 class StoreLockedError(RuntimeError):
-    """Another process holds the DuckDB file for writing."""
+    """Another process held the DuckDB file past the busy timeout."""
 
 
 class StoreError(RuntimeError):
@@ -40,30 +57,155 @@ def migrations() -> list[tuple[int, Path]]:
     return sorted(found)
 
 
-class Database:
-    """One connection per process; reads take a cursor each, writes go through `transaction()`."""
+def busy_timeout() -> float:
+    try:
+        return max(0.0, float(os.environ.get("ANTQ_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT)))
+    except ValueError:
+        return DEFAULT_BUSY_TIMEOUT
 
-    def __init__(self, path: Path | str, read_only: bool = False):
+
+# Called with the timeout when a process starts waiting for the file; the command line prints a sentence.
+default_on_busy: Callable[[float], None] | None = None
+
+
+def _is_lock_error(exc: Exception) -> bool:
+    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
+
+
+class Database:
+    """The store file, opened per lease; reads take a cursor each, writes go through `transaction()`.
+
+    linger: seconds the file stays open after its last use (None: until close()). on_busy(seconds) is called
+    once when an open finds the file held by another process and starts waiting.
+    """
+
+    def __init__(self, path: Path | str, read_only: bool = False, linger: float | None = None,
+                 timeout: float | None = None, on_busy: Callable[[float], None] | None = None):
         self.path = Path(path)
         self.read_only = read_only
+        self.linger = linger
+        self.timeout = busy_timeout() if timeout is None else timeout
+        self.on_busy = on_busy
+        self.wait_path = Path(f"{self.path}.wait")
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         elif not self.path.exists():
             raise StoreError(t("store.missing", path=self.path))
-        try:
-            self._con = duckdb.connect(str(self.path), read_only=read_only)
-        except duckdb.IOException as exc:
-            if "lock" in str(exc).lower():
-                raise StoreLockedError(t("store.locked", path=self.path)) from None
-            raise StoreError(t("store.unreadable", path=self.path, detail=exc)) from None
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._users = 0
+        self._released_at = 0.0
+        self._timer: threading.Timer | None = None
+        self._state = threading.Condition(threading.RLock())
+        self._held = threading.local()  # leases this thread holds (nested use never waits)
         self._write_lock = threading.RLock()
-        self._con.execute(FOLD_SQL_MACRO) if not read_only else None
+        self.opened = 0  # how many times the file was opened (tests, benchmarks)
         if not read_only:
             self.migrate()
+        else:
+            with self._lease():
+                pass  # a read-only store that cannot be opened says so now
+
+    # -- the lease ----------------------------------------------------------------------------
+    def _other_waiting(self) -> bool:
+        try:
+            return time.time() - self.wait_path.stat().st_mtime < WAIT_FRESH
+        except OSError:
+            return False
+
+    def _open(self) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + self.timeout
+        delay, told = 0.01, False
+        try:
+            while True:
+                try:
+                    con = duckdb.connect(str(self.path), read_only=self.read_only)
+                    break
+                except duckdb.Error as exc:
+                    if not _is_lock_error(exc):
+                        raise StoreError(t("store.unreadable", path=self.path, detail=exc)) from None
+                    if time.monotonic() + delay > deadline:
+                        raise StoreLockedError(t("store.locked_after", path=self.path,
+                                                 seconds=f"{self.timeout:g}")) from None
+                    if self.linger is None:  # a command: ask a lingering holder to let go
+                        try:
+                            self.wait_path.touch()
+                        except OSError:
+                            pass
+                    on_busy = self.on_busy or default_on_busy
+                    if not told and on_busy is not None:
+                        on_busy(self.timeout)
+                    told = True
+                    time.sleep(delay * random.uniform(0.5, 1.0))
+                    delay = min(delay * 2, 0.25)
+        finally:
+            if told and self.linger is None:
+                self.wait_path.unlink(missing_ok=True)
+        self.opened += 1
+        if not self.read_only and self.opened == 1:  # the macro is stored in the file: once per process is enough
+            con.execute(FOLD_SQL_MACRO)
+        return con
+
+    def _close_now(self) -> None:
+        if self._con is not None:
+            con, self._con = self._con, None
+            con.close()
+
+    def _close_if_idle(self) -> None:
+        """The idle holder's poll: let the file go once unused for `linger` seconds, or at once for a waiter."""
+        with self._state:
+            self._timer = None
+            if self._con is None or self._users:
+                return
+            if time.monotonic() - self._released_at >= (self.linger or 0) or self._other_waiting():
+                self._close_now()
+                self._state.notify_all()
+            else:
+                self._schedule_close()
+
+    def _schedule_close(self) -> None:
+        if self._timer is None:
+            self._timer = threading.Timer(min(self.linger or 0, POLL_WAITERS), self._close_if_idle)
+            self._timer.daemon = True
+            self._timer.start()
+
+    @contextmanager
+    def _lease(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        depth = getattr(self._held, "depth", 0)
+        with self._state:
+            if depth == 0 and self.linger is not None:
+                deadline = time.monotonic() + self.timeout
+                while self._other_waiting() and time.monotonic() < deadline:
+                    if self._users == 0:
+                        self._close_now()  # let the waiting command in; our next use waits for it
+                    self._state.wait(0.05)
+            if self._con is None:
+                self._con = self._open()
+            self._users += 1
+        self._held.depth = depth + 1
+        try:
+            yield self._con
+        finally:
+            self._held.depth = depth
+            with self._state:
+                self._users -= 1
+                self._released_at = time.monotonic()
+                if self._users == 0 and self.linger is not None:
+                    if self.linger <= 0 or self._other_waiting():
+                        self._close_now()
+                    else:
+                        self._schedule_close()
+                    self._state.notify_all()
+
+    def is_open(self) -> bool:
+        return self._con is not None
 
     # -- access -------------------------------------------------------------------------------
     def close(self) -> None:
-        self._con.close()
+        with self._state:
+            if self._timer is not None:
+                self._timer.cancel()
+                self._timer = None
+            self._close_now()
 
     def __enter__(self) -> "Database":
         return self
@@ -73,18 +215,26 @@ class Database:
 
     @contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        cur = self._con.cursor()
-        try:
-            yield cur
-        finally:
-            cur.close()
+        with self._lease() as con:
+            cur = con.cursor()
+            try:
+                yield cur
+            finally:
+                cur.close()
 
-    def df(self, query: str, params: dict | list | None = None) -> pd.DataFrame:
+    def df(self, query: str, params: dict | list | None = None) -> "pd.DataFrame":
         with self.cursor() as cur:
             return cur.execute(query, params).df()
 
-    def named(self, name: str, params: dict | None = None) -> pd.DataFrame:
+    def named(self, name: str, params: dict | None = None) -> "pd.DataFrame":
         return self.df(sql(name), params)
+
+    def records(self, query: str, params: dict | list | None = None) -> list[dict]:
+        """Rows as dicts, without pandas (the command line's fast path)."""
+        with self.cursor() as cur:
+            result = cur.execute(query, params)
+            names = [d[0] for d in result.description]
+            return [dict(zip(names, row)) for row in result.fetchall()]
 
     def scalar(self, query: str, params: dict | list | None = None):
         with self.cursor() as cur:
@@ -96,8 +246,8 @@ class Database:
         """The one write path: serialised, all-or-nothing, bumps the data version on commit.
 
         bump_version=False for writes no cached figure depends on (audit log, sign-in bookkeeping)."""
-        with self._write_lock:
-            cur = self._con.cursor()
+        with self._write_lock, self._lease() as con:
+            cur = con.cursor()
             cur.execute(FOLD_SQL_MACRO)
             cur.begin()
             try:
@@ -153,9 +303,16 @@ class Database:
         cur.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
 
     # -- reference data -----------------------------------------------------------------------
-    def sync_reference(self, plan: Plan, units: tuple[Unit, ...]) -> bool:
+    def reference_fingerprint(self, plan: "Plan", units: tuple["Unit", ...]) -> str:
+        return hashlib.sha256(repr((plan, units)).encode()).hexdigest()
+
+    def has_reference(self, plan: "Plan", units: tuple["Unit", ...]) -> bool:
+        """True when the store holds exactly these plan, taxonomy and registry files."""
+        return self.meta(f"reference:{plan.id}") == self.reference_fingerprint(plan, units)
+
+    def sync_reference(self, plan: "Plan", units: tuple["Unit", ...]) -> bool:
         """Load the plan, taxonomy and registry into the store when the files changed. True if synced."""
-        fingerprint = hashlib.sha256(repr((plan, units)).encode()).hexdigest()
+        fingerprint = self.reference_fingerprint(plan, units)
         if self.read_only or self.meta(f"reference:{plan.id}") == fingerprint:
             return False
         with self.transaction() as cur:

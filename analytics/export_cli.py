@@ -11,10 +11,7 @@ from pathlib import Path
 
 from analytics import audit, cli
 from analytics.context import open_context
-from analytics.exports import (ActivitySelection, About, ExportError, describe_selection, write_activities_csv,
-                               write_activities_xlsx)
 from analytics.i18n import t
-from analytics.report_docx import write_report
 from analytics.text import format_date, format_number
 
 FORMATS = ("csv", "xlsx", "docx")
@@ -34,6 +31,7 @@ def add_commands(sub) -> None:
 
 
 def _check(args, ctx) -> None:
+    from analytics.exports import ExportError
     units = {u.code: u for u in ctx.units}
     if args.unit and args.unit not in units:
         raise ExportError(t("export.error.unknown_unit", code=args.unit))
@@ -50,6 +48,9 @@ def _check(args, ctx) -> None:
 
 @cli.command("export")
 def run_export(args) -> int:
+    # pandas, xlsxwriter, python-docx: imported by the command that uses them, not by every command's start
+    from analytics.exports import (ActivitySelection, About, ExportError, describe_selection, write_activities_csv,
+                                   write_activities_xlsx)
     ctx = open_context(args.db)  # writable: the export is recorded in the audit log
     try:
         _check(args, ctx)
@@ -86,6 +87,7 @@ def run_export(args) -> int:
 
 
 def _report(args, ctx) -> None:
+    from analytics.report_docx import write_report
     if args.type_code or args.date_from or args.date_to:
         print(t("export.cli.type_filter_ignored"), file=sys.stderr)
     as_of = args.as_of or ctx.default_as_of()

@@ -11,12 +11,15 @@ import sys
 from pathlib import Path
 
 from analytics import audit, auth, cli
+from typing import TYPE_CHECKING
+
 from analytics.context import open_context
 from analytics.db import StoreLockedError
 from analytics.i18n import t
-from analytics.ingest import CheckResult, IngestReadError, check_file
-from analytics.submissions import SubmissionError, commit, list_submissions, rollback
 from analytics.text import format_number
+
+if TYPE_CHECKING:
+    from analytics.ingest import CheckResult
 
 
 def add_commands(sub) -> None:
@@ -38,7 +41,7 @@ def add_commands(sub) -> None:
     undo.add_argument("--user")
 
 
-def import_document(result: CheckResult, committed: bool, submission_id: int | None) -> dict:
+def import_document(result: "CheckResult", committed: bool, submission_id: int | None) -> dict:
     return {
         "file": result.file_name,
         "encoding": result.encoding,
@@ -70,6 +73,8 @@ def _bound_memory(ctx, path: Path) -> None:
 
 
 def run_import(args) -> int:
+    from analytics.ingest import IngestReadError, check_file  # pandas, pyarrow: only for the commands that use them
+    from analytics.submissions import commit
     nothing_stored = {"file": args.file.name, "committed": False, "submission_id": None}  # --json beside the error
     if not args.file.is_file():
         return cli.fail(args, 2, t("ingest.cli.read_error", file=args.file, reason=t("ingest.cli.no_such_file")),
@@ -126,6 +131,7 @@ def run_import(args) -> int:
 
 
 def run_submissions(args) -> int:
+    from analytics.submissions import list_submissions
     ctx = open_context(args.db, read_only=True)
     try:
         frame = list_submissions(ctx.db)
@@ -146,6 +152,7 @@ def run_submissions(args) -> int:
 
 
 def run_rollback(args) -> int:
+    from analytics.submissions import SubmissionError, rollback
     ctx = open_context(args.db)
     try:
         removed = rollback(ctx.db, args.id, args.user or audit.cli_actor())

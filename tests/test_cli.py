@@ -4,14 +4,16 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT
 
 
-def cli(*args, check=True):
-    result = subprocess.run([sys.executable, "-m", "analytics", *args], cwd=ROOT, capture_output=True, text=True)
+def cli(*args, check=True, env=None):
+    result = subprocess.run([sys.executable, "-m", "analytics", *args], cwd=ROOT, capture_output=True, text=True,
+                            env={**os.environ, **(env or {})})
     if check:
         assert result.returncode == 0, result.stderr
     return result
@@ -83,7 +85,7 @@ def test_demo_is_deterministic_and_scales(tmp_path):
     assert a == b and a["total_activities"] == 2000
 
 
-def test_a_locked_store_gets_one_clear_sentence(demo_db, tmp_path):
+def test_a_store_held_past_the_busy_timeout_gets_clear_sentences(demo_db, tmp_path):
     store = tmp_path / "held.duckdb"
     store.write_bytes(demo_db.read_bytes())
     holder = subprocess.Popen([sys.executable, "-c", (
@@ -91,14 +93,19 @@ def test_a_locked_store_gets_one_clear_sentence(demo_db, tmp_path):
         str(store)], stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "ready"
-        result = cli("status", "--db", str(store), check=False)
+        started = time.monotonic()
+        result = cli("status", "--db", str(store), check=False, env={"ANTQ_BUSY_TIMEOUT": "1.5"})
+        waited = time.monotonic() - started
     finally:
         holder.kill()
         holder.wait()
     assert result.returncode == 3
     assert "Traceback" not in result.stderr
-    assert result.stderr.strip().count("\n") == 0
-    assert "đang được một tiến trình khác" in result.stderr
+    waiting, gave_up = result.stderr.strip().split("\n")
+    assert waiting == "Cơ sở dữ liệu đang bận (bảng điều khiển hoặc một lệnh khác đang dùng); đang chờ tối đa 1.5 giây…"
+    assert "vẫn bận sau 1.5 giây chờ" in gave_up and str(store) in gave_up
+    assert 1.0 <= waited < 15
+    assert not Path(f"{store}.wait").exists()  # the waiter cleans up its sign
 
 
 def test_a_bad_date_is_a_vietnamese_usage_error(demo_db):
@@ -182,3 +189,62 @@ def test_usage_errors_are_vietnamese():
     assert "lỗi: tham số không nhận ra: --password x" in result.stderr and "cách dùng:" in result.stderr
     missing = cli("export", "-o", "x.csv", check=False)
     assert "thiếu tham số bắt buộc: --format" in missing.stderr
+
+
+def test_status_brings_a_store_up_to_a_plan_it_has_not_seen(demo_db, tmp_path):
+    store = tmp_path / "old.duckdb"
+    store.write_bytes(demo_db.read_bytes())
+    plan = (ROOT / "data" / "plans" / "antq-2022.toml").read_text(encoding="utf-8")
+    new_plan = tmp_path / "antq-2022-bis.toml"  # a new plan file (same period, so the same activities count)
+    new_plan.write_text(plan.replace('id = "antq-2022"', 'id = "antq-2022-bis"'), encoding="utf-8")
+    env = {"ANTQ_PLAN": str(new_plan)}
+    first = json.loads(cli("status", "--db", str(store), "--as-of", "2022-09-30", "--json", env=env).stdout)
+    usual = json.loads(cli("status", "--db", str(demo_db), "--as-of", "2022-09-30", "--json").stdout)
+    assert first["plan"] == "antq-2022-bis"
+    assert first["province"]["pairs"] == usual["province"]["pairs"] > 0
+    assert first["province"] == usual["province"] and first["units"] == usual["units"]
+    again = json.loads(cli("status", "--db", str(store), "--as-of", "2022-09-30", "--json", env=env).stdout)
+    assert again == first
+
+
+HEAVY = ("pandas", "argon2", "docx", "openpyxl", "xlsxwriter", "pyarrow", "numpy", "streamlit")
+
+
+def modules_after(*argv: str) -> set[str]:
+    """The top-level packages a command had imported when it finished (in a fresh process)."""
+    code = ("import sys, runpy, json\n"
+            f"sys.argv = ['analytics', *{list(argv)!r}]\n"
+            "try:\n    runpy.run_module('analytics', run_name='__main__')\n"
+            "except SystemExit as done:\n    assert not done.code, done.code\n"
+            "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)\n")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return set(json.loads(result.stderr.strip().splitlines()[-1]))
+
+
+def test_status_and_catalog_start_without_the_heavy_packages(demo_db):
+    assert not modules_after("status", "--db", str(demo_db), "--json") & set(HEAVY)
+    assert not modules_after("catalog", "--json") & set(HEAVY)
+    assert "pandas" in modules_after("submissions", "--db", str(demo_db), "--json")  # the test can see an import
+
+
+def test_status_json_is_the_same_as_the_pages_figures(demo_db):
+    from analytics import attainment
+    from analytics.context import open_context
+    report = json.loads(cli("status", "--db", str(demo_db), "--as-of", "2022-08-31", "--json").stdout)
+    ctx = open_context(demo_db, read_only=True)
+    try:
+        import datetime as dt
+        as_of = dt.date(2022, 8, 31)
+        targets = attainment.unit_targets(ctx.db, ctx.plan, as_of, ctx.settings.lagging)
+        units = attainment.unit_status(targets, ctx.plan, ctx.settings.lagging, as_of)
+    finally:
+        ctx.close()
+    by_code = {u["code"]: u for u in report["units"]}
+    assert len(by_code) == len(units) > 100
+    for row in units.itertuples():
+        shown = by_code[row.code]
+        assert shown["reasons"] == list(row.reasons)
+        assert shown["severity"] == (row.severity if row.lagging else None)
+        assert shown["attainment"] == round(row.attainment, 4)
+    assert report["province"]["lagging_units"] == int(units["lagging"].sum()) > 0

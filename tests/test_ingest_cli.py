@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -15,9 +16,9 @@ PUBLISHED_KEYS = {"file", "encoding", "rows", "accepted", "rejected", "duplicate
 KEYS = PUBLISHED_KEYS | {"warnings", "duplicate_rows", "updated_lines", "sheet", "header_row", "skipped_rows"}
 
 
-def cli(*args):
+def cli(*args, env=None):
     return subprocess.run([sys.executable, "-m", "analytics", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)
+                          text=True, timeout=300, env={**os.environ, **(env or {})})
 
 
 def other(title, ref=""):
@@ -107,15 +108,18 @@ def test_rollback_by_id(empty_db, tmp_path):
 def test_a_locked_store_exits_3(empty_db, tmp_path):
     path = tmp_path / "a.csv"
     path.write_bytes(csv_bytes([GOOD]))
-    holder = duckdb.connect(str(empty_db))  # as a running dashboard would
+    holder = duckdb.connect(str(empty_db))  # a process that keeps the file past the wait (the dashboard lets go)
+    busy = {"ANTQ_BUSY_TIMEOUT": "1"}
     try:
-        run = cli("import", path, "--db", empty_db)
-        as_json = cli("import", path, "--db", empty_db, "--json")
-        status = cli("status", "--db", empty_db, "--json")
+        run = cli("import", path, "--db", empty_db, env=busy)
+        as_json = cli("import", path, "--db", empty_db, "--json", env=busy)
+        status = cli("status", "--db", empty_db, "--json", env=busy)
     finally:
         holder.close()
+    waiting, gave_up = run.stderr.strip().split("\n")
     assert run.returncode == 3 and "Traceback" not in run.stderr and run.stdout == ""
+    assert "đang chờ tối đa 1 giây" in waiting and "vẫn bận sau 1 giây chờ" in gave_up
     assert as_json.returncode == 3 and json.loads(as_json.stdout) == {
-        "file": "a.csv", "committed": False, "submission_id": None, "error": run.stderr.strip(), "exit_code": 3}
-    assert status.returncode == 3 and json.loads(status.stdout) == {"error": run.stderr.strip(), "exit_code": 3}
+        "file": "a.csv", "committed": False, "submission_id": None, "error": gave_up, "exit_code": 3}
+    assert status.returncode == 3 and json.loads(status.stdout) == {"error": gave_up, "exit_code": 3}
     assert cli("submissions", "--db", empty_db, "--json").stdout == '{\n  "submissions": []\n}\n'  # nothing stored

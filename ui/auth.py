@@ -21,6 +21,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from analytics import audit, auth
 from analytics.auth import Account
 from analytics.context import Context
+from ui import sessions as browser_sessions
 from ui.navigation import PAGES
 from ui.routing import route_through_entry_point, served  # noqa: F401  (dashboard.py imports the first here)
 from ui.state import context, t
@@ -107,17 +108,28 @@ def end_session(notice: str | None = None) -> None:
 
 def _sign_out() -> None:
     account = current_account()
+    ended = browser_sessions.token()
     if account:
         audit.record(context().db, account.name, "sign_out")
     end_session(t("auth.signed_out"))
+    browser_sessions.forget(context(), ended)  # every tab and copy of the token: signed out
 
 
 def _signed_in(ctx: Context) -> Account | None:
     session = st.session_state.get(_SESSION)
-    if not session:
-        return None
+    if not session:  # a reload or a new tab: the browser's session cookie may still sign in
+        restored = browser_sessions.restore(ctx, settings().idle_minutes)
+        if restored is None:
+            return None
+        account, token = restored
+        browser_sessions.adopt(token)
+        st.session_state[_SESSION] = {"account": account, "epoch": account.session_epoch, "seen": time.time()}
+        return account
     idle = time.time() - session["seen"] > settings().idle_minutes * 60
     account = None if idle else auth.session_valid(ctx.db, session["account"].name, session["epoch"])
+    if account is not None and browser_sessions.token() and \
+            browser_sessions.still_valid(ctx, settings().idle_minutes) is None:
+        account = None  # signed out in another tab
     if account is None:
         end_session(t("auth.signin.expired"))
         return None
@@ -129,6 +141,7 @@ def _signed_in(ctx: Context) -> Account | None:
 def gate(ctx: Context) -> Account | None:
     """Stops the run unless the request may go on. Returns the signed-in account; None when no account exists
     and the request comes from this machine (every page is open then)."""
+    browser_sessions.write_cookie()
     if auth.account_count(ctx.db) == 0:
         st.session_state.pop(_SESSION, None)
         if is_this_machine():
@@ -179,6 +192,7 @@ def sign_in_form(ctx: Context) -> None:
         if result.status == "ok":
             st.session_state[_SESSION] = {"account": result.account, "epoch": result.account.session_epoch,
                                           "seen": time.time()}
+            browser_sessions.remember(ctx, result.account)
             st.rerun()
         elif result.status == "locked":
             st.error(t("auth.signin.locked", until=result.locked_until.strftime("%H:%M %d/%m/%Y")),

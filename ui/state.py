@@ -50,9 +50,15 @@ def t(key: str, **values: object) -> str:
     return translate(key, language(), **values)
 
 
+# Seconds the server keeps the store file open after its last query: leaders clicking through pages keep DuckDB's
+# cache warm; an idle server lets the file go. A command waiting for the file is let in at once whatever this is
+# (its `.wait` sign, analytics/db.py); see README "Store".
+STORE_LINGER = 10.0
+
+
 @st.cache_resource(show_spinner=False)
 def _context(db_path: str, plan_path: str) -> Context:
-    return open_context(db_path, Path(plan_path))
+    return open_context(db_path, Path(plan_path), linger=STORE_LINGER)
 
 
 def _plan_path() -> str:

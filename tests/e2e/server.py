@@ -25,15 +25,6 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def shared_geojson() -> Path | None:
-    """The district outlines for the map: $ANTQ_GEOJSON, else ../shared/reference beside the repository."""
-    configured = os.environ.get("ANTQ_GEOJSON")
-    if configured:
-        return Path(configured)
-    candidate = ROOT.parent / "shared" / "reference" / "districts-tay-ninh-2022.geojson"
-    return candidate if candidate.exists() else None
-
-
 class DashboardServer:
     """One dashboard server process, started as `make demo` does (scripts/serve.py); logs go to a file.
 
@@ -49,9 +40,7 @@ class DashboardServer:
         self.url = f"http://127.0.0.1:{self.port}/"
         self.env = {**os.environ, "ANTQ_DB": str(self.db_path), "ANTQ_LANG": "vi", "PYTHONUNBUFFERED": "1",
                     **(env or {})}
-        geojson = shared_geojson()
-        if geojson and "ANTQ_GEOJSON" not in (env or {}):
-            self.env["ANTQ_GEOJSON"] = str(geojson)
+        # The district outlines only when ANTQ_GEOJSON names them: nothing is read from outside the project.
         self.process: subprocess.Popen | None = None
 
     def command(self) -> list[str]:

@@ -1,0 +1,76 @@
+"""The browser side of analytics/sessions.py: the session cookie, set and cleared by a script in the page.
+
+Streamlit gives a script run no HTTP response to add a Set-Cookie header to, so the cookie is written by
+JavaScript (SameSite=Strict, Secure over HTTPS; not HttpOnly: a script wrote it, so scripts can read it) and read
+back by the server from the WebSocket handshake (`st.context.cookies`) when a tab opens or reloads. The token is
+checked against the store on every run, so sign-out ends it in every tab, and a copied token is refused after.
+"""
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+
+from analytics import sessions
+from analytics.auth import Account
+from analytics.context import Context
+
+_TOKEN = "auth_token"           # this tab's session token (session_state)
+_COOKIE_OP = "auth_cookie_op"   # ("set", token) | ("clear", None): written into the page by the next run
+
+
+def token() -> str | None:
+    return st.session_state.get(_TOKEN)
+
+
+def remember(ctx: Context, account: Account) -> None:
+    """After a successful sign-in: a new session whose token the browser keeps."""
+    new = sessions.start(ctx.db, account)
+    st.session_state[_TOKEN] = new
+    st.session_state[_COOKIE_OP] = ("set", new)
+
+
+def restore(ctx: Context, idle_minutes: float) -> tuple[Account, str] | None:
+    """A tab that opens (or reloads) with a live session cookie: its account and token."""
+    cookie = _cookie()
+    account = sessions.resume(ctx.db, cookie, idle_minutes) if cookie else None
+    return (account, cookie) if account else None
+
+
+def still_valid(ctx: Context, idle_minutes: float) -> Account | None:
+    """This tab's token still signs in (not signed out elsewhere, not idle, the account unchanged)."""
+    current = token()
+    return sessions.resume(ctx.db, current, idle_minutes) if current else None
+
+
+def adopt(current: str) -> None:
+    st.session_state[_TOKEN] = current
+
+
+def forget(ctx: Context, ended: str | None) -> None:
+    """Sign-out: the token ends in the store (every tab, every copy) and the cookie is cleared."""
+    sessions.end(ctx.db, ended)
+    st.session_state[_COOKIE_OP] = ("clear", None)
+
+
+def _cookie() -> str | None:
+    try:
+        value = st.context.cookies.get(sessions.COOKIE)
+    except Exception:  # no server (AppTest, bare mode): no cookies
+        return None
+    return value if isinstance(value, str) else None
+
+
+def write_cookie() -> None:
+    """Writes a pending cookie change into the page (call once per run, before the page's content)."""
+    op = st.session_state.pop(_COOKIE_OP, None)
+    if op is None:
+        return
+    action, value = op
+    if action == "set":
+        cookie = f"{sessions.COOKIE}={value}; Path=/; SameSite=Strict"
+    else:
+        cookie = f"{sessions.COOKIE}=; Path=/; SameSite=Strict; Max-Age=0"
+    script = ("<script>(function(){var c=" + json.dumps(cookie) + ";"
+              "if(location.protocol==='https:'){c+='; Secure';}document.cookie=c;})();</script>")
+    st.html(script, unsafe_allow_javascript=True)
