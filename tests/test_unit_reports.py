@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import subprocess
 import sys
 import zipfile
@@ -313,7 +314,8 @@ def test_cli_says_the_store_is_busy_with_exit_3(cli_store, tmp_path):
     try:
         busy = subprocess.run([sys.executable, "-c", "import sys; from analytics.cli import main; sys.exit(main("
                                f"['reports', 'list', '--json', '--db', {str(cli_store)!r}]))"],
-                              cwd=ROOT, capture_output=True, text=True, timeout=120)
+                              cwd=ROOT, capture_output=True, text=True, timeout=120,
+                              env={**os.environ, "ANTQ_BUSY_TIMEOUT": "1"})  # gives up after 1 s, not 30
     finally:
         holder.close()
     assert busy.returncode == 3, busy.stderr

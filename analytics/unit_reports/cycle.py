@@ -20,8 +20,7 @@ import tomllib
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analytics import audit
 from analytics.context import Context
@@ -31,6 +30,9 @@ from analytics.settings import DATA_DIR
 from analytics.text import format_date, nfc
 from analytics.unit_reports.files import (KINDS, CheckedFile, ReportFileError, download_name, files_dir,
                                           read_bytes, store_bytes)
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SQL_DIR = Path(__file__).parent / "sql"
 STATES = ("missing", "missing_scan", "missing_word", "handed_in", "late", "accepted", "returned")
@@ -110,10 +112,12 @@ class UnitReport:
 
 
 def _none(value):
+    import pandas as pd  # imported when used: `status` and `catalog` start without pandas
     return None if value is None or (not isinstance(value, str) and pd.isna(value)) else value
 
 
 def _when(value) -> dt.datetime | None:
+    import pandas as pd
     value = _none(value)
     return value.to_pydatetime() if isinstance(value, pd.Timestamp) else value
 
@@ -193,6 +197,7 @@ def summary(reports: list[UnitReport]) -> dict:
 
 def completeness_by_district(reports: list[UnitReport], units: tuple[Unit, ...]) -> pd.DataFrame:
     """Per district-level union: expected units, handed in, on time and their shares, worst first."""
+    import pandas as pd
     by_code = {u.code: u for u in units}
     rows: dict[str, dict] = {}
     for report in reports:
