@@ -46,6 +46,15 @@ def client_locality() -> str:
     return peer_locality(getattr(client_context, "remote_ip", None), getattr(client_context, "headers", ()))
 
 
+def client_address() -> str | None:
+    """The WebSocket peer's IP address (None with no server). Behind a reverse proxy this is the proxy's."""
+    if not served():
+        return None
+    client = runtime.get_instance().get_client(get_script_run_ctx().session_id)
+    remote_ip = getattr(getattr(client, "client_context", None), "remote_ip", None)
+    return remote_ip if isinstance(remote_ip, str) else None
+
+
 def peer_locality(remote_ip: object, headers) -> str:
     """'loopback' | 'remote' | 'unknown' for a WebSocket peer address and the handshake's headers."""
     if not isinstance(remote_ip, str):
@@ -166,7 +175,7 @@ def sign_in_form(ctx: Context) -> None:
         if notice:
             st.info(notice)
         with st.form("auth-sign-in", clear_on_submit=True):
-            name = st.text_input(t("auth.signin.name"), autocomplete="username")
+            name = st.text_input(t("auth.signin.name"), autocomplete="username", max_chars=auth.MAX_NAME_CHARS)
             password = st.text_input(t("auth.signin.password"), type="password", autocomplete="current-password")
             submitted = st.form_submit_button(t("auth.signin.submit"), type="primary", icon=":material/login:")
         if not submitted:
@@ -174,7 +183,7 @@ def sign_in_form(ctx: Context) -> None:
         if not name.strip() or not password:
             st.warning(t("auth.signin.empty"))
             return
-        result = auth.authenticate(ctx.db, name, password, settings())
+        result = auth.authenticate(ctx.db, name, password, settings(), address=client_address())
         del password
         if result.status == "ok":
             st.session_state[_SESSION] = {"account": result.account, "epoch": result.account.session_epoch,
