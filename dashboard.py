@@ -6,6 +6,7 @@ import streamlit as st
 from analytics.db import StoreError, StoreLockedError
 from analytics.plan import PlanError
 from ui.auth import gate, route_through_entry_point
+from ui.markup import plain
 from ui.navigation import pages_for
 from ui.state import context, language_picker, t
 
@@ -16,7 +17,7 @@ def main() -> None:
     try:
         ctx = context()
     except (PlanError, StoreError, StoreLockedError) as exc:
-        st.error(t("app.error.store", detail=exc))
+        st.error(t("app.error.store", detail=plain(exc)))
         st.stop()
     with st.sidebar:
         st.markdown(f"**{t('app.title')}**")

@@ -21,6 +21,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from analytics import audit, auth
 from analytics.auth import Account
 from analytics.context import Context
+from ui.markup import plain
 from ui.navigation import PAGES
 from ui.routing import route_through_entry_point, served  # noqa: F401  (dashboard.py imports the first here)
 from ui.state import context, t
@@ -149,10 +150,10 @@ def gate(ctx: Context) -> Account | None:
     if account is None:
         _only(lambda: sign_in_form(ctx))
     with st.sidebar:
-        st.markdown(t("auth.signed_in_as", name=account.name, role=t(f"auth.role.{account.role}")))
+        st.markdown(t("auth.signed_in_as", name=plain(account.name), role=t(f"auth.role.{account.role}")))
         if account.unit_code:
             names = {u.code: u.name for u in ctx.units}
-            st.caption(t("auth.signed_in_unit", unit=f"{account.unit_code} · {names.get(account.unit_code, '')}"))
+            st.caption(t("auth.signed_in_unit", unit=plain(f"{account.unit_code} · {names.get(account.unit_code, '')}")))
         st.button(t("auth.sign_out"), icon=":material/logout:", on_click=_sign_out, key="auth-sign-out")
     return account
 
