@@ -6,6 +6,7 @@ import streamlit as st
 from analytics.db import StoreError, StoreLockedError
 from analytics.plan import PlanError
 from ui.auth import gate, route_through_entry_point
+from ui.errors import guarded
 from ui.markup import plain
 from ui.navigation import pages_for
 from ui.state import context, language_picker, t
@@ -23,6 +24,10 @@ def main() -> None:
         st.markdown(f"**{t('app.title')}**")
         st.caption(t("app.subtitle"))
         language_picker()
+    guarded(lambda: signed_in_pages(ctx))
+
+
+def signed_in_pages(ctx) -> None:
     account = gate(ctx)  # stops here unless signed in (or no account yet and this machine asks)
     if ctx.is_demo():
         st.info(t("app.demo_banner"), icon=":material/science:")

@@ -7,8 +7,10 @@ logged or put in the audit log.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
+import threading
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,7 +20,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from analytics import audit
-from analytics.db import Database
+from analytics.db import Database, StoreWriteError
 from analytics.i18n import t
 from analytics.registry import Unit
 from analytics.settings import DATA_DIR
@@ -247,11 +249,14 @@ def audit_name(db: Database, name: str) -> str:
     import secrets
     secret = db.meta("audit_name_secret")
     if secret is None:
-        with db.transaction(bump_version=False) as cur:
-            row = cur.execute("SELECT value FROM meta WHERE key = 'audit_name_secret'").fetchone()
-            secret = row[0] if row else secrets.token_hex(16)
-            if not row:
-                db.set_meta(cur, "audit_name_secret", secret)
+        try:
+            with db.transaction(bump_version=False) as cur:
+                row = cur.execute("SELECT value FROM meta WHERE key = 'audit_name_secret'").fetchone()
+                secret = row[0] if row else secrets.token_hex(16)
+                if not row:
+                    db.set_meta(cur, "audit_name_secret", secret)
+        except StoreWriteError:  # nothing can be logged now anyway
+            secret = secrets.token_hex(16)
     digest = hashlib.blake2b(fold(nfc(name or "").strip()[:1024]).encode(), key=bytes.fromhex(secret),
                              digest_size=5).hexdigest()
     return t("auth.audit.unknown_name", fingerprint=digest, length=len(name or ""))
@@ -264,36 +269,60 @@ def _reserve(db: Database, key: str | None, address: str | None, settings: AuthS
     Returns (status, wait_seconds, locked_until, failures): status "go" lets the caller check the password; the
     reservation is what makes parallel attempts safe: each takes its own number, so at most
     `lock_after_failures` passwords are ever checked before the lock, and a lock already set is left alone.
+    When the store cannot be written (disk full) the same counting runs in this process's memory instead, so
+    sign-in keeps working and stays throttled.
     """
-    with db.transaction(bump_version=False) as cur:
-        row = cur.execute("SELECT failures, last_failed_at, locked_until FROM sign_in_throttle WHERE name_key = ?",
-                          [key]).fetchone() if key else None
-        failures, last_failed, locked_until = row if row else (0, None, None)
-        if locked_until is not None and now < locked_until:
-            return "locked", 0.0, locked_until, failures
-        if locked_until is not None:  # the lock has passed: start afresh
-            failures, last_failed = 0, None
-        wait = settings.wait_after(failures)
-        if last_failed is not None and wait and now < last_failed + dt.timedelta(seconds=wait):
-            return "wait", (last_failed + dt.timedelta(seconds=wait) - now).total_seconds(), None, failures
-        if address:
-            address_key = _ADDRESS_KEY + address
-            arow = cur.execute("SELECT failures, last_failed_at FROM sign_in_throttle WHERE name_key = ?",
-                               [address_key]).fetchone()
-            address_failures, address_last = arow if arow else (0, None)
-            if address_last is not None and now - address_last > dt.timedelta(minutes=settings.address_forget_minutes):
-                address_failures, address_last = 0, None
-            address_wait = _address_wait(address_failures, settings.address_slow_after_failures, settings)
-            if address_last is not None and address_wait and now < address_last + dt.timedelta(seconds=address_wait):
-                return "wait", (address_last + dt.timedelta(seconds=address_wait) - now).total_seconds(), None, failures
-            cur.execute("INSERT OR REPLACE INTO sign_in_throttle VALUES (?, ?, ?, NULL)",
-                        [address_key, address_failures + 1, now])
-        if key is None:
-            return "go", 0.0, None, 0
-        failures += 1
-        lock = now + dt.timedelta(minutes=settings.lock_minutes) if failures >= settings.lock_after_failures else None
-        cur.execute("INSERT OR REPLACE INTO sign_in_throttle VALUES (?, ?, ?, ?)", [key, failures, now, lock])
-        return "go", 0.0, lock, failures
+    try:
+        with db.transaction(bump_version=False) as cur:
+            def get(k):
+                return cur.execute("SELECT failures, last_failed_at, locked_until FROM sign_in_throttle "
+                                   "WHERE name_key = ?", [k]).fetchone() or _MEMORY.get(k)
+
+            def put(k, failures, at, lock):
+                cur.execute("INSERT OR REPLACE INTO sign_in_throttle VALUES (?, ?, ?, ?)", [k, failures, at, lock])
+            return _count(get, put, key, address, settings, now)
+    except StoreWriteError:
+        with _MEMORY_LOCK:
+            return _count(_MEMORY.get, lambda k, *row: _MEMORY.__setitem__(k, row), key, address, settings, now)
+
+
+_MEMORY: dict[str, tuple] = {}  # throttle rows while the store cannot be written
+_MEMORY_LOCK = threading.Lock()
+
+
+def _count(get, put, key, address, settings: AuthSettings, now: dt.datetime):
+    row = get(key) if key else None
+    failures, last_failed, locked_until = row if row else (0, None, None)
+    if locked_until is not None and now < locked_until:
+        return "locked", 0.0, locked_until, failures
+    if locked_until is not None:  # the lock has passed: start afresh
+        failures, last_failed = 0, None
+    wait = settings.wait_after(failures)
+    if last_failed is not None and wait and now < last_failed + dt.timedelta(seconds=wait):
+        return "wait", (last_failed + dt.timedelta(seconds=wait) - now).total_seconds(), None, failures
+    if address:
+        address_key = _ADDRESS_KEY + address
+        address_failures, address_last, _ = get(address_key) or (0, None, None)
+        if address_last is not None and now - address_last > dt.timedelta(minutes=settings.address_forget_minutes):
+            address_failures, address_last = 0, None
+        address_wait = _address_wait(address_failures, settings.address_slow_after_failures, settings)
+        if address_last is not None and address_wait and now < address_last + dt.timedelta(seconds=address_wait):
+            return "wait", (address_last + dt.timedelta(seconds=address_wait) - now).total_seconds(), None, failures
+        put(address_key, address_failures + 1, now, None)
+    if key is None:
+        return "go", 0.0, None, 0
+    failures += 1
+    lock = now + dt.timedelta(minutes=settings.lock_minutes) if failures >= settings.lock_after_failures else None
+    put(key, failures, now, lock)
+    return "go", 0.0, lock, failures
+
+
+def _bookkeeping(write) -> None:
+    """A sign-in's audit entry or counter update; lost (and logged) when the store cannot be written."""
+    try:
+        write()
+    except StoreWriteError as exc:
+        logging.getLogger("antq.auth").warning("sign-in bookkeeping not written: %s", exc)
 
 
 def authenticate(db: Database, name: str, password: str, settings: AuthSettings,
@@ -310,7 +339,8 @@ def authenticate(db: Database, name: str, password: str, settings: AuthSettings,
     if len(shown) > MAX_NAME_CHARS or not _NAME.match(shown):  # no such account can exist: never stored as is
         _verify(_DUMMY_HASH, password or "")
         status, wait, _, _ = _reserve(db, None, address, settings, now)
-        audit.record(db, None, "sign_in_failed", {"account": audit_name(db, shown), "reason": "unknown"})
+        _bookkeeping(lambda: audit.record(db, None, "sign_in_failed", {"account": audit_name(db, shown),
+                                                                       "reason": "unknown"}))
         return SignIn("wait", wait_seconds=wait) if status == "wait" else SignIn("wrong")
     key = fold(shown)
     status, wait, lock, failures = _reserve(db, key, address, settings, now)
@@ -320,36 +350,44 @@ def authenticate(db: Database, name: str, password: str, settings: AuthSettings,
         stored = rows.iloc[0] if not rows.empty else None
     logged = stored["name"] if stored is not None else None
     if status == "locked":
-        audit.record(db, None, "sign_in_refused", {"account": logged or _logged_name(db, key, shown),
-                                                   "locked_until": lock})
+        _bookkeeping(lambda: audit.record(db, None, "sign_in_refused", {"account": _logged_name(db, key, shown),
+                                                                        "locked_until": lock}))
         return SignIn("locked", locked_until=lock)
     if status == "wait":
-        audit.record(db, None, "sign_in_refused", {"account": _logged_name(db, key, shown),
-                                                   "wait_seconds": round(wait, 1)})
+        _bookkeeping(lambda: audit.record(db, None, "sign_in_refused", {"account": _logged_name(db, key, shown),
+                                                                        "wait_seconds": round(wait, 1)}))
         return SignIn("wait", wait_seconds=wait)
 
     matched = _verify(stored["password_hash"] if stored is not None else _DUMMY_HASH, password or "")
     if stored is not None and matched and bool(stored["active"]):
-        with db.transaction(bump_version=False) as cur:
-            # The counter goes, but a lock another attempt set meanwhile stays: a lock is never shortened.
-            cur.execute("DELETE FROM sign_in_throttle WHERE name_key = ? AND locked_until IS NULL", [key])
-            if address:  # a success is no failure of the address either (an office shares one address)
-                cur.execute("UPDATE sign_in_throttle SET failures = greatest(failures - 1, 0) WHERE name_key = ?",
-                            [_ADDRESS_KEY + address])
-            if _hasher.check_needs_rehash(stored["password_hash"]):
-                cur.execute("UPDATE accounts SET password_hash = ? WHERE name_key = ?",
-                            [hash_password(password), key])
-            cur.execute("UPDATE accounts SET last_sign_in_at = ? WHERE name_key = ?", [now, key])
-            audit.record(db, stored["name"], "sign_in", None, cur=cur)
+        def succeeded() -> None:
+            with db.transaction(bump_version=False) as cur:
+                # The counter goes, but a lock another attempt set meanwhile stays: a lock is never shortened.
+                cur.execute("DELETE FROM sign_in_throttle WHERE name_key = ? AND locked_until IS NULL", [key])
+                if address:  # a success is no failure of the address either (an office shares one address)
+                    cur.execute("UPDATE sign_in_throttle SET failures = greatest(failures - 1, 0) "
+                                "WHERE name_key = ?", [_ADDRESS_KEY + address])
+                if _hasher.check_needs_rehash(stored["password_hash"]):
+                    cur.execute("UPDATE accounts SET password_hash = ? WHERE name_key = ?",
+                                [hash_password(password), key])
+                cur.execute("UPDATE accounts SET last_sign_in_at = ? WHERE name_key = ?", [now, key])
+                audit.record(db, stored["name"], "sign_in", None, cur=cur)
+        _bookkeeping(succeeded)
+        with _MEMORY_LOCK:
+            if key in _MEMORY and _MEMORY[key][2] is None:
+                del _MEMORY[key]
         unit = stored["unit_code"] if isinstance(stored["unit_code"], str) else None
         return SignIn("ok", Account(stored["name"], stored["role"], unit, True, int(stored["session_epoch"])))
 
     reason = "unknown" if stored is None else "password" if not matched else "disabled"
     account = logged or audit_name(db, shown)
-    with db.transaction(bump_version=False) as cur:
-        audit.record(db, None, "sign_in_failed", {"account": account, "reason": reason, "failures": failures}, cur=cur)
-        if lock:
-            audit.record(db, None, "account_locked", {"account": account, "locked_until": lock}, cur=cur)
+    def failed() -> None:
+        with db.transaction(bump_version=False) as cur:
+            audit.record(db, None, "sign_in_failed", {"account": account, "reason": reason, "failures": failures},
+                         cur=cur)
+            if lock:
+                audit.record(db, None, "account_locked", {"account": account, "locked_until": lock}, cur=cur)
+    _bookkeeping(failed)
     if lock:
         return SignIn("locked", locked_until=lock)
     return SignIn("wrong", wait_seconds=settings.wait_after(failures))

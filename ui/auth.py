@@ -21,6 +21,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from analytics import audit, auth
 from analytics.auth import Account
 from analytics.context import Context
+from analytics.db import StoreWriteError
 from ui.markup import plain
 from ui.navigation import PAGES
 from ui.routing import route_through_entry_point, served  # noqa: F401  (dashboard.py imports the first here)
@@ -118,7 +119,10 @@ def end_session(notice: str | None = None) -> None:
 def _sign_out() -> None:
     account = current_account()
     if account:
-        audit.record(context().db, account.name, "sign_out")
+        try:
+            audit.record(context().db, account.name, "sign_out")
+        except StoreWriteError:  # a full disk must not keep anyone signed in
+            pass
     end_session(t("auth.signed_out"))
 
 
