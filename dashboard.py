@@ -10,11 +10,13 @@ from ui.errors import guarded
 from ui.markup import plain
 from ui.navigation import pages_for
 from ui.state import context, language_picker, t
+from ui.table_toolbar import hide_csv_download
 
 
 def main() -> None:
     route_through_entry_point(entry=True)
     st.set_page_config(page_title=t("app.title"), page_icon=":material/shield:", layout="wide")
+    hide_csv_download()  # the table toolbar's raw CSV would carry formulas from uploaded files
     try:
         ctx = context()
     except (PlanError, StoreError, StoreLockedError) as exc:

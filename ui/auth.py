@@ -22,6 +22,7 @@ from analytics import audit, auth
 from analytics.auth import Account
 from analytics.context import Context
 from analytics.db import StoreWriteError
+from ui import download_guard
 from ui.markup import plain
 from ui.navigation import PAGES
 from ui.routing import route_through_entry_point, served  # noqa: F401  (dashboard.py imports the first here)
@@ -109,6 +110,7 @@ def notice_for_sign_in(message: str) -> None:
 def end_session(notice: str | None = None) -> None:
     """Forget everything this browser session held (sign-out, expiry) but the reader's language."""
     # Key by key: with clear() a sign-out sometimes stayed signed in (AppTest, once the sidebar held another widget).
+    download_guard.forget_session()
     for key in list(st.session_state.keys()):
         if key != "language":
             del st.session_state[key]
@@ -146,6 +148,7 @@ def gate(ctx: Context) -> Account | None:
     if auth.account_count(ctx.db) == 0:
         st.session_state.pop(_SESSION, None)
         if is_this_machine():
+            download_guard.allow_session()
             command = f"{FIRST_ADMIN_COMMAND} --db {ctx.db.path}"
             st.warning(t("auth.no_accounts.local", command=command), icon=":material/admin_panel_settings:")
             return None
@@ -153,6 +156,7 @@ def gate(ctx: Context) -> Account | None:
     account = _signed_in(ctx)
     if account is None:
         _only(lambda: sign_in_form(ctx))
+    download_guard.allow_session()
     with st.sidebar:
         st.markdown(t("auth.signed_in_as", name=plain(account.name), role=t(f"auth.role.{account.role}")))
         if account.unit_code:
