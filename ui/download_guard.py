@@ -1,4 +1,5 @@
-"""Downloads answer only the signed-in browser session that made them, and not after its sign-out.
+"""Downloads answer only the signed-in browser session that made them, and not after its sign-out; uploads are
+taken only from a signed-in session.
 
 Streamlit serves every file a download button makes at `/media/<id>`, to anyone who knows the address, until
 the session that made it is cleaned up (minutes after its tab closed). Here a downloadable file answers only a
@@ -7,8 +8,8 @@ now; anything else gets 404. The cookie's token is the same in the WebSocket han
 reads it) and in the browser's GET for the file.
 
 Two halves: `allow_session` / `forget_session` are called by the sign-in gate (ui/auth.py) on each run and on
-sign-out; `install()` wraps Streamlit's /media route and its deferred-download executor and is called by
-scripts/serve.py before the server starts (a plain `streamlit run dashboard.py` serves media unguarded).
+sign-out; `install()` wraps Streamlit's /media and /_stcore/upload_file routes and its deferred-download executor
+and is called by scripts/serve.py before the server starts (a plain `streamlit run dashboard.py` is unguarded).
 """
 from __future__ import annotations
 
@@ -80,6 +81,14 @@ def may_fetch(file_id: str, cookie: str | None, runtime=None) -> bool:
     return any(runtime._session_mgr.get_active_session_info(session) is not None for session in candidates)
 
 
+def may_upload(session_id: str, cookie: str | None) -> bool:
+    """Only a signed-in session (or this machine while no account exists), from its own browser, may upload: a
+    session still on the sign-in form could otherwise fill the server's memory (Streamlit has no limit per session)."""
+    token = _token(cookie)
+    with _lock:
+        return token is not None and _tokens.get(session_id) == token
+
+
 def _record_maker(file_id: str, session_id: str) -> None:
     with _lock:
         _made_by.setdefault(file_id, set()).add(session_id)
@@ -118,6 +127,20 @@ def install() -> None:
                 for route in create_media_routes(media_storage, base_url)]
     guarded_routes.guarded = True
     starlette_app.create_media_routes = guarded_routes
+
+    create_upload_routes = starlette_app.create_upload_routes
+
+    def guarded_upload_routes(runtime, upload_mgr, base_url):
+        def guard(endpoint):
+            async def guarded(request):
+                if request.method == "PUT" and not may_upload(request.path_params.get("session_id", ""),
+                                                              request.cookies.get(XSRF_COOKIE)):
+                    return Response(status_code=403)
+                return await endpoint(request)
+            return guarded
+        return [Route(route.path, guard(route.endpoint), methods=sorted(route.methods or ()))
+                for route in create_upload_routes(runtime, upload_mgr, base_url)]
+    starlette_app.create_upload_routes = guarded_upload_routes
 
     execute_deferred = MediaFileManager.execute_deferred
 

@@ -3,6 +3,7 @@ signed-in session, no table toolbar CSV, no formula in any download, no Markdown
 from __future__ import annotations
 
 import csv
+import re
 import io
 import urllib.error
 import urllib.request
@@ -152,3 +153,26 @@ def test_links_and_images_from_a_file_are_shown_as_text(dashboard, store, page, 
     assert name in body
     assert page.locator('a[href*="evil.example"], img[src*="tracker"]').count() == 0
     assert not fetched
+
+
+def test_a_session_still_on_the_sign_in_form_cannot_upload(dashboard, store, page):
+    session_ids = set()
+
+    def frames(socket):
+        socket.on("framereceived", lambda frame: session_ids.update(
+            re.findall(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+                       frame if isinstance(frame, bytes) else frame.encode())))
+    page.on("websocket", frames)
+    url = dashboard(with_accounts(store))
+    app = App(page, url).open()
+    assert SignInForm(app).shown() and session_ids
+    xsrf = next(c["value"] for c in page.context.cookies() if c["name"] == "_streamlit_xsrf")
+
+    def put(session_id: bytes) -> int:
+        return page.request.put(f"{url}_stcore/upload_file/{session_id.decode()}/f1", headers={"X-Xsrftoken": xsrf},
+                                multipart={"file": {"name": "a.csv", "mimeType": "text/csv",
+                                                    "buffer": b"x" * 1024}}).status
+    assert {put(s) for s in session_ids} == {403}  # not signed in: refused before the body is kept
+    SignInForm(app).submit("nop703", PASSWORDS["nop703"])
+    app.expect_title("Tổng quan")
+    assert 200 in {put(s) for s in session_ids} or 204 in {put(s) for s in session_ids}
