@@ -362,8 +362,10 @@ def authenticate(db: Database, name: str, password: str, settings: AuthSettings,
     if stored is not None and matched and bool(stored["active"]):
         def succeeded() -> None:
             with db.transaction(bump_version=False) as cur:
-                # The counter goes, but a lock another attempt set meanwhile stays: a lock is never shortened.
-                cur.execute("DELETE FROM sign_in_throttle WHERE name_key = ? AND locked_until IS NULL", [key])
+                # The counter goes, and the lock this very attempt set (its number was the last allowed); a lock
+                # set by another attempt stays: a lock is never shortened by an attempt in flight.
+                cur.execute("DELETE FROM sign_in_throttle WHERE name_key = ? AND (locked_until IS NULL "
+                            "OR locked_until = ?)", [key, lock])
                 if address:  # a success is no failure of the address either (an office shares one address)
                     cur.execute("UPDATE sign_in_throttle SET failures = greatest(failures - 1, 0) "
                                 "WHERE name_key = ?", [_ADDRESS_KEY + address])
@@ -374,13 +376,14 @@ def authenticate(db: Database, name: str, password: str, settings: AuthSettings,
                 audit.record(db, stored["name"], "sign_in", None, cur=cur)
         _bookkeeping(succeeded)
         with _MEMORY_LOCK:
-            if key in _MEMORY and _MEMORY[key][2] is None:
+            if key in _MEMORY and _MEMORY[key][2] in (None, lock):
                 del _MEMORY[key]
         unit = stored["unit_code"] if isinstance(stored["unit_code"], str) else None
         return SignIn("ok", Account(stored["name"], stored["role"], unit, True, int(stored["session_epoch"])))
 
     reason = "unknown" if stored is None else "password" if not matched else "disabled"
     account = logged or audit_name(db, shown)
+
     def failed() -> None:
         with db.transaction(bump_version=False) as cur:
             audit.record(db, None, "sign_in_failed", {"account": account, "reason": reason, "failures": failures},

@@ -167,3 +167,10 @@ def test_a_huge_sign_in_name_never_reaches_the_store(ctx, checked):
     assert ctx.db.scalar("SELECT max(length(detail)) FROM audit_log") < 200
     assert ctx.db.scalar("SELECT count(*) FROM sign_in_throttle") == 0
     assert ctx.db.path.stat().st_size - before < 1024 * 1024
+
+
+def test_the_right_password_as_the_last_allowed_attempt_signs_in_and_lifts_its_own_lock(ctx):
+    for _ in range(5):
+        auth.authenticate(ctx.db, "xem", "sai-mat-khau", NO_WAIT, NOW)
+    assert auth.authenticate(ctx.db, "xem", "mat-khau-dung", NO_WAIT, NOW).status == "ok"
+    assert throttle_row(ctx, "xem").empty

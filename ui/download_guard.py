@@ -94,6 +94,14 @@ def _record_maker(file_id: str, session_id: str) -> None:
         _made_by.setdefault(file_id, set()).add(session_id)
 
 
+def _forget_removed(existing: set[str]) -> None:
+    """Drop the makers of files Streamlit has since removed (keeps the map as small as the files held)."""
+    with _lock:
+        if len(_made_by) > 200:
+            for file_id in [f for f in _made_by if f not in existing]:
+                del _made_by[file_id]
+
+
 def install() -> None:
     """Wrap Streamlit's /media route (404 for a download the requester may not fetch) and its deferred-download
     executor (remember which session made each file). Call before the server starts."""
@@ -150,5 +158,6 @@ def install() -> None:
         url = execute_deferred(self, file_id)
         if entry is not None:
             _record_maker(os.path.splitext(url.rsplit("/", 1)[-1])[0], entry["session_id"])
+            _forget_removed(set(getattr(self._storage, "_files_by_id", {})))
         return url
     MediaFileManager.execute_deferred = execute_and_record
