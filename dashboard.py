@@ -5,8 +5,8 @@ import streamlit as st
 
 from analytics.db import StoreError, StoreLockedError
 from analytics.plan import PlanError
+from ui import errors
 from ui.auth import gate, route_through_entry_point
-from ui.errors import guarded
 from ui.markup import plain
 from ui.navigation import pages_for
 from ui.state import context, language_picker, t
@@ -15,6 +15,7 @@ from ui.table_toolbar import hide_csv_download
 
 def main() -> None:
     route_through_entry_point(entry=True)
+    errors.install()  # an uncaught error shows a Vietnamese sentence, never a traceback
     st.set_page_config(page_title=t("app.title"), page_icon=":material/shield:", layout="wide")
     hide_csv_download()  # the table toolbar's raw CSV would carry formulas from uploaded files
     try:
@@ -26,7 +27,7 @@ def main() -> None:
         st.markdown(f"**{t('app.title')}**")
         st.caption(t("app.subtitle"))
         language_picker()
-    guarded(lambda: signed_in_pages(ctx))
+    errors.guarded(lambda: signed_in_pages(ctx))
 
 
 def signed_in_pages(ctx) -> None:
