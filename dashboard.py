@@ -5,23 +5,32 @@ import streamlit as st
 
 from analytics.db import StoreError, StoreLockedError
 from analytics.plan import PlanError
+from ui import errors
 from ui.auth import gate, route_through_entry_point
+from ui.markup import plain
 from ui.navigation import pages_for
 from ui.state import context, language_picker, t
+from ui.table_toolbar import hide_csv_download
 
 
 def main() -> None:
     route_through_entry_point(entry=True)
+    errors.install()  # an uncaught error shows a Vietnamese sentence, never a traceback
     st.set_page_config(page_title=t("app.title"), page_icon=":material/shield:", layout="wide")
+    hide_csv_download()  # the table toolbar's raw CSV would carry formulas from uploaded files
     try:
         ctx = context()
     except (PlanError, StoreError, StoreLockedError) as exc:
-        st.error(t("app.error.store", detail=exc))
+        st.error(t("app.error.store", detail=plain(exc)))
         st.stop()
     with st.sidebar:
         st.markdown(f"**{t('app.title')}**")
         st.caption(t("app.subtitle"))
         language_picker()
+    errors.guarded(lambda: signed_in_pages(ctx))
+
+
+def signed_in_pages(ctx) -> None:
     account = gate(ctx)  # stops here unless signed in (or no account yet and this machine asks)
     if ctx.is_demo():
         st.info(t("app.demo_banner"), icon=":material/science:")

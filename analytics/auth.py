@@ -7,8 +7,10 @@ logged or put in the audit log.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import re
+import threading
 import tomllib
 from dataclasses import dataclass
 from functools import cache
@@ -16,7 +18,7 @@ from pathlib import Path
 from typing import Iterable
 
 from analytics import audit
-from analytics.db import Database
+from analytics.db import Database, StoreWriteError
 from analytics.i18n import t
 from analytics.registry import Unit
 from analytics.settings import DATA_DIR
@@ -61,6 +63,10 @@ class AuthSettings:
     lock_minutes: float = 15.0
     min_password_length: int = 8
     idle_minutes: float = 240.0
+    # Per client address (one password tried across many names): slow down after this many failures...
+    address_slow_after_failures: int = 10
+    # ...forgotten once the address has had no failure for this long.
+    address_forget_minutes: float = 15.0
 
     def wait_after(self, failures: int) -> float:
         """Seconds a further attempt must wait after `failures` consecutive failures (0: none)."""
@@ -242,60 +248,174 @@ def active_admins(db: Database) -> int:
 
 
 # -- sign-in ------------------------------------------------------------------------------------
-def authenticate(db: Database, name: str, password: str, settings: AuthSettings,
-                 now: dt.datetime | None = None) -> SignIn:
-    """Check a sign-in. Wrong name, wrong password and a disabled account look alike to the user.
+MAX_NAME_CHARS = 64          # a sign-in name longer than an account name can be never reaches the store
+_ADDRESS_KEY = "addr:"       # throttle rows per client address; ':' never occurs in an account name's key
 
-    After `slow_after_failures` consecutive failures for a name, each further attempt must wait (doubling);
-    after `lock_after_failures` the name is locked for `lock_minutes`. Attempts refused for waiting or a lock
-    are not checked at all (so they cannot guess) and do not count.
+
+def _address_wait(failures: int, slow_after: int, settings: AuthSettings) -> float:
+    if failures < slow_after:
+        return 0.0
+    return min(settings.max_slow_down_seconds, settings.slow_down_seconds * 2 ** (failures - slow_after))
+
+
+def audit_name(db: Database, name: str) -> str:
+    """How the audit log names a sign-in name that is no account: a keyed fingerprint, never the text itself
+    (a password typed into the name field must not land in the log, its page or its export)."""
+    import hashlib
+    import secrets
+    secret = db.meta("audit_name_secret")
+    if secret is None:
+        try:
+            with db.transaction(bump_version=False) as cur:
+                row = cur.execute("SELECT value FROM meta WHERE key = 'audit_name_secret'").fetchone()
+                secret = row[0] if row else secrets.token_hex(16)
+                if not row:
+                    db.set_meta(cur, "audit_name_secret", secret)
+        except StoreWriteError:  # nothing can be logged now anyway
+            secret = secrets.token_hex(16)
+    digest = hashlib.blake2b(fold(nfc(name or "").strip()[:1024]).encode(), key=bytes.fromhex(secret),
+                             digest_size=5).hexdigest()
+    return t("auth.audit.unknown_name", fingerprint=digest, length=len(name or ""))
+
+
+def _reserve(db: Database, key: str | None, address: str | None, settings: AuthSettings,
+             now: dt.datetime) -> tuple[str, float, dt.datetime | None, int]:
+    """Count this attempt as a failure BEFORE its password is checked, in one transaction under the write lock.
+
+    Returns (status, wait_seconds, locked_until, failures): status "go" lets the caller check the password; the
+    reservation is what makes parallel attempts safe: each takes its own number, so at most
+    `lock_after_failures` passwords are ever checked before the lock, and a lock already set is left alone.
+    When the store cannot be written (disk full) the same counting runs in this process's memory instead, so
+    sign-in keeps working and stays throttled.
     """
-    now = now or dt.datetime.now()
-    shown = nfc(name or "").strip()
-    key = fold(shown)
-    with db.cursor() as cur:
-        row = cur.execute("SELECT failures, last_failed_at, locked_until FROM sign_in_throttle WHERE name_key = ?",
-                          [key]).fetchone()
+    try:
+        with db.transaction(bump_version=False) as cur:
+            def get(k):
+                return cur.execute("SELECT failures, last_failed_at, locked_until FROM sign_in_throttle "
+                                   "WHERE name_key = ?", [k]).fetchone() or _MEMORY.get(k)
+
+            def put(k, failures, at, lock):
+                cur.execute("INSERT OR REPLACE INTO sign_in_throttle VALUES (?, ?, ?, ?)", [k, failures, at, lock])
+            return _count(get, put, key, address, settings, now)
+    except StoreWriteError:
+        with _MEMORY_LOCK:
+            return _count(_MEMORY.get, lambda k, *row: _MEMORY.__setitem__(k, row), key, address, settings, now)
+
+
+_MEMORY: dict[str, tuple] = {}  # throttle rows while the store cannot be written
+_MEMORY_LOCK = threading.Lock()
+
+
+def _count(get, put, key, address, settings: AuthSettings, now: dt.datetime):
+    row = get(key) if key else None
     failures, last_failed, locked_until = row if row else (0, None, None)
     if locked_until is not None and now < locked_until:
-        audit.record(db, None, "sign_in_refused", {"account": shown, "locked_until": locked_until})
-        return SignIn("locked", locked_until=locked_until)
+        return "locked", 0.0, locked_until, failures
     if locked_until is not None:  # the lock has passed: start afresh
         failures, last_failed = 0, None
     wait = settings.wait_after(failures)
     if last_failed is not None and wait and now < last_failed + dt.timedelta(seconds=wait):
-        remaining = (last_failed + dt.timedelta(seconds=wait) - now).total_seconds()
-        audit.record(db, None, "sign_in_refused", {"account": shown, "wait_seconds": round(remaining, 1)})
-        return SignIn("wait", wait_seconds=remaining)
+        return "wait", (last_failed + dt.timedelta(seconds=wait) - now).total_seconds(), None, failures
+    if address:
+        address_key = _ADDRESS_KEY + address
+        address_failures, address_last, _ = get(address_key) or (0, None, None)
+        if address_last is not None and now - address_last > dt.timedelta(minutes=settings.address_forget_minutes):
+            address_failures, address_last = 0, None
+        address_wait = _address_wait(address_failures, settings.address_slow_after_failures, settings)
+        if address_last is not None and address_wait and now < address_last + dt.timedelta(seconds=address_wait):
+            return "wait", (address_last + dt.timedelta(seconds=address_wait) - now).total_seconds(), None, failures
+        put(address_key, address_failures + 1, now, None)
+    if key is None:
+        return "go", 0.0, None, 0
+    failures += 1
+    lock = now + dt.timedelta(minutes=settings.lock_minutes) if failures >= settings.lock_after_failures else None
+    put(key, failures, now, lock)
+    return "go", 0.0, lock, failures
 
-    rows = db.named("auth_account", {"name_key": key}) if key else None
-    stored = rows.iloc[0] if rows is not None and not rows.empty else None
+
+def _bookkeeping(write) -> None:
+    """A sign-in's audit entry or counter update; lost (and logged) when the store cannot be written."""
+    try:
+        write()
+    except StoreWriteError as exc:
+        logging.getLogger("antq.auth").warning("sign-in bookkeeping not written: %s", exc)
+
+
+def authenticate(db: Database, name: str, password: str, settings: AuthSettings,
+                 now: dt.datetime | None = None, address: str | None = None) -> SignIn:
+    """Check a sign-in. Wrong name, wrong password and a disabled account look alike to the user.
+
+    After `slow_after_failures` consecutive failures for a name, each further attempt must wait (doubling);
+    after `lock_after_failures` the name is locked for `lock_minutes`. Attempts refused for waiting or a lock
+    are not checked at all (so they cannot guess) and do not count. `address` (the client's IP) gets its own
+    slow-down after `address_slow_after_failures` failures, so one password tried across many names is slowed.
+    """
+    now = now or dt.datetime.now()
+    shown = nfc(name or "").strip()
+    if len(shown) > MAX_NAME_CHARS or not _NAME.match(shown):  # no such account can exist: never stored as is
+        _verify(None, password or "")
+        status, wait, _, _ = _reserve(db, None, address, settings, now)
+        _bookkeeping(lambda: audit.record(db, None, "sign_in_failed", {"account": audit_name(db, shown),
+                                                                       "reason": "unknown"}))
+        return SignIn("wait", wait_seconds=wait) if status == "wait" else SignIn("wrong")
+    key = fold(shown)
+    status, wait, lock, failures = _reserve(db, key, address, settings, now)
+    stored = None
+    if status == "go":
+        rows = db.named("auth_account", {"name_key": key})
+        stored = rows.iloc[0] if not rows.empty else None
+    logged = stored["name"] if stored is not None else None
+    if status == "locked":
+        _bookkeeping(lambda: audit.record(db, None, "sign_in_refused", {"account": _logged_name(db, key, shown),
+                                                                        "locked_until": lock}))
+        return SignIn("locked", locked_until=lock)
+    if status == "wait":
+        _bookkeeping(lambda: audit.record(db, None, "sign_in_refused", {"account": _logged_name(db, key, shown),
+                                                                        "wait_seconds": round(wait, 1)}))
+        return SignIn("wait", wait_seconds=wait)
+
     matched = _verify(stored["password_hash"] if stored is not None else None, password or "")
     if stored is not None and matched and bool(stored["active"]):
-        with db.transaction(bump_version=False) as cur:
-            cur.execute("DELETE FROM sign_in_throttle WHERE name_key = ?", [key])
-            if _hasher.check_needs_rehash(stored["password_hash"]):
-                cur.execute("UPDATE accounts SET password_hash = ? WHERE name_key = ?",
-                            [hash_password(password), key])
-            cur.execute("UPDATE accounts SET last_sign_in_at = ? WHERE name_key = ?", [now, key])
-            audit.record(db, stored["name"], "sign_in", None, cur=cur)
+        def succeeded() -> None:
+            with db.transaction(bump_version=False) as cur:
+                # The counter goes, and the lock this very attempt set (its number was the last allowed); a lock
+                # set by another attempt stays: a lock is never shortened by an attempt in flight.
+                cur.execute("DELETE FROM sign_in_throttle WHERE name_key = ? AND (locked_until IS NULL "
+                            "OR locked_until = ?)", [key, lock])
+                if address:  # a success is no failure of the address either (an office shares one address)
+                    cur.execute("UPDATE sign_in_throttle SET failures = greatest(failures - 1, 0) "
+                                "WHERE name_key = ?", [_ADDRESS_KEY + address])
+                if _hasher.check_needs_rehash(stored["password_hash"]):
+                    cur.execute("UPDATE accounts SET password_hash = ? WHERE name_key = ?",
+                                [hash_password(password), key])
+                cur.execute("UPDATE accounts SET last_sign_in_at = ? WHERE name_key = ?", [now, key])
+                audit.record(db, stored["name"], "sign_in", None, cur=cur)
+        _bookkeeping(succeeded)
+        with _MEMORY_LOCK:
+            if key in _MEMORY and _MEMORY[key][2] in (None, lock):
+                del _MEMORY[key]
         unit = stored["unit_code"] if isinstance(stored["unit_code"], str) else None
         return SignIn("ok", Account(stored["name"], stored["role"], unit, True, int(stored["session_epoch"])))
 
     reason = "unknown" if stored is None else "password" if not matched else "disabled"
-    with db.transaction(bump_version=False) as cur:  # count again under the write lock: concurrent attempts count
-        row = cur.execute("SELECT failures, locked_until FROM sign_in_throttle WHERE name_key = ?", [key]).fetchone()
-        failures = (row[0] if row and row[1] is None else 0) + 1
-        lock = (now + dt.timedelta(minutes=settings.lock_minutes)
-                if failures >= settings.lock_after_failures else None)
-        cur.execute("INSERT OR REPLACE INTO sign_in_throttle VALUES (?, ?, ?, ?)",
-                    [key, 0 if lock else failures, now, lock])
-        audit.record(db, None, "sign_in_failed", {"account": shown, "reason": reason, "failures": failures}, cur=cur)
-        if lock:
-            audit.record(db, None, "account_locked", {"account": shown, "locked_until": lock}, cur=cur)
+    account = logged or audit_name(db, shown)
+
+    def failed() -> None:
+        with db.transaction(bump_version=False) as cur:
+            audit.record(db, None, "sign_in_failed", {"account": account, "reason": reason, "failures": failures},
+                         cur=cur)
+            if lock:
+                audit.record(db, None, "account_locked", {"account": account, "locked_until": lock}, cur=cur)
+    _bookkeeping(failed)
     if lock:
         return SignIn("locked", locked_until=lock)
     return SignIn("wrong", wait_seconds=settings.wait_after(failures))
+
+
+def _logged_name(db: Database, key: str, shown: str) -> str:
+    """The account's own name when it exists, else the fingerprint."""
+    account = get_account(db, key)
+    return account.name if account else audit_name(db, shown)
 
 
 def _verify(password_hash: str | None, password: str) -> bool:

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from analytics import db as store
-from analytics.db import StoreError, StoreLockedError
+from analytics.db import StoreError, StoreLockedError, StoreWriteError, is_write_failure
 from analytics.i18n import t
 from analytics.plan import PlanError, load_plan
 from analytics.registry import load_units
@@ -40,6 +40,13 @@ def _date(value: str) -> dt.date:
 def _print_json(document: dict) -> None:
     json.dump(document, sys.stdout, ensure_ascii=False, indent=2, default=str)
     sys.stdout.write("\n")
+
+
+EXIT_IO = 4  # the store or an output file could not be written (disk full, read-only): nothing half-written
+
+
+def _one_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
 
 
 def fail(args, code: int, message: str, **document) -> int:
@@ -178,3 +185,11 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader (head, a pager) stopped early: not an error of ours
         sys.stderr.close()
         return 0
+    except StoreWriteError as exc:
+        return fail(args, EXIT_IO, t("cli.error", detail=exc))
+    except OSError as exc:  # disk full, read-only folder... while writing a file of ours
+        return fail(args, EXIT_IO, t("cli.error", detail=t("cli.error.io", detail=exc.strerror or exc)))
+    except Exception as exc:
+        if not is_write_failure(exc):
+            raise
+        return fail(args, EXIT_IO, t("cli.error", detail=t("cli.error.io", detail=_one_line(exc))))

@@ -46,10 +46,27 @@ class StoreError(RuntimeError):
     """The file is not a usable store."""
 
 
+class StoreWriteError(RuntimeError):
+    """The store could not be written (disk full, read-only file or folder): the transaction left no trace."""
+
+
+def is_write_failure(exc: BaseException) -> bool:
+    """An I/O failure of the store's files (as opposed to a bug or a constraint of ours)."""
+    if isinstance(exc, (duckdb.IOException, duckdb.FatalException)):
+        return True
+    text = str(exc)
+    return isinstance(exc, duckdb.Error) and ("Could not write" in text or "Failed to commit" in text
+                                              or "No space left" in text or "Read-only file system" in text)
+
+
 @cache
 def sql(name: str) -> str:
     """A named query from analytics/sql/NAME.sql."""
     return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
 
 
 def migrations() -> list[tuple[int, Path]]:
@@ -248,8 +265,14 @@ class Database:
         bump_version=False for writes no cached figure depends on (audit log, sign-in bookkeeping)."""
         with self._write_lock, self._lease() as con:
             cur = con.cursor()
-            cur.execute(FOLD_SQL_MACRO)
-            cur.begin()
+            try:
+                cur.execute(FOLD_SQL_MACRO)
+                cur.begin()
+            except duckdb.Error as exc:
+                cur.close()
+                if is_write_failure(exc):
+                    raise StoreWriteError(t("store.write_failed", path=self.path, detail=_first_line(exc))) from exc
+                raise
             try:
                 yield cur
                 if bump_version:
@@ -258,8 +281,13 @@ class Database:
                         "(SELECT coalesce(max(value::BIGINT), 0) + 1 FROM meta WHERE key = 'data_version')::VARCHAR)"
                     )
                 cur.commit()
-            except BaseException:
-                cur.rollback()
+            except BaseException as exc:
+                try:
+                    cur.rollback()
+                except duckdb.Error:  # a failed commit has already ended the transaction
+                    pass
+                if isinstance(exc, Exception) and is_write_failure(exc):
+                    raise StoreWriteError(t("store.write_failed", path=self.path, detail=_first_line(exc))) from exc
                 raise
             finally:
                 cur.close()

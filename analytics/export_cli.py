@@ -52,6 +52,7 @@ def run_export(args) -> int:
     from analytics.exports import (ActivitySelection, About, ExportError, describe_selection, write_activities_csv,
                                    write_activities_xlsx)
     ctx = open_context(args.db)  # writable: the export is recorded in the audit log
+    existed = Path(args.output).exists()
     try:
         _check(args, ctx)
         if args.format == "docx":
@@ -79,9 +80,11 @@ def run_export(args) -> int:
         print(t("cli.error", detail=exc), file=sys.stderr)
         return 2
     except OSError as exc:
+        if not existed:  # no half-written file left behind (disk full)
+            Path(args.output).unlink(missing_ok=True)
         print(t("cli.error", detail=t("export.error.write", path=args.output, detail=exc.strerror or exc)),
               file=sys.stderr)
-        return 2
+        return cli.EXIT_IO
     finally:
         ctx.close()
 

@@ -4,6 +4,7 @@ import streamlit as st
 
 from analytics import auth
 from ui.auth import actor_name, current_account, notice_for_sign_in, require_role, settings
+from ui.markup import plain
 from ui.state import context, t
 
 require_role("admin")
@@ -28,7 +29,7 @@ def flash(message: str) -> None:
 st.title(t("accounts.title"))
 st.caption(t("accounts.caption"))
 if message := st.session_state.pop("accounts_flash", None):
-    st.success(message, icon=":material/check_circle:")
+    st.success(message, icon=":material/check_circle:")  # names escaped by flash()
 
 frame = auth.list_accounts(ctx.db)
 if frame.empty:
@@ -64,12 +65,12 @@ with st.expander(t("accounts.add.title"), expanded=frame.empty, icon=":material/
             auth.check_password(password, settings(), again)
             account = auth.add_account(ctx.db, name, password, role, unit, ctx.units, actor_name(), settings())
         except auth.AuthError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
         else:
             if frame.empty:  # the first account: from now on every page asks to sign in
-                notice_for_sign_in(t("accounts.add.first_done", name=account.name))
+                notice_for_sign_in(t("accounts.add.first_done", name=plain(account.name)))
                 st.rerun()
-            flash(t("accounts.add.done", name=account.name))
+            flash(t("accounts.add.done", name=plain(account.name)))
 
 if not frame.empty:
     with st.expander(t("accounts.edit.title"), icon=":material/manage_accounts:"):
@@ -89,9 +90,9 @@ if not frame.empty:
                     raise auth.AuthError(t("auth.error.self"))
                 auth.set_role(ctx.db, target.name, new_role, new_unit, ctx.units, actor_name())
             except auth.AuthError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
             else:
-                flash(t("accounts.edit.role_done", name=target.name))
+                flash(t("accounts.edit.role_done", name=plain(target.name)))
         with st.form("accounts-password", clear_on_submit=True):
             password = st.text_input(t("accounts.field.password"), type="password", autocomplete="new-password")
             again = st.text_input(t("accounts.field.password_again"), type="password", autocomplete="new-password")
@@ -101,9 +102,9 @@ if not frame.empty:
                 auth.check_password(password, settings(), again)
                 auth.set_password(ctx.db, target.name, password, actor_name(), settings())
             except auth.AuthError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
             else:
-                flash(t("accounts.edit.password_done", name=target.name))
+                flash(t("accounts.edit.password_done", name=plain(target.name)))
         label = t("accounts.edit.disable") if target.active else t("accounts.edit.enable")
         if st.button(label, key="accounts-toggle", icon=":material/block:" if target.active else ":material/check:"):
             try:
@@ -111,7 +112,7 @@ if not frame.empty:
                     raise auth.AuthError(t("auth.error.self"))
                 auth.set_active(ctx.db, target.name, not target.active, actor_name())
             except auth.AuthError as exc:
-                st.error(str(exc))
+                st.error(plain(exc))
             else:
                 flash(t("accounts.edit.disabled_done" if target.active else "accounts.edit.enabled_done",
-                        name=target.name))
+                        name=plain(target.name)))

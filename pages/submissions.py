@@ -4,6 +4,7 @@ import streamlit as st
 from analytics import ingest_display
 from analytics.submissions import SubmissionError, list_submissions, rollback
 from ui.auth import actor_name, require_role
+from ui.markup import plain
 from ui.state import context, language, t
 
 account = require_role("uploader", "admin")
@@ -13,7 +14,7 @@ st.title(t("submissions.title"))
 
 done = st.session_state.pop("rollback_done", None)
 if done:
-    st.success(done, icon=":material/undo:")
+    st.success(plain(done), icon=":material/undo:")
 
 frame = list_submissions(ctx.db)
 if frame.empty:
@@ -29,14 +30,14 @@ def forget_pending() -> None:
 
 @st.dialog(t("submissions.dialog.title"), on_dismiss=forget_pending)
 def confirm_rollback(row) -> None:
-    st.write(t("submissions.dialog.body", id=row.id, file=row.file_name, inserted=row.inserted, updated=row.updated))
+    st.write(t("submissions.dialog.body", id=row.id, file=plain(row.file_name), inserted=row.inserted, updated=row.updated))
     yes, no = st.columns(2)
     if yes.button(t("submissions.dialog.confirm"), type="primary", icon=":material/undo:"):
         forget_pending()
         try:
             removed = rollback(ctx.db, int(row.id), actor_name())
         except SubmissionError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
             return
         st.cache_data.clear()  # every chart reads the restored data
         st.session_state["rollback_done"] = t("ingest.rollback.done", id=row.id, rows=removed)

@@ -5,6 +5,7 @@ from analytics import views
 from analytics.text import format_date, format_percent
 from ui import charts
 from ui.downloads import table_downloads
+from ui.markup import plain
 from ui.state import activity_kpis, sidebar_view, t, unit_summary, unit_targets
 
 view = sidebar_view()
@@ -25,7 +26,7 @@ targets = unit_targets(view)
 scoped = views.in_district(targets, view.district)
 district_names = dict(zip(unit_summary(view)["code"], unit_summary(view)["name"]))
 if view.district:
-    st.caption(t("targets.scope_district", district=filters[t("sidebar.district")]))
+    st.caption(t("targets.scope_district", district=plain(filters[t("sidebar.district")])))
 
 # -- each target: applicable units and how many met it ------------------------------------------------
 summary = views.target_summary(scoped, plan)

@@ -6,6 +6,7 @@ from analytics.text import format_date, format_number, format_percent
 from ui import charts
 from ui.downloads import report_download, table_downloads
 from ui.unit_reports import draw_unit_report_state
+from ui.markup import plain
 from ui.state import (activity_kpis, activity_page, sidebar_view, t, timeline, unit_status, unit_summary,
                       unit_targets)
 
@@ -34,7 +35,7 @@ options = list(candidates["code"])
 if st.session_state.get("unit-choice") not in options and options:
     st.session_state["unit-choice"] = options[0]
 if not options:
-    st.warning(t("unit.no_match", query=query))
+    st.warning(t("unit.no_match", query=plain(query)))
     st.stop()
 code = st.selectbox(t("unit.choose", count=len(options)), options, key="unit-choice",
                     format_func=lambda c: f"{names[c]} ({c})")
@@ -48,8 +49,8 @@ shown_units = (code, *status.loc[(status["district_code"] == code) & (status["le
 details = unit_status(view, shown_units)
 unit = details.set_index("code").loc[code]
 district_name = names.get(unit["district_code"], "") if unit["level"] == "commune" else ""
-st.header(unit["name"])
-st.caption(" · ".join(filter(None, [t(f"level.{unit['level']}"), district_name, t("unit.code", code=code)])))
+st.header(plain(unit["name"]))
+st.caption(" · ".join(filter(None, [t(f"level.{unit['level']}"), plain(district_name), t("unit.code", code=plain(code))])))
 report_download(view, code)
 draw_unit_report_state(view.ctx, code)
 
@@ -68,7 +69,7 @@ cards.metric(t("col.last_activity"), format_date(last.date() if hasattr(last, "d
              if last is not None and last == last else t("unit.never"), border=True)
 if unit["lagging"]:
     st.warning(t("unit.lagging", severity=t(f"severity.{unit['severity']}")) + "\n\n"
-               + "\n".join(f"- {reason}" for reason in unit["reasons"]))
+               + "\n".join(f"- {plain(reason)}" for reason in unit["reasons"]))
 elif unit["targets_met"] == unit["targets_total"]:
     st.success(t("unit.all_met"))
 rows = unit_targets(view)
@@ -115,7 +116,7 @@ if unit["level"] == "district":
 # -- timeline and activities ------------------------------------------------------------------------
 st.subheader(t("unit.activities_heading"))
 if figures["activities"] == 0:
-    st.info(t("unit.no_activities", unit=unit["name"]))
+    st.info(t("unit.no_activities", unit=plain(unit["name"])))
     st.stop()
 frame = timeline(view, "month", unit=code)
 chart_labels = {"per_period": t("timeline.per_month"), "cumulative": t("timeline.cumulative"),

@@ -6,6 +6,7 @@ from analytics.ingest import SEPARATOR_NAMES, IngestReadError, check_file
 from analytics.submissions import commit
 from analytics.text import format_number
 from ui.auth import actor_name, require_role, upload_scope
+from ui.markup import plain
 from ui.state import context, language, t
 from ui.uploader import file_uploader
 
@@ -17,7 +18,7 @@ st.caption(t("upload.intro"))
 
 done = st.session_state.pop("upload_done", None)
 if done:
-    st.success(done, icon=":material/check_circle:")
+    st.success(plain(done), icon=":material/check_circle:")
     st.page_link("pages/submissions.py", label=t("upload.history_link"), icon=":material/history:")
 
 st.subheader(t("upload.template.header"))
@@ -53,7 +54,7 @@ if not checked or checked["key"] != key:
                                 progress=advance)
         except IngestReadError as exc:
             bar.empty()
-            st.error(t("upload.read_error", reason=exc), icon=":material/error:")
+            st.error(t("upload.read_error", reason=plain(exc)), icon=":material/error:")
             st.stop()
     bar.empty()
     checked = st.session_state["upload_check"] = {"key": key, "result": result}
@@ -71,7 +72,7 @@ for label, value in (("rows", result.rows), ("accepted", result.accepted), ("rej
                      ("duplicates", result.duplicates), ("updated", result.updated), ("new", result.new)):
     cards.metric(t(f"upload.metric.{label}"), format_number(value), border=True)
 for warning in result.warnings:
-    st.warning(warning, icon=":material/info:")
+    st.warning(plain(warning), icon=":material/info:")
 
 if len(result.errors):
     st.subheader(t("upload.errors.header"))

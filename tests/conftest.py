@@ -50,7 +50,10 @@ def use_db(monkeypatch):
 
 def app_test(page: str | None = None):
     """An AppTest of the dashboard, optionally switched to a page path like 'pages/lagging.py'."""
+    import streamlit as st
     from streamlit.testing.v1 import AppTest
+    # Users never see error details (.streamlit/config.toml); a failing test should.
+    st.set_option("client.showErrorDetails", "full")
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     if page:
         at.switch_page(str(ROOT / page))

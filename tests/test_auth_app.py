@@ -186,7 +186,7 @@ def test_the_accounts_page_adds_an_uploader_and_explains_a_missing_unit(accounts
     admin.text_input[2].input("mat-khau-nop-2")
     admin.button[0].click().run()
     assert not admin.exception
-    assert any("Đã thêm tài khoản “nop-xa”" in s.value for s in admin.success), [e.value for e in admin.error]
+    assert any("Đã thêm tài khoản “nop\\-xa”" in s.value for s in admin.success), [e.value for e in admin.error]
     shown = admin.dataframe[0].value
     assert "25456 · Đoàn phường 1" in shown["Đơn vị"].tolist()
     assert "mat-khau-nop-2" not in shown.to_csv()

@@ -22,6 +22,9 @@ from analytics import audit, auth
 from analytics.auth import Account
 from analytics.context import Context
 from ui import sessions as browser_sessions
+from analytics.db import StoreWriteError
+from ui import download_guard
+from ui.markup import plain
 from ui.navigation import PAGES
 from ui.routing import route_through_entry_point, served  # noqa: F401  (dashboard.py imports the first here)
 from ui.state import context, t
@@ -45,6 +48,15 @@ def client_locality() -> str:
     client = runtime.get_instance().get_client(get_script_run_ctx().session_id)
     client_context = getattr(client, "client_context", None)
     return peer_locality(getattr(client_context, "remote_ip", None), getattr(client_context, "headers", ()))
+
+
+def client_address() -> str | None:
+    """The WebSocket peer's IP address (None with no server). Behind a reverse proxy this is the proxy's."""
+    if not served():
+        return None
+    client = runtime.get_instance().get_client(get_script_run_ctx().session_id)
+    remote_ip = getattr(getattr(client, "client_context", None), "remote_ip", None)
+    return remote_ip if isinstance(remote_ip, str) else None
 
 
 def peer_locality(remote_ip: object, headers) -> str:
@@ -99,6 +111,7 @@ def notice_for_sign_in(message: str) -> None:
 def end_session(notice: str | None = None) -> None:
     """Forget everything this browser session held (sign-out, expiry) but the reader's language."""
     # Key by key: with clear() a sign-out sometimes stayed signed in (AppTest, once the sidebar held another widget).
+    download_guard.forget_session()
     for key in list(st.session_state.keys()):
         if key != "language":
             del st.session_state[key]
@@ -110,7 +123,10 @@ def _sign_out() -> None:
     account = current_account()
     ended = browser_sessions.token()
     if account:
-        audit.record(context().db, account.name, "sign_out")
+        try:
+            audit.record(context().db, account.name, "sign_out")
+        except StoreWriteError:  # a full disk must not keep anyone signed in
+            pass
     end_session(t("auth.signed_out"))
     browser_sessions.forget(context(), ended)  # every tab and copy of the token: signed out
 
@@ -145,6 +161,7 @@ def gate(ctx: Context) -> Account | None:
     if auth.account_count(ctx.db) == 0:
         st.session_state.pop(_SESSION, None)
         if is_this_machine():
+            download_guard.allow_session()
             command = f"{FIRST_ADMIN_COMMAND} --db {ctx.db.path}"
             st.warning(t("auth.no_accounts.local", command=command), icon=":material/admin_panel_settings:")
             return None
@@ -152,11 +169,12 @@ def gate(ctx: Context) -> Account | None:
     account = _signed_in(ctx)
     if account is None:
         _only(lambda: sign_in_form(ctx))
+    download_guard.allow_session()
     with st.sidebar:
-        st.markdown(t("auth.signed_in_as", name=account.name, role=t(f"auth.role.{account.role}")))
+        st.markdown(t("auth.signed_in_as", name=plain(account.name), role=t(f"auth.role.{account.role}")))
         if account.unit_code:
             names = {u.code: u.name for u in ctx.units}
-            st.caption(t("auth.signed_in_unit", unit=f"{account.unit_code} · {names.get(account.unit_code, '')}"))
+            st.caption(t("auth.signed_in_unit", unit=plain(f"{account.unit_code} · {names.get(account.unit_code, '')}")))
         st.button(t("auth.sign_out"), icon=":material/logout:", on_click=_sign_out, key="auth-sign-out")
     return account
 
@@ -179,7 +197,7 @@ def sign_in_form(ctx: Context) -> None:
         if notice:
             st.info(notice)
         with st.form("auth-sign-in", clear_on_submit=True):
-            name = st.text_input(t("auth.signin.name"), autocomplete="username")
+            name = st.text_input(t("auth.signin.name"), autocomplete="username", max_chars=auth.MAX_NAME_CHARS)
             password = st.text_input(t("auth.signin.password"), type="password", autocomplete="current-password")
             submitted = st.form_submit_button(t("auth.signin.submit"), type="primary", icon=":material/login:")
         if not submitted:
@@ -187,7 +205,7 @@ def sign_in_form(ctx: Context) -> None:
         if not name.strip() or not password:
             st.warning(t("auth.signin.empty"))
             return
-        result = auth.authenticate(ctx.db, name, password, settings())
+        result = auth.authenticate(ctx.db, name, password, settings(), address=client_address())
         del password
         if result.status == "ok":
             st.session_state[_SESSION] = {"account": result.account, "epoch": result.account.session_epoch,

@@ -1,0 +1,108 @@
+"""Text from files, file names and users reaches Streamlit's Markdown only escaped: no live link, image or markup."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from analytics import auth
+from analytics.context import open_context
+from tests.conftest import app_test
+from tests.test_ingest import GOOD, HEADER, csv_bytes
+from ui.markup import plain
+
+LINK = "[x](http://evil.example)"
+IMAGE = "![t](http://127.0.0.1:1/t.png)"
+PAYLOADS = (LINK, IMAGE)
+_UNESCAPED = re.compile(r"(?<!\\)[\[\]()!:<>]")
+
+
+def shows_literally(markdown: str, payload: str) -> bool:
+    """The payload appears escaped (every bracket, parenthesis, colon and ! behind a backslash), never raw."""
+    return plain(payload) in markdown and payload not in markdown
+
+
+@pytest.mark.parametrize("payload", [*PAYLOADS, "<img src=x onerror=alert(1)>", ":red[đỏ] $x^2$ :material/home:",
+                                     "www.evil.example **đậm** # tiêu đề\n- mục", "`mã` ~~gạch~~ \\[a]"])
+def test_plain_escapes_every_markup_character(payload):
+    escaped = plain(payload)
+    assert not _UNESCAPED.search(escaped.replace("\\\\", ""))
+    assert "\n" not in escaped
+    # reading the escapes back gives the text (one line)
+    assert re.sub(r"\\(.)", r"\1", escaped) == payload.replace("\n", " ")
+
+
+def test_vietnamese_text_without_punctuation_is_unchanged():
+    assert plain("Đoàn xã Cẩm Giang") == "Đoàn xã Cẩm Giang"
+
+
+def upload(at, name, data):
+    at.file_uploader[0].set_value((name, data, "text/csv")).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_extra_headers_in_the_upload_warning_are_literal(empty_db, use_db):
+    use_db(empty_db)
+    at = app_test("pages/upload.py").run()
+    upload(at, "bao-cao.csv", csv_bytes([GOOD + ["a", "b"]], header=HEADER + list(PAYLOADS)))
+    warnings = " ".join(w.value for w in at.warning)
+    assert all(shows_literally(warnings, p) for p in PAYLOADS), warnings
+
+
+def test_a_duplicate_header_in_the_error_is_literal(empty_db, use_db):
+    use_db(empty_db)
+    at = app_test("pages/upload.py").run()
+    upload(at, "bao-cao.csv", csv_bytes([GOOD + ["a", "b"]], header=HEADER + [LINK, LINK]))
+    shown = " ".join(m.value for m in [*at.error, *at.warning])
+    assert shows_literally(shown, LINK), shown
+
+
+def test_the_file_name_in_the_saved_message_and_the_rollback_dialog_is_literal(empty_db, use_db):
+    use_db(empty_db)
+    at = app_test("pages/upload.py").run()
+    name = f"{IMAGE}{LINK}.csv"
+    upload(at, name, csv_bytes([GOOD]))
+    [save] = [b for b in at.button if b.label.startswith("Lưu")]
+    save.click().run()
+    assert not at.exception
+    assert at.success and all(name not in s.value for s in at.success)
+    at.switch_page("pages/submissions.py").run()
+    [open_dialog] = [b for b in at.button if b.label == "Hoàn tác…"]
+    open_dialog.click().run()
+    body = " ".join(m.value for m in at.markdown if "Hoàn tác lần nộp số 1" in m.value)
+    assert shows_literally(body, IMAGE) and shows_literally(body, LINK), body
+
+
+def test_a_unit_search_is_literal(demo_db, use_db):
+    use_db(demo_db)
+    at = app_test("pages/unit.py").run()
+    at.text_input(key="unit-search").input(LINK).run()
+    assert not at.exception
+    [warning] = at.warning
+    assert shows_literally(warning.value, LINK)
+
+
+def test_a_refused_account_name_is_literal_on_the_accounts_page(empty_db, use_db):
+    use_db(empty_db)
+    at = app_test("pages/accounts.py").run()
+    at.text_input[0].input(IMAGE)
+    at.text_input[1].input("mat-khau-dai-du")
+    at.text_input[2].input("mat-khau-dai-du")
+    at.button[0].click().run()
+    assert not at.exception
+    [error] = at.error
+    assert shows_literally(error.value, IMAGE)
+
+
+def test_the_signed_in_name_in_the_sidebar_is_literal(empty_db, use_db):
+    ctx = open_context(empty_db)
+    auth.add_account(ctx.db, "__dam__", "mat-khau-qtri-1", "admin", None, ctx.units, None, auth.AuthSettings())
+    ctx.close()
+    use_db(empty_db)
+    at = app_test().run()
+    at.text_input[0].input("__dam__")
+    at.text_input[1].input("mat-khau-qtri-1")
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("\\_\\_dam\\_\\_" in m.value for m in at.sidebar.markdown)
