@@ -7,6 +7,10 @@ Definitions (also in README):
   every target is met; partial credit for targets with a minimum above 1 (T2: 5, T8: 3).
 - A district's rollup pools the district union's and its communes' (unit, target) pairs; the province
   pools every pair.
+- A district (and the province) is *behind* when its pooled attainment trails the elapsed share of the period
+  by more than [district] pace_tolerance, or at least [district] lagging_share of its units lag, or (with
+  not_started_counts) any of its units has a target with no activity past mid-period; *met* when every pair
+  is met; otherwise *on track*. district_statuses gives each its reasons in words.
 - Lagging flags (thresholds in data/settings.toml [lagging]): behind pace, no activity past mid-period,
   projected to miss at the deadline at the current rate, silent. Each comes with a Vietnamese reason.
 """
@@ -20,7 +24,7 @@ import pandas as pd
 from analytics.db import Database
 from analytics.i18n import t
 from analytics.plan import Plan
-from analytics.settings import LaggingSettings
+from analytics.settings import DistrictSettings, LaggingSettings
 from analytics.text import format_date, format_percent
 
 FLAGS = ("no_activity", "behind_pace", "projected_miss", "silent")
@@ -114,6 +118,82 @@ def district_rollup(targets: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
         .sort_values(["attainment", "name"], ascending=[False, True], ignore_index=True)
 
 
+DISTRICT_STATUSES = ("met", "on_track", "behind")
+DISTRICT_STATUS_RANK = {"behind": 0, "on_track": 1, "met": 2}
+DISTRICT_COLUMNS = ["code", "name", "kind", "units", "lagging_units", "pairs", "pairs_met", "attainment", "status",
+                    "reasons"]
+
+
+def _lagging_by_unit(targets: pd.DataFrame) -> pd.Series:
+    return targets.groupby("unit_code", sort=False)[list(FLAGS)].any().any(axis=1)
+
+
+def _judge(rows: pd.DataFrame, lagging_by_unit: pd.Series, rule: DistrictSettings, language: str | None) -> dict:
+    """Status and reasons of a pool of (unit, target) pairs: a district union with its communes, or the province."""
+    units = rows["unit_code"].unique()
+    lagging_units = int(lagging_by_unit.reindex(units).fillna(False).sum())
+    pairs, pairs_met = len(rows), int(rows["met"].sum())
+    attainment = float(rows["progress"].mean()) if pairs else 0.0
+    elapsed = float(rows["elapsed"].iloc[0]) if pairs else 0.0
+    not_started = (rows[rows["no_activity"]].groupby("target_id", sort=False)["unit_code"].nunique()
+                   .sort_values(ascending=False, kind="stable"))
+    by_pace = pairs_met < pairs and attainment < elapsed - rule.pace_tolerance
+    by_share = len(units) > 0 and lagging_units / len(units) >= rule.lagging_share - 1e-9
+    by_not_started = rule.not_started_counts and len(not_started) > 0
+    status = "met" if pairs and pairs_met == pairs else "behind" if (by_pace or by_share or by_not_started) \
+        else "on_track"
+    share = t("district.reason.lagging_units", language, lagging=lagging_units, units=len(units))
+    started = [t("district.reason.not_started", language, target=target, count=count) if len(units) > 1
+               else t("district.reason.not_started_one", language, target=target)
+               for target, count in not_started.head(3).items()]
+    pace = t("district.reason.pace", language, attainment=format_percent(attainment), elapsed=format_percent(elapsed))
+    unmet = t("district.reason.unmet", language, unmet=pairs - pairs_met, pairs=pairs)
+    if status == "met":
+        reasons = [t("district.reason.met", language, pairs=pairs)] + ([share] if lagging_units else [])
+    else:
+        first = ([share] if by_share else []) + (started if by_not_started else []) + ([pace] if by_pace else [])
+        rest = [r for r in ([share] if lagging_units else []) + started + [pace, unmet] if r not in first]
+        reasons = first + rest
+    return {"units": len(units), "lagging_units": lagging_units, "pairs": pairs, "pairs_met": pairs_met,
+            "attainment": attainment, "status": status, "reasons": reasons}
+
+
+def district_statuses(targets: pd.DataFrame, rule: DistrictSettings, language: str | None = None) -> pd.DataFrame:
+    """The judgement of every district-level union with its communes, worst first.
+
+    targets: unit_targets(...) as of the date wanted. One row per district-level unit with code, name, kind
+    ("district" when communes belong to it, "affiliated" for a single-unit union directly under the province),
+    units, lagging_units, pairs, pairs_met, attainment, status (met | on_track | behind) and reasons (sentences
+    in `language`, the first one the main cause). Behind-first, then by lagging share, attainment and name.
+    """
+    scoped = targets[targets["district_code"].notna()]
+    lagging_by_unit = _lagging_by_unit(targets)
+    names = scoped[scoped["level"] == "district"].drop_duplicates("unit_code").set_index("unit_code")["unit_name"]
+    records = []
+    for code, rows in scoped.groupby("district_code", sort=False):
+        judged = _judge(rows, lagging_by_unit, rule, language)
+        kind = "district" if (rows["level"] == "commune").any() else "affiliated"
+        records.append({"code": code, "name": names.get(code, code), "kind": kind, **judged})
+    out = pd.DataFrame.from_records(records, columns=DISTRICT_COLUMNS)
+    if out.empty:
+        return out
+    order = out.assign(rank=out["status"].map(DISTRICT_STATUS_RANK),
+                       share=-(out["lagging_units"] / out["units"].clip(lower=1)))
+    return (order.sort_values(["rank", "share", "attainment", "name"], kind="stable")
+            .drop(columns=["rank", "share"]).reset_index(drop=True))
+
+
+def province_status(targets: pd.DataFrame, rule: DistrictSettings, language: str | None = None) -> dict:
+    """The same judgement for the whole province: {"status", "reasons", ...} (see district_statuses)."""
+    return _judge(targets, _lagging_by_unit(targets) if len(targets) else pd.Series(dtype=bool), rule, language)
+
+
+def district_statuses_as_of(db: Database, plan: Plan, lagging: LaggingSettings, rule: DistrictSettings,
+                            as_of: dt.date, language: str | None = None) -> pd.DataFrame:
+    """district_statuses straight from the store (for the Word report and other callers without a targets frame)."""
+    return district_statuses(unit_targets(db, plan, as_of, lagging), rule, language)
+
+
 def province_summary(targets: pd.DataFrame, units: pd.DataFrame) -> dict:
     pairs = len(targets)
     return {
@@ -126,9 +206,13 @@ def province_summary(targets: pd.DataFrame, units: pd.DataFrame) -> dict:
     }
 
 
-def status_report(db: Database, plan: Plan, lagging: LaggingSettings, as_of: dt.date) -> dict:
+def status_report(db: Database, plan: Plan, lagging: LaggingSettings, as_of: dt.date,
+                  rule: DistrictSettings | None = None) -> dict:
     """The `status --json` document."""
+    rule = rule or DistrictSettings()
     targets = unit_targets(db, plan, as_of, lagging)
+    districts = district_statuses(targets, rule)
+    province = province_status(targets, rule)
     units = unit_status(targets, plan, lagging, as_of)
     by_unit = {code: rows for code, rows in targets.groupby("unit_code", sort=False)}
     total = db.scalar("SELECT count(*) FROM current_activities "
@@ -138,7 +222,8 @@ def status_report(db: Database, plan: Plan, lagging: LaggingSettings, as_of: dt.
         "as_of": as_of.isoformat(),
         "plan": plan.id,
         "total_activities": int(total),
-        "province": province_summary(targets, units),
+        "province": {**province_summary(targets, units), "status": province["status"],
+                     "reasons": province["reasons"]},
         "units": [
             {
                 "code": u.code, "name": u.name, "level": u.level,
@@ -149,5 +234,11 @@ def status_report(db: Database, plan: Plan, lagging: LaggingSettings, as_of: dt.
                              "met": bool(r.met)} for r in by_unit[u.code].itertuples()],
             }
             for u in units.itertuples()
+        ],
+        "districts": [
+            {"code": d.code, "name": d.name, "kind": d.kind, "units": int(d.units),
+             "lagging_units": int(d.lagging_units), "pairs": int(d.pairs), "pairs_met": int(d.pairs_met),
+             "attainment": round(float(d.attainment), 4), "status": d.status, "reasons": list(d.reasons)}
+            for d in districts.itertuples()
         ],
     }
