@@ -15,9 +15,11 @@ import pandas as pd
 from analytics.text import format_number
 
 # Okabe-Ito: distinguishable for the common kinds of colour blindness; status is also written out.
-STATUS_COLOURS = {"met": "#009E73", "on_track": "#56B4E9", "lagging": "#E69F00", "high": "#D55E00"}
-STATUS_PATTERNS = {"met": "", "on_track": ".", "lagging": "/"}
+STATUS_COLOURS = {"met": "#009E73", "on_track": "#56B4E9", "lagging": "#E69F00", "behind": "#E69F00",
+                  "high": "#D55E00"}
+STATUS_PATTERNS = {"met": "", "on_track": ".", "lagging": "/", "behind": "/"}
 STATUS_ORDER = ("met", "on_track", "lagging")
+BAR_STATUSES = ("behind", "lagging", "on_track", "met")  # a district's "behind" is drawn as a unit's "lagging"
 NEUTRAL = "#0072B2"
 PACE = "#CC79A7"
 DATE_FORMAT = "%d/%m/%Y"
@@ -68,7 +70,7 @@ def _status_bars(frame: pd.DataFrame, status_labels: dict[str, str], values) -> 
     """One horizontal bar trace per status present (colour, hatching, legend name); `values(rows, label)` gives
     the trace's axes, text and hover."""
     traces = []
-    for status in STATUS_ORDER:
+    for status in BAR_STATUSES:
         rows = frame[frame["status"] == status]
         if not rows.empty:
             traces.append({"type": "bar", "orientation": "h", "name": status_labels[status],
@@ -78,16 +80,23 @@ def _status_bars(frame: pd.DataFrame, status_labels: dict[str, str], values) -> 
 
 
 def attainment_bars(frame: pd.DataFrame, title: str, axis_title: str, status_labels: dict[str, str]) -> dict:
-    """Horizontal bars of attainment (0-1) per row of `frame` (columns: name, attainment, status, hover)."""
+    """Horizontal bars of attainment (0-1) per row of `frame` (columns: code, name, attainment, status, hover;
+    optional label: words after the percentage, e.g. the lagging-unit count). A point's customdata[2] is its code,
+    for clicks."""
+    def text(rows: pd.DataFrame) -> list[str]:
+        percents = [_percent(v) for v in rows["attainment"] * 100]
+        return [f"{p} · {x}" for p, x in zip(percents, rows["label"])] if "label" in rows else percents
+
     data = _status_bars(frame, status_labels, lambda rows, label: {
         "y": _list(rows["name"]), "x": _list(rows["attainment"] * 100),
-        "text": [_percent(v) for v in rows["attainment"] * 100], "textposition": "outside", "cliponaxis": False,
-        "customdata": [[h, label] for h in rows["hover"]],
+        "text": text(rows), "textposition": "outside", "cliponaxis": False,
+        "customdata": [[h, label, c] for h, c in zip(rows["hover"], rows["code"])],
         "hovertemplate": "%{y}<br>%{customdata[1]} · %{x:.0f}%<br>%{customdata[0]}<extra></extra>",
     })
     return figure(data, title, height=max(300, 28 * len(frame) + 110), showlegend=True,
                   yaxis={"categoryorder": "array", "categoryarray": _list(frame["name"])[::-1], "automargin": True},
-                  xaxis={"range": [0, 112], "title": {"text": axis_title}, "ticksuffix": "%",
+                  xaxis={"range": [0, 140 if "label" in frame else 112], "title": {"text": axis_title},
+                         "ticksuffix": "%",
                          "tickvals": [0, 25, 50, 75, 100]},
                   margin={"r": 40})  # room for "100%" beside a full bar on a narrow screen
 
@@ -222,7 +231,7 @@ def district_map(geojson: dict, frame: pd.DataFrame, title: str, status_labels: 
     """
     data, shown = [], set()
     by_code = frame.set_index("code")
-    order = {status: i for i, status in enumerate(STATUS_ORDER)}
+    order = {status: i for i, status in enumerate(BAR_STATUSES)}
     features = [f for f in geojson["features"] if f["properties"]["code"] in by_code.index]
     for feature in sorted(features, key=lambda f: order[by_code.loc[f["properties"]["code"], "status"]]):
         row = by_code.loc[feature["properties"]["code"]]
@@ -248,14 +257,18 @@ def district_map(geojson: dict, frame: pd.DataFrame, title: str, status_labels: 
                   yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1.02})
 
 
-def show(fig: dict, data: pd.DataFrame, name: str, filters: dict[str, str], key: str, caption: str) -> None:
-    """Draws a chart and, below it, the data behind it as a table (in an expander) with its downloads."""
+def show(fig: dict, data: pd.DataFrame, name: str, filters: dict[str, str], key: str, caption: str,
+         selectable: bool = False):
+    """Draws a chart and, below it, the data behind it as a table (in an expander) with its downloads.
+    selectable: a click on a point reruns the page; returns the chart's event (its selection.points)."""
     import streamlit as st
 
     from ui.downloads import table_downloads
     from ui.state import language
 
-    st.plotly_chart(fig, width="stretch", key=f"{key}-chart", config=chart_config(language()))
+    extra = {"on_select": "rerun", "selection_mode": "points"} if selectable else {}
+    event = st.plotly_chart(fig, width="stretch", key=f"{key}-chart", config=chart_config(language()), **extra)
     with st.expander(caption):
         st.dataframe(data, hide_index=True, width="stretch", key=f"{key}-table")
         table_downloads(data, name, filters, key)
+    return event if selectable else None

@@ -247,6 +247,19 @@ def sidebar_view(page_params: tuple[str, ...] = ()) -> View:
                 date_from, date_to)
 
 
+def narrow_to_district(code: str) -> None:
+    """A district chosen on a page (a bar or a row): the whole view narrows to it (sidebar and link follow)."""
+    if st.session_state.get("view.district") != code:
+        st.session_state["view.district"] = code
+        st.session_state["view.picks"] = pick_count() + 1  # fresh tables and charts: no selection carried back
+        st.rerun()
+
+
+def pick_count() -> int:
+    """Part of the keys of selectable tables and charts, so a choice made once is not made again on return."""
+    return int(st.session_state.get("view.picks", 0))
+
+
 def share_query(view: View, **page: str) -> str:
     """The query string of a link that opens this view (and the given page parameters)."""
     from urllib.parse import urlencode
@@ -352,3 +365,41 @@ def district_geojson() -> tuple[dict | None, str | None]:
     if path is None:
         return None, None
     return _geojson(str(path), path.stat().st_mtime if path.exists() else 0.0)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _district_statuses(view: View, language: str) -> pd.DataFrame:
+    return attainment.district_statuses(_unit_targets(view), view.ctx.settings.district, language)
+
+
+def district_statuses(view: View) -> pd.DataFrame:
+    """Every district-level union with its communes judged (met / on_track / behind) with reasons, worst first."""
+    return _district_statuses(view.base, language())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _province_status(view: View, language: str) -> dict:
+    return attainment.province_status(_unit_targets(view), view.ctx.settings.district, language)
+
+
+def province_status(view: View) -> dict:
+    return _province_status(view.base, language())
+
+
+def md_escape(text: object) -> str:
+    """Text from files and users shown inside Markdown: every Markdown (and HTML) character taken literally."""
+    import re
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
+
+
+def context_line(view: View, **extra: str) -> None:
+    """The view in one line at the top of the main area, so a shared link says what it shows (also on a phone)."""
+    lo, hi = view.window()
+    ctx = view.ctx
+    names = {u.code: u.name for u in ctx.units}
+    groups = {g.code: g.label for g in ctx.plan.groups}
+    parts = [t("context.as_of", date=format_date(view.as_of)),
+             names.get(view.district, view.district) if view.district else t("filter.all_districts"),
+             groups.get(view.group, view.group) if view.group else t("filter.all_groups"),
+             t("context.dates", lo=format_date(lo), hi=format_date(hi)), *extra.values()]
+    st.caption(" · ".join(md_escape(p) for p in parts), help=t("context.help"))
