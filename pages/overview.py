@@ -87,6 +87,13 @@ if activity_kpis(view.base)["activities"] == 0:
 st.subheader(t("overview.who_heading"), help=rule_text)
 st.caption(rule_text)
 
+def main_reason(row) -> str:
+    """The first reason that the lagging-unit column does not already say."""
+    share = t("district.reason.lagging_units", lagging=row.lagging_units, units=row.units)
+    rest = [r for r in row.reasons if r != share]
+    return rest[0] if rest else (row.reasons[0] if row.reasons else "")
+
+
 def district_table(rows: pd.DataFrame, key: str, name_heading: str) -> None:
     """Worst first, each with its lagging-unit count and main reason; choosing a row narrows the view to it."""
     shown = pd.DataFrame({
@@ -94,7 +101,7 @@ def district_table(rows: pd.DataFrame, key: str, name_heading: str) -> None:
         t("col.status"): rows["status"].map(labels),
         t("col.lagging_units"): [f"{lg}/{n}" for lg, n in zip(rows["lagging_units"], rows["units"])],
         t("col.attainment"): (rows["attainment"] * 100).round(),
-        t("col.main_reason"): rows["reasons"].map(lambda rs: rs[0] if rs else ""),
+        t("col.main_reason"): [main_reason(r) for r in rows.itertuples()],
         t("col.reasons"): rows["reasons"].map("; ".join),
     })
     event = st.dataframe(

@@ -403,3 +403,15 @@ def context_line(view: View, **extra: str) -> None:
              groups.get(view.group, view.group) if view.group else t("filter.all_groups"),
              t("context.dates", lo=format_date(lo), hi=format_date(hi)), *extra.values()]
     st.caption(" · ".join(md_escape(p) for p in parts), help=t("context.help"))
+
+
+NARROW_SCREEN_PX = 640
+
+
+def wide_and_narrow(key: str):
+    """Two containers: the first shown on screens wider than NARROW_SCREEN_PX, the second on narrower ones (a phone),
+    for a table or chart that cannot fit 390 px and a list that can. Both are drawn; a style rule hides one."""
+    st.html(f"<style>@media (max-width: {NARROW_SCREEN_PX}px) {{ .st-key-{key}-wide {{display: none !important}} }}"
+            f"@media (min-width: {NARROW_SCREEN_PX + 1}px) {{ .st-key-{key}-narrow {{display: none !important}} }}"
+            "</style>")
+    return st.container(key=f"{key}-wide"), st.container(key=f"{key}-narrow")
