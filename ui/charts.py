@@ -9,6 +9,7 @@ Figures are plain plotly dicts (what st.plotly_chart sends anyway): building go.
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pandas as pd
 
@@ -52,6 +53,14 @@ def figure(data: list[dict], title: str, height: int = 420, **layout) -> dict:
     for key, value in layout.items():
         base[key] = {**base[key], **value} if isinstance(base.get(key), dict) and isinstance(value, dict) else value
     return {"data": data, "layout": base}
+
+
+def count_axis(largest: float, **axis) -> dict:
+    """An axis of counts: whole-number ticks only (plotly alone labels 0, 0.5, 1, ... as "0, 1, 1, 2, 2")."""
+    raw = max(float(largest or 0), 1.0) / 5
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    return {"tickformat": ",d", "rangemode": "tozero", "tick0": 0, "dtick": max(int(step), 1), **axis}
 
 
 def _percent(value: float) -> str:
@@ -108,7 +117,7 @@ def count_bars(labels: list[str], counts: list[int], title: str, axis_title: str
              "hovertemplate": "%{y}<br>" + hover_name + ": %{x:,d}<extra></extra>"}]
     return figure(data, title, height=max(240, 30 * len(labels) + 90), showlegend=False, margin={"t": 50},
                   yaxis={"categoryorder": "array", "categoryarray": list(labels)[::-1], "automargin": True},
-                  xaxis={"title": {"text": axis_title}, "tickformat": ",d"})
+                  xaxis=count_axis(max([int(c) for c in counts], default=0), title={"text": axis_title}))
 
 
 def timeline(frame: pd.DataFrame, deadline: dt.date, title: str, labels: dict[str, str]) -> dict:
@@ -143,9 +152,12 @@ def timeline(frame: pd.DataFrame, deadline: dt.date, title: str, labels: dict[st
                             "xanchor": "right", "yanchor": "bottom", "font": {"size": 11, "color": "#555"}})
     return figure(data, title, height=420, shapes=shapes, annotations=annotations, bargap=0.15,
                   xaxis={"type": "date", "tickformat": DATE_FORMAT},
-                  yaxis={"title": {"text": labels["axis_period"]}, "tickformat": ",d", "rangemode": "tozero"},
-                  yaxis2={"title": {"text": labels["axis_cumulative"]}, "tickformat": ",d", "rangemode": "tozero",
-                          "overlaying": "y", "side": "right", "showgrid": False})
+                  yaxis=count_axis(frame["activities"].max() if len(frame) else 0,
+                                   title={"text": labels["axis_period"]}),
+                  yaxis2=count_axis(max([frame["cumulative"].max() if len(frame) else 0,
+                                         *[d["y"][-1] for d in data[2:3]]]),
+                                    title={"text": labels["axis_cumulative"]}, overlaying="y", side="right",
+                                    showgrid=False))
 
 
 def status_heatmap(frame: pd.DataFrame, row_label: str, title: str, status_labels: dict[str, str],
@@ -205,7 +217,7 @@ def progress_bars(frame: pd.DataFrame, title: str, axis_title: str, status_label
                  "hovertemplate": "%{y}<br>" + axis_title + ": %{x:,d}<extra></extra>"})
     return figure(data, title, height=max(260, 34 * len(frame) + 110), showlegend=True,
                   yaxis={"categoryorder": "array", "categoryarray": _list(frame["label"])[::-1], "automargin": True},
-                  xaxis={"tickformat": ",d", "rangemode": "tozero"})
+                  xaxis=count_axis(max(frame["count"].max(), frame["minimum"].max()) if len(frame) else 0))
 
 
 def _rings(geometry: dict) -> list[list[list[float]]]:
