@@ -5,7 +5,7 @@ from analytics import views
 from analytics.text import format_date, format_percent
 from ui import charts
 from ui.downloads import table_downloads
-from ui.state import activity_kpis, sidebar_view, t, unit_summary, unit_targets
+from ui.state import activity_kpis, context_line, sidebar_view, t, unit_summary, unit_targets
 
 view = sidebar_view()
 plan = view.ctx.plan
@@ -13,6 +13,7 @@ filters = view.filter_labels()
 labels = {status: t(f"status.{status}") for status in views.STATUSES}
 hover = {"target": t("col.target"), "status": t("col.status")}
 st.title(t("targets.title"))
+context_line(view)
 
 if view.as_of < plan.start:
     st.info(t("overview.before_period", as_of=format_date(view.as_of), start=format_date(plan.start)))

@@ -5,7 +5,7 @@ from analytics import views
 from analytics.text import format_date, format_number, format_percent
 from ui import charts
 from ui.downloads import report_download, table_downloads
-from ui.state import (activity_kpis, activity_page, sidebar_view, t, timeline, unit_status, unit_summary,
+from ui.state import (activity_kpis, activity_page, context_line, sidebar_view, t, timeline, unit_status, unit_summary,
                       unit_targets)
 
 PAGE_SIZE = 50
@@ -15,6 +15,7 @@ plan = view.ctx.plan
 filters = view.filter_labels()
 labels = {status: t(f"status.{status}") for status in views.STATUSES}
 st.title(t("unit.title"))
+context_line(view)
 
 status = unit_summary(view)
 names = dict(zip(status["code"], status["name"]))

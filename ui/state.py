@@ -7,6 +7,7 @@ The view lives in session_state (so it survives page changes) and is mirrored in
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -187,6 +188,37 @@ def _mirror(params: dict[str, str | None], keep: tuple[str, ...]) -> None:
             st.query_params[name] = value
 
 
+BROWSER_LOCALES = {"vi": "vi-VN", "en": "en-GB"}
+MULTISELECT = '[data-testid="stMultiSelectDropdown"]'
+
+
+def _css_text(text: str) -> str:
+    """A CSS string literal (quotes, backslashes and "<" escaped)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ") + '"'
+
+
+def streamlit_words() -> None:
+    """Streamlit's own words in the dashboard's language, where it has no parameter for them.
+
+    - multiselect "Select all" / "Select N matches" / "No results": a style rule writes the catalogue's words
+      over them (as ui/uploader.py does for the file uploader);
+    - date pickers: Streamlit formats its calendar (month names, weekdays, first day of the week) in the browser's
+      language (navigator.language), so a fixed script reports the dashboard's language instead.
+    """
+    locale = BROWSER_LOCALES.get(language(), "vi-VN")
+    bulk = f'{MULTISELECT} [data-key^="__select"] [data-item-hl]'
+    empty = f'{MULTISELECT} [data-empty="true"] [role="option"] span'
+    st.html(f"<style>{bulk}, {empty} {{font-size: 0 !important}}"
+            f"{bulk}::after {{content: {_css_text(t('streamlit.select_all'))}; font-size: 0.875rem}}"
+            f"{empty}::after {{content: {_css_text(t('streamlit.no_results'))}; font-size: 0.875rem}}</style>"
+            "<script>(function(){var l=" + json.dumps(locale) + ";try{"
+            "Object.defineProperty(navigator,'language',{get:function(){return l},configurable:true});"
+            "Object.defineProperty(navigator,'languages',{get:function(){return [l]},configurable:true});"
+            # a resize makes Streamlit draw again, now with this language (its first drawing used the browser's)
+            "var r=function(){window.dispatchEvent(new Event('resize'))};r();setTimeout(r,400);setTimeout(r,2000);"
+            "}catch(e){}})();</script>", unsafe_allow_javascript=True)
+
+
 def sidebar_view(page_params: tuple[str, ...] = ()) -> View:
     """Draws the shared sidebar and returns the view every page draws from.
 
@@ -202,6 +234,7 @@ def sidebar_view(page_params: tuple[str, ...] = ()) -> View:
     groups = {g.code: g.label for g in plan.groups}
     earliest, latest = _as_of_bounds(plan)
     with st.sidebar:
+        streamlit_words()
         if len(plans) > 1:
             current = Path(_plan_path()).stem
             key = _widget("plan", current, current, lambda v: v in plans)
