@@ -5,7 +5,8 @@ from analytics import views
 from analytics.text import format_date, format_percent
 from ui import charts
 from ui.downloads import table_downloads
-from ui.state import activity_kpis, context_line, sidebar_view, t, unit_summary, unit_targets
+from ui.state import (activity_kpis, context_line, md_escape, sidebar_view, t, unit_summary, unit_targets,
+                      wide_and_narrow)
 
 view = sidebar_view()
 plan = view.ctx.plan
@@ -61,7 +62,20 @@ for level, heading in (("district", "targets.heatmap_district"), ("commune", "ta
             "unit_code": t("col.code"), "unit_name": t("col.unit"), "district_name": t("col.district_unit"),
             "target_id": t("col.target"), "count": t("col.count"), "minimum": t("col.minimum"),
             "status": t("col.status")})
-    charts.show(fig, data, f"chi-tieu-{level}", filters, f"targets-heatmap-{level}", t("chart.data"))
+    wide, narrow = wide_and_narrow(f"targets-heatmap-{level}")
+    with wide:
+        charts.show(fig, data, f"chi-tieu-{level}", filters, f"targets-heatmap-{level}", t("chart.data"))
+    with narrow:  # a phone: the grid cannot fit, so a list, units with an unmet target first
+        unmet = matrix.groupby("unit_code", sort=False)["met"].all()
+        order = sorted(dict.fromkeys(matrix["unit_code"]), key=lambda code: bool(unmet[code]))
+        rows = matrix.set_index("unit_code")
+        lines = []
+        for code in order:
+            cells = rows.loc[[code]]
+            pairs = "; ".join(f"{r.target_id} {charts.count_of_minimum(r.count, r.minimum)} {labels[r.status]}"
+                              for r in cells.itertuples())
+            lines.append(f"- **{md_escape(cells['row'].iloc[0])}**: {md_escape(pairs)}")
+        st.markdown("\n".join(lines))
 
 # -- the province's own targets ---------------------------------------------------------------------
 st.subheader(t("targets.province_heading"))
@@ -79,4 +93,10 @@ else:
         ["target_id", "description", "count", "minimum", "projected", "status"]].rename(columns={
             "target_id": t("col.target"), "description": t("col.description"), "count": t("col.count"),
             "minimum": t("col.minimum"), "projected": t("col.projected"), "status": t("col.status")})
-    charts.show(fig, data, "chi-tieu-cap-tinh", filters, "targets-province", t("chart.data"))
+    wide, narrow = wide_and_narrow("targets-province")
+    with wide:
+        charts.show(fig, data, "chi-tieu-cap-tinh", filters, "targets-province", t("chart.data"))
+    with narrow:  # a phone: long target names do not fit beside bars
+        st.markdown("\n".join(
+            f"- **{r.target_id}** {md_escape(plan.target(r.target_id).description)}: "
+            f"{md_escape(charts.count_of_minimum(r.count, r.minimum))} {labels[r.status]}" for r in province.itertuples()))
