@@ -1,6 +1,5 @@
 """Issue 10 in headless Chromium: the overview's who-and-why and its clicks, phones at 390 px, Streamlit's own words
-in Vietnamese in an English browser, links that carry the whole view, and a page's own address on a plain
-`streamlit run dashboard.py`."""
+in Vietnamese in an English browser, and links that carry the whole view."""
 from __future__ import annotations
 
 import re
@@ -176,13 +175,3 @@ def test_an_explorer_link_opens_the_same_records_in_a_fresh_browser(dashboard, s
     finally:
         app.page.context.close()
         other.page.context.close()
-
-
-def test_a_pages_own_address_opens_it_on_a_plain_streamlit_run(dashboard, store, page):
-    app = App(page, dashboard(store, plain_streamlit=True))
-    app.page.goto(app.base_url.rstrip("/") + "/chi-tieu?as_of=2022-06-30")
-    app.expect_title(vi("targets.title"))
-    app.wait()
-    app.page.wait_for_timeout(1000)
-    assert not app.page_not_found_shown()
-    assert app.page.locator(HEADING).first.inner_text().strip() == vi("targets.title")
