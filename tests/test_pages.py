@@ -48,7 +48,8 @@ def charts(at) -> list[dict]:
 
 
 def chart_titles(at) -> list[str]:
-    return [c["layout"].get("title", {}).get("text", "") for c in charts(at)]
+    """Chart titles as read (a long title is broken into lines with <br> to fit a phone)."""
+    return [c["layout"].get("title", {}).get("text", "").replace("<br>", " ") for c in charts(at)]
 
 
 def status_counts(db, as_of):

@@ -38,8 +38,27 @@ def chart_config(language: str) -> dict:
     return {"displaylogo": False, "locale": language, "locales": {language: {"dictionary": dictionary}}}
 
 
+TITLE_LINE = 44  # characters of a title line that still fit a 390 px phone
+
+
+def wrap_title(title: str, width: int = TITLE_LINE) -> str:
+    """A long chart title broken into lines at spaces (plotly cuts a title wider than the chart)."""
+    head, sep, rest = title.partition("<br>")
+    lines, line = [], ""
+    for word in head.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return "<br>".join(lines) + sep + rest
+
+
 def figure(data: list[dict], title: str, height: int = 420, **layout) -> dict:
     """A figure dict with the shared layout: title top left, legend under it, vi-VN separators."""
+    title = wrap_title(title)
+    extra_lines = title.count("<br>")
     base = {
         "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}, "y": 1, "yref": "container",
                   "yanchor": "top", "pad": {"t": 10}},
@@ -52,6 +71,7 @@ def figure(data: list[dict], title: str, height: int = 420, **layout) -> dict:
     }
     for key, value in layout.items():
         base[key] = {**base[key], **value} if isinstance(base.get(key), dict) and isinstance(value, dict) else value
+    base["margin"] = {**base["margin"], "t": base["margin"]["t"] + 18 * extra_lines}
     return {"data": data, "layout": base}
 
 
@@ -104,7 +124,7 @@ def attainment_bars(frame: pd.DataFrame, title: str, axis_title: str, status_lab
     })
     return figure(data, title, height=max(300, 28 * len(frame) + 110), showlegend=True,
                   yaxis={"categoryorder": "array", "categoryarray": _list(frame["name"])[::-1], "automargin": True},
-                  xaxis={"range": [0, 140 if "label" in frame else 112], "title": {"text": axis_title},
+                  xaxis={"range": [0, 170 if "label" in frame else 112], "title": {"text": axis_title},
                          "ticksuffix": "%",
                          "tickvals": [0, 25, 50, 75, 100]},
                   margin={"r": 40})  # room for "100%" beside a full bar on a narrow screen
@@ -148,8 +168,10 @@ def timeline(frame: pd.DataFrame, deadline: dt.date, title: str, labels: dict[st
         day = deadline.isoformat()
         shapes.append({"type": "line", "x0": day, "x1": day, "yref": "paper", "y0": 0, "y1": 1,
                        "line": {"color": "#555", "dash": "dot", "width": 1.5}})
-        annotations.append({"x": day, "y": 1, "yref": "paper", "text": labels["deadline"], "showarrow": False,
-                            "xanchor": "right", "yanchor": "bottom", "font": {"size": 11, "color": "#555"}})
+        # along the deadline's line, inside the plot: above it, it sat on the legend on a phone
+        annotations.append({"x": day, "y": 0.5, "yref": "paper", "text": labels["deadline"], "showarrow": False,
+                            "textangle": -90, "xanchor": "right", "yanchor": "middle",
+                            "font": {"size": 11, "color": "#555"}})
     return figure(data, title, height=420, shapes=shapes, annotations=annotations, bargap=0.15,
                   xaxis={"type": "date", "tickformat": DATE_FORMAT},
                   yaxis=count_axis(frame["activities"].max() if len(frame) else 0,
