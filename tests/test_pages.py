@@ -102,7 +102,7 @@ def test_a_date_range_after_the_as_of_date_shows_no_empty_chart(demo_db, use_db,
     use_db(demo_db)
     at = open_page(page, as_of="2022-09-30", **{"from": "2022-10-01"}, unit="710")
     assert not at.exception and not at.error
-    titles = [c["layout"]["title"]["text"] for c in charts(at)]
+    titles = chart_titles(at)
     assert not any("theo thời gian" in title or "theo tháng" in title or "theo nhóm" in title for title in titles)
     shown = texts(at) + "\n" + "\n".join(h.value for h in at.subheader)
     assert re.search(r"Không có hoạt động nào khớp|khoảng ngày đang xem trống|chưa có hoạt động nào trong khoảng"
