@@ -1,7 +1,5 @@
 """Tổng quan: KPI cards, who is behind and why, attainment by district (and map), activities by type, timeline."""
-import datetime as dt
 import html
-from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -11,7 +9,7 @@ from analytics.text import format_date, format_number, format_percent
 from ui import charts
 from ui.downloads import report_download
 from ui.state import (activities_by_type, activity_kpis, context_line, district_geojson, district_statuses, kpis,
-                      language, md_escape, narrow_to_district, pick_count, province_status, sidebar_view, t, timeline, unit_summary)
+                      language, md_escape, month_change, narrow_to_district, pick_count, province_status, sidebar_view, t, timeline, unit_summary)
 
 view = sidebar_view()
 plan = view.ctx.plan
@@ -51,15 +49,14 @@ if scope is not None:
     box("  \n".join(lines))
 
 figures = kpis(view)
-month_ago = view.as_of - dt.timedelta(days=30)
-before = kpis(replace(view, as_of=month_ago)) if month_ago >= plan.start else None
+changes = month_change(view)
 
 
 def change(key: str) -> dict:
     """st.metric's delta: the change over the 30 days before the as-of date."""
-    if before is None:
+    if changes is None:
         return {}
-    diff = int(figures[key]) - int(before[key])
+    diff = int(changes[key])
     sign = "+" if diff > 0 else "-" if diff < 0 else ""
     return {"delta": t("kpi.change_30", change=sign + format_number(abs(diff))),
             "delta_arrow": "up" if diff > 0 else "down" if diff < 0 else "off",

@@ -66,15 +66,11 @@ for level, heading in (("district", "targets.heatmap_district"), ("commune", "ta
     with wide:
         charts.show(fig, data, f"chi-tieu-{level}", filters, f"targets-heatmap-{level}", t("chart.data"))
     with narrow:  # a phone: the grid cannot fit, so a list, units with an unmet target first
-        unmet = matrix.groupby("unit_code", sort=False)["met"].all()
-        order = sorted(dict.fromkeys(matrix["unit_code"]), key=lambda code: bool(unmet[code]))
-        rows = matrix.set_index("unit_code")
-        lines = []
-        for code in order:
-            cells = rows.loc[[code]]
-            pairs = "; ".join(f"{r.target_id} {charts.count_of_minimum(r.count, r.minimum)} {labels[r.status]}"
-                              for r in cells.itertuples())
-            lines.append(f"- **{md_escape(cells['row'].iloc[0])}**: {md_escape(pairs)}")
+        cells = (matrix["target_id"] + " " + [charts.count_of_minimum(c, m) for c, m in zip(matrix["count"], matrix["minimum"])]
+                 + " " + matrix["status"].map(labels))
+        per_unit = matrix.assign(cell=cells).groupby("unit_code", sort=False).agg(
+            row=("row", "first"), cells=("cell", "; ".join), done=("met", "all")).sort_values("done", kind="stable")
+        lines = [f"- **{md_escape(r.row)}**: {md_escape(r.cells)}" for r in per_unit.itertuples()]
         st.markdown("\n".join(lines))
 
 # -- the province's own targets ---------------------------------------------------------------------

@@ -357,6 +357,28 @@ def kpis(view: View) -> dict:
     return {**figures, **attainment.province_summary(targets, units)}
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def month_change(view: View, days: int = 30) -> dict | None:
+    """Change of the headline figures over the `days` days before the as-of date (None before the plan has run
+    that long): activities and participants from the view's own digest, targets met and lagging units from the
+    attainment as of `days` earlier."""
+    earlier = view.as_of - dt.timedelta(days=days)
+    if earlier < view.ctx.plan.start:
+        return None
+    daily = activity_digest(view).daily
+    recent = daily[pd.to_datetime(daily["activity_date"]) > pd.Timestamp(earlier)] if len(daily) else daily
+    before = replace(view, as_of=earlier).base
+    targets, units = _unit_targets(before), _unit_summary(before)
+    now_targets, now_units = unit_targets(view), unit_summary(view)
+    if view.district:
+        targets, units = views.in_district(targets, view.district), views.in_district(units, view.district)
+        now_targets, now_units = views.in_district(now_targets, view.district), views.in_district(now_units, view.district)
+    then, now = attainment.province_summary(targets, units), attainment.province_summary(now_targets, now_units)
+    return {"activities": int(recent["activities"].sum()) if len(recent) else 0,
+            "participants": int(recent["participants"].sum()) if len(recent) else 0,
+            "pairs_met": now["pairs_met"] - then["pairs_met"], "lagging_units": now["lagging_units"] - then["lagging_units"]}
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def activity_digest(view: View, unit: str | None = None) -> views.ActivityDigest:
     """One scan of the view's activities (of one unit when given): figures, types and timeline derive from it."""
