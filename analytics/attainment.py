@@ -7,6 +7,10 @@ Definitions (also in README):
   every target is met; partial credit for targets with a minimum above 1 (T2: 5, T8: 3).
 - A district's rollup pools the district union's and its communes' (unit, target) pairs; the province
   pools every pair.
+- A district (and the province) is *behind* when its pooled attainment trails the elapsed share of the period
+  by more than [district] pace_tolerance, or at least [district] lagging_share of its units lag, or (with
+  not_started_counts) any of its units has a target with no activity past mid-period; *met* when every pair
+  is met; otherwise *on track*. district_statuses gives each its reasons in words.
 - Lagging flags (thresholds in data/settings.toml [lagging]): behind pace, no activity past mid-period,
   projected to miss at the deadline at the current rate, silent. Each comes with a Vietnamese reason.
 """
@@ -20,8 +24,9 @@ import pandas as pd
 from analytics import status
 from analytics.db import Database
 from analytics.plan import Plan
-from analytics.settings import LaggingSettings
-from analytics.status import FLAGS, SEVERITIES  # noqa: F401  (published here before)
+from analytics.settings import DistrictSettings, LaggingSettings
+from analytics.status import (DISTRICT_STATUS_RANK, DISTRICT_STATUSES, FLAGS,  # noqa: F401  (published here before)
+                              SEVERITIES)
 
 
 def unit_targets(db: Database, plan: Plan, as_of: dt.date, lagging: LaggingSettings) -> pd.DataFrame:
@@ -80,6 +85,33 @@ def district_rollup(targets: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     out = out.rename(columns={"district_code": "code"})
     return out[["code", "name", "units", "lagging_units", "pairs", "pairs_met", "share_met", "attainment"]] \
         .sort_values(["attainment", "name"], ascending=[False, True], ignore_index=True)
+
+
+DISTRICT_COLUMNS = ["code", "name", "kind", "units", "lagging_units", "pairs", "pairs_met", "attainment", "status",
+                    "reasons"]
+
+
+def district_statuses(targets: pd.DataFrame, rule: DistrictSettings, language: str | None = None) -> pd.DataFrame:
+    """The judgement of every district-level union with its communes, worst first (analytics/status.py's rule).
+
+    targets: unit_targets(...) as of the date wanted. One row per district-level unit with code, name, kind
+    ("district" when communes belong to it, "affiliated" for a single-unit union directly under the province),
+    units, lagging_units, pairs, pairs_met, attainment, status (met | on_track | behind) and reasons (sentences
+    in `language`, the first one the main cause). Behind-first, then by lagging share, attainment and name.
+    """
+    records = status.district_judgements(targets.to_dict("records"), rule, language)
+    return pd.DataFrame.from_records(records, columns=DISTRICT_COLUMNS)
+
+
+def province_status(targets: pd.DataFrame, rule: DistrictSettings, language: str | None = None) -> dict:
+    """The same judgement for the whole province: {"status", "reasons", ...} (see district_statuses)."""
+    return status.province_judgement(targets.to_dict("records"), rule, language)
+
+
+def district_statuses_as_of(db: Database, plan: Plan, lagging: LaggingSettings, rule: DistrictSettings,
+                            as_of: dt.date, language: str | None = None) -> pd.DataFrame:
+    """district_statuses straight from the store (for the Word report and other callers without a targets frame)."""
+    return district_statuses(unit_targets(db, plan, as_of, lagging), rule, language)
 
 
 def province_summary(targets: pd.DataFrame, units: pd.DataFrame) -> dict:

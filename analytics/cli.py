@@ -149,7 +149,7 @@ def run_status(args) -> int:
     ctx = open_context(args.db, read_only=True)
     try:
         as_of = args.as_of or ctx.default_as_of()
-        report = status_report(ctx.db, ctx.plan, ctx.settings.lagging, as_of)
+        report = status_report(ctx.db, ctx.plan, ctx.settings.lagging, as_of, ctx.settings.district)
     finally:
         ctx.close()
     if args.json:

@@ -86,6 +86,21 @@ ACTIVITY_COLUMNS: tuple[Column, ...] = (
 )
 
 
+# The activity table as the explorer and unit pages show it (their downloads equal the screen): same columns,
+# same headings, newest first.
+SCREEN_COLUMNS: tuple[Column, ...] = (
+    Column("activity_date", "col.date", DATE),
+    Column("unit_name", "col.unit", TEXT),
+    Column("title", "col.title", TEXT),
+    Column("type_label", "col.type", TEXT),
+    Column("group_label", "col.group", TEXT),
+    Column("participants", "col.participants", INTEGER),
+    Column("location", "col.location", TEXT),
+    Column("budget_vnd", "col.budget", INTEGER),
+    Column("unit_code", "col.code", TEXT),
+    Column("activity_id", "col.id", INTEGER),
+)
+
 # An export selects exactly what a page's filter shows.
 ActivitySelection = ActivityFilter
 
@@ -94,8 +109,9 @@ def _export_query() -> str:
     return f"WITH filtered AS (\n{sql('view_filtered_activities')}\n)\n{sql('export_activities')}"
 
 
-def _activities_query(columns: str, rows: int) -> str:
-    order = " ORDER BY activity_date, unit_code, activity_id" if rows <= SORTED_UP_TO else ""
+def _activities_query(columns: str, rows: int, newest_first: bool = False) -> str:
+    by = "activity_date DESC, activity_id DESC" if newest_first else "activity_date, unit_code, activity_id"
+    order = f" ORDER BY {by}" if rows <= SORTED_UP_TO else ""
     return f"SELECT {columns} FROM ({_export_query()}){order}"
 
 
@@ -109,10 +125,11 @@ def _headers(columns: Sequence[Column], language: str | None) -> list[str]:
     return [t(c.header_key, language) for c in columns]
 
 
-def _copy_query(headers: list[str], rows: int) -> str:
+def _copy_query(headers: list[str], rows: int, columns: Sequence[Column] = ACTIVITY_COLUMNS,
+                newest_first: bool = False) -> str:
     """export_activities.sql shaped for CSV: text neutralised, dates dd/mm/yyyy, Vietnamese headers."""
     shaped = []
-    for column, header in zip(ACTIVITY_COLUMNS, headers):
+    for column, header in zip(columns, headers):
         quoted = '"' + header.replace('"', '""') + '"'
         if column.kind == DATE:
             shaped.append(f"strftime({column.name}, '%d/%m/%Y') AS {quoted}")
@@ -120,13 +137,15 @@ def _copy_query(headers: list[str], rows: int) -> str:
             shaped.append(f"{_sql_neutralise(column.name)} AS {quoted}")
         else:
             shaped.append(f"{column.name} AS {quoted}")
-    return _activities_query(", ".join(shaped), rows)
+    return _activities_query(", ".join(shaped), rows, newest_first)
 
 
-def write_activities_csv(db: Database, selection, target: Path | BinaryIO, language: str | None = "vi") -> int:
-    """Streams the selected records to `target` as CSV. DuckDB writes the file; Python only adds the BOM."""
-    headers = _headers(ACTIVITY_COLUMNS, language)
-    query = _copy_query(headers, count_activities(db, selection))
+def write_activities_csv(db: Database, selection, target: Path | BinaryIO, language: str | None = "vi",
+                         columns: Sequence[Column] = ACTIVITY_COLUMNS, newest_first: bool = False) -> int:
+    """Streams the selected records to `target` as CSV. DuckDB writes the file; Python only adds the BOM.
+    columns/newest_first: SCREEN_COLUMNS and True give the table a page shows (the command line keeps the defaults)."""
+    headers = _headers(columns, language)
+    query = _copy_query(headers, count_activities(db, selection), columns, newest_first)
     with tempfile.TemporaryDirectory(prefix="antq-export-") as scratch:
         body = Path(scratch) / "body.csv"
         with db.cursor() as cur:
@@ -140,19 +159,20 @@ def write_activities_csv(db: Database, selection, target: Path | BinaryIO, langu
 
 
 def write_activities_xlsx(db: Database, selection, target: Path | BinaryIO, about: "About",
-                          language: str | None = "vi") -> int:
+                          language: str | None = "vi", columns: Sequence[Column] = ACTIVITY_COLUMNS,
+                          newest_first: bool = False) -> int:
     """The selected records as a workbook; TooManyRowsForExcel above Excel's sheet size (offer CSV)."""
     rows = count_activities(db, selection)
     if rows > EXCEL_MAX_ROWS - 1:
         raise TooManyRowsForExcel(rows, language)
-    names = [c.name for c in ACTIVITY_COLUMNS]
+    names = [c.name for c in columns]
     with db.cursor() as cur:
-        cur.execute(_activities_query(", ".join(names), rows), selection.params())
+        cur.execute(_activities_query(", ".join(names), rows, newest_first), selection.params())
 
         def batches() -> Iterator[list[tuple]]:
             while batch := cur.fetchmany(BATCH_ROWS):
                 yield batch
-        write_xlsx(target, _headers(ACTIVITY_COLUMNS, language), [c.kind for c in ACTIVITY_COLUMNS], batches(),
+        write_xlsx(target, _headers(columns, language), [c.kind for c in columns], batches(),
                    about, rows, language)
     return rows
 

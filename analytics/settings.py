@@ -19,6 +19,14 @@ class LaggingSettings:
 
 
 @dataclass(frozen=True)
+class DistrictSettings:
+    """When a district (or the province) is judged behind: see attainment.district_statuses."""
+    pace_tolerance: float = 0.10
+    lagging_share: float = 1 / 3
+    not_started_counts: bool = True
+
+
+@dataclass(frozen=True)
 class Settings:
     plan_path: Path
     activity_types_path: Path
@@ -27,6 +35,7 @@ class Settings:
     geojson_path: Path | None
     lagging: LaggingSettings
     language: str = "vi"
+    district: DistrictSettings = DistrictSettings()
 
 
 def _resolve(value: str, base: Path) -> Path:
@@ -54,4 +63,5 @@ def load_settings(path: Path | None = None) -> Settings:
         geojson_path=(_setting("ANTQ_GEOJSON", raw, "geojson", base) if geojson else None),
         lagging=LaggingSettings(**raw.get("lagging", {})),
         language=os.environ.get("ANTQ_LANG", raw.get("language", "vi")),
+        district=DistrictSettings(**raw.get("district", {})),
     )

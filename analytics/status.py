@@ -14,10 +14,12 @@ from analytics.text import format_date, format_percent
 if TYPE_CHECKING:
     from analytics.db import Database
     from analytics.plan import Plan
-    from analytics.settings import LaggingSettings
+    from analytics.settings import DistrictSettings, LaggingSettings
 
 FLAGS = ("no_activity", "behind_pace", "projected_miss", "silent")
 SEVERITIES = ("high", "medium", "low")
+DISTRICT_STATUSES = ("met", "on_track", "behind")
+DISTRICT_STATUS_RANK = {"behind": 0, "on_track": 1, "met": 2}
 
 
 def _missing(value) -> bool:
@@ -68,9 +70,80 @@ def _mean(values: list[float]) -> float:
     return sum(values) / len(values) if values else 0.0
 
 
-def status_report(db: "Database", plan: "Plan", lagging: "LaggingSettings", as_of: dt.date) -> dict:
-    """The `status --json` document."""
+# -- districts and the province ------------------------------------------------------------------------------
+def lagging_units(targets: Sequence[dict]) -> set[str]:
+    """Units with any lagging flag on any of their targets."""
+    return {r["unit_code"] for r in targets if any(bool(r[flag]) for flag in FLAGS)}
+
+
+def judge(rows: Sequence[dict], lagging: set[str], rule: "DistrictSettings", language: str | None = None) -> dict:
+    """Status and reasons of a pool of (unit, target) pairs: a district union with its communes, or the province.
+
+    Behind when the pooled attainment trails the elapsed share by more than rule.pace_tolerance, or at least
+    rule.lagging_share of its units lag, or (rule.not_started_counts) a target has no activity past mid-period;
+    met when every pair is met; otherwise on track. The first reason is the main cause."""
+    units = list(dict.fromkeys(r["unit_code"] for r in rows))
+    lagging_count = sum(code in lagging for code in units)
+    pairs, pairs_met = len(rows), sum(bool(r["met"]) for r in rows)
+    attainment = _mean([float(r["progress"]) for r in rows])
+    elapsed = float(rows[0]["elapsed"]) if pairs else 0.0
+    not_started_units: dict[str, set[str]] = {}
+    for r in rows:
+        if r["no_activity"]:
+            not_started_units.setdefault(r["target_id"], set()).add(r["unit_code"])
+    not_started = sorted(((target, len(codes)) for target, codes in not_started_units.items()),
+                         key=lambda item: -item[1])
+    by_pace = pairs_met < pairs and attainment < elapsed - rule.pace_tolerance
+    by_share = len(units) > 0 and lagging_count / len(units) >= rule.lagging_share - 1e-9
+    by_not_started = rule.not_started_counts and len(not_started) > 0
+    state = "met" if pairs and pairs_met == pairs else "behind" if (by_pace or by_share or by_not_started) \
+        else "on_track"
+    share = t("district.reason.lagging_units", language, lagging=lagging_count, units=len(units))
+    started = [t("district.reason.not_started", language, target=target, count=count) if len(units) > 1
+               else t("district.reason.not_started_one", language, target=target)
+               for target, count in not_started[:3]]
+    pace = t("district.reason.pace", language, attainment=format_percent(attainment), elapsed=format_percent(elapsed))
+    unmet = t("district.reason.unmet", language, unmet=pairs - pairs_met, pairs=pairs)
+    if state == "met":
+        said = [t("district.reason.met", language, pairs=pairs)] + ([share] if lagging_count else [])
+    else:
+        first = ([share] if by_share else []) + (started if by_not_started else []) + ([pace] if by_pace else [])
+        said = first + [r for r in ([share] if lagging_count else []) + started + [pace, unmet] if r not in first]
+    return {"units": len(units), "lagging_units": lagging_count, "pairs": pairs, "pairs_met": pairs_met,
+            "attainment": attainment, "status": state, "reasons": said}
+
+
+def district_judgements(targets: Sequence[dict], rule: "DistrictSettings", language: str | None = None) -> list[dict]:
+    """Every district-level union with its communes, judged, worst first (behind, then by lagging share,
+    attainment and name). kind: "district" when communes belong to it, "affiliated" for a single-unit union."""
+    lagging = lagging_units(targets)
+    pools: dict[str, list[dict]] = {}
+    names: dict[str, str] = {}
+    for r in targets:
+        code = r["district_code"]
+        if _missing(code):
+            continue
+        pools.setdefault(code, []).append(r)
+        if r["level"] == "district":
+            names.setdefault(r["unit_code"], r["unit_name"])
+    judged = [{"code": code, "name": names.get(code, code),
+               "kind": "district" if any(r["level"] == "commune" for r in rows) else "affiliated",
+               **judge(rows, lagging, rule, language)} for code, rows in pools.items()]
+    return sorted(judged, key=lambda d: (DISTRICT_STATUS_RANK[d["status"]], -d["lagging_units"] / max(d["units"], 1),
+                                         d["attainment"], d["name"]))
+
+
+def province_judgement(targets: Sequence[dict], rule: "DistrictSettings", language: str | None = None) -> dict:
+    """The same judgement for the whole province."""
+    return judge(targets, lagging_units(targets), rule, language)
+
+
+def status_report(db: "Database", plan: "Plan", lagging: "LaggingSettings", as_of: dt.date,
+                  rule: "DistrictSettings | None" = None) -> dict:
+    """The `status --json` document (a published interface: add keys, never rename)."""
     from analytics.db import sql
+    from analytics.settings import DistrictSettings
+    rule = rule or DistrictSettings()
     params = {"plan_id": plan.id, "start": plan.start, "deadline": plan.deadline, "as_of": as_of,
               **asdict(lagging)}
     targets = db.records(sql("unit_targets"), params)
@@ -100,5 +173,8 @@ def status_report(db: "Database", plan: "Plan", lagging: "LaggingSettings", as_o
         "share_met": _mean([float(bool(r["met"])) for r in targets]),
         "attainment": _mean([float(r["progress"]) for r in targets]),
     }
+    judged = province_judgement(targets, rule)
+    province.update(status=judged["status"], reasons=judged["reasons"])
+    districts = [{**d, "attainment": round(d["attainment"], 4)} for d in district_judgements(targets, rule)]
     return {"as_of": as_of.isoformat(), "plan": plan.id, "total_activities": int(total), "province": province,
-            "units": units}
+            "units": units, "districts": districts}

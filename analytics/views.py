@@ -242,12 +242,6 @@ def unit_status_colour(units: pd.DataFrame) -> pd.Series:
                       for r in units.itertuples()], index=units.index, dtype="object")
 
 
-def district_status(rollup: pd.DataFrame, elapsed: float, tolerance: float) -> pd.Series:
-    """Per district rollup row: met when all pairs are met, lagging when attainment trails the elapsed share."""
-    return pd.Series(["met" if r.pairs_met == r.pairs else "lagging" if r.attainment < elapsed - tolerance
-                      else "on_track" for r in rollup.itertuples()], index=rollup.index, dtype="object")
-
-
 def rollup_in_district(status: pd.DataFrame, district: str) -> pd.DataFrame:
     """The district union and each of its communes, best attainment first (columns like district_rollup)."""
     rows = in_district(status, district)

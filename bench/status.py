@@ -30,7 +30,7 @@ def main() -> None:
     ctx = open_context(args.db, read_only=True)
     try:
         as_of = ctx.default_as_of()
-        status_s = repeat_median(lambda: status_report(ctx.db, ctx.plan, ctx.settings.lagging, as_of), args.repeat)
+        status_s = repeat_median(lambda: status_report(ctx.db, ctx.plan, ctx.settings.lagging, as_of, ctx.settings.district), args.repeat)
 
         def group_by():
             with ctx.db.cursor() as cur:

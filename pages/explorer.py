@@ -5,14 +5,15 @@ import streamlit as st
 from analytics import views
 from analytics.text import format_date, format_number
 from ui.downloads import table_downloads
-from ui.state import activity_kpis, activity_page, sidebar_view, t, unit_summary
+from ui.state import activity_kpis, activity_page, context_line, sidebar_view, t, unit_summary
 
 PAGE_SIZES = (25, 50, 100, 200)
 
-view = sidebar_view(page_params=("q",))
+view = sidebar_view(page_params=("q", "types", "level", "unit"))
 ctx = view.ctx
 plan = ctx.plan
 st.title(t("explorer.title"))
+context_line(view)
 st.caption(t("explorer.caption"))
 
 status = unit_summary(view)
@@ -21,8 +22,15 @@ names = dict(zip(status["code"], status["name"]))
 types = [ty for ty in plan.activity_types if not view.group or ty.group == view.group]
 type_labels = {ty.code: ty.label for ty in plan.activity_types}
 
+# A shared link carries the page's own filters too (q, types, level, unit): taken once, when the session opens it.
 if "explorer-text" not in st.session_state and st.query_params.get("q"):
     st.session_state["explorer-text"] = st.query_params["q"]
+if "explorer-types" not in st.session_state and st.query_params.get("types"):
+    st.session_state["explorer-types"] = [c for c in st.query_params["types"].split(",") if c in type_labels]
+if "explorer-level" not in st.session_state and st.query_params.get("level") in ("province", "district", "commune"):
+    st.session_state["explorer-level"] = st.query_params["level"]
+if "explorer-unit" not in st.session_state and st.query_params.get("unit") in names:
+    st.session_state["explorer-unit"] = st.query_params["unit"]
 if st.session_state.get("explorer-types"):  # types of another group were chosen before
     st.session_state["explorer-types"] = [c for c in st.session_state["explorer-types"] if c in {ty.code for ty in types}]
 row = st.columns([3, 2, 2])
@@ -36,10 +44,11 @@ unit = row[2].selectbox(t("col.unit"), ["", *unit_codes], key="explorer-unit",
                         format_func=lambda c: f"{names[c]} ({c})" if c else t("filter.all_units"))
 chosen_types = st.multiselect(t("explorer.types"), [ty.code for ty in types], key="explorer-types",
                               format_func=type_labels.get, placeholder=t("explorer.types_placeholder"))
-if text.strip():
-    st.query_params["q"] = text.strip()
-elif "q" in st.query_params:
-    del st.query_params["q"]
+for name, value in (("q", text.strip()), ("types", ",".join(chosen_types)), ("level", level), ("unit", unit)):
+    if value and st.query_params.get(name) != value:
+        st.query_params[name] = value
+    elif not value and name in st.query_params:
+        del st.query_params[name]
 
 lo, hi = view.window()
 if hi < lo:
@@ -77,8 +86,8 @@ labels = {**view.filter_labels(),
           t("explorer.text"): text.strip() or t("filter.all"),
           t("col.level"): t(f"level.{level}") if level else t("filter.all"),
           t("col.unit"): names[unit] if unit else t("filter.all"),
-          t("explorer.types"): ", ".join(type_labels[c] for c in chosen_types) or t("filter.all"),
-          t("explorer.page_label"): f"{page}/{pages}"}
-# The files hold every matching record (streamed from the store), not only this page.
+          t("explorer.types"): ", ".join(type_labels[c] for c in chosen_types) or t("filter.all")}
+# The files hold every matching record (streamed from the store), not only this page, in the table's columns and
+# order (newest first); their "Thông tin" sheet states the filters and the number of records, not a screen page.
 table_downloads(shown, "tra-cuu-hoat-dong", labels, "explorer-table", activities=view.activity_filter(**narrow),
                 total=total)

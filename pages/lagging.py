@@ -1,16 +1,20 @@
 """Đơn vị chậm tiến độ: every lagging unit with severity, reasons, last activity and projection; opens the unit."""
+import pandas as pd
 import streamlit as st
 
 from analytics import views
-from analytics.text import format_date
+from analytics.text import format_date, format_percent
 from ui.downloads import table_downloads
 from ui.unit_reports import draw_overdue_reports
-from ui.state import activity_kpis, share_query, sidebar_view, t, unit_status, unit_summary, unit_targets
+from ui.markup import plain
+from ui.state import (activity_kpis, context_line, district_statuses, share_query, sidebar_view, t,
+                      unit_status, unit_summary, unit_targets, wide_and_narrow)
 
 view = sidebar_view()
 plan = view.ctx.plan
 filters = view.filter_labels()
 st.title(t("lagging.title"))
+context_line(view)
 draw_overdue_reports(view.ctx)
 
 if view.as_of < plan.start:
@@ -26,6 +30,24 @@ lagging = views.lagging_units(status, targets)
 if lagging.empty:
     st.success(t("lagging.none", as_of=format_date(view.as_of)))
     st.stop()
+
+# The district judgement, in the same words as the overview.
+judged = district_statuses(view)
+status_words = {s: t(f"status.{s}") for s in ("met", "on_track", "behind")}
+if view.district:
+    own = judged[judged["code"] == view.district]
+    if len(own):
+        d = own.iloc[0]
+        box = {"behind": st.warning, "on_track": st.info, "met": st.success}[d["status"]]
+        box(t("overview.scope_status", who=plain(d["name"]), status=status_words[d["status"]]) + " — "
+            + plain("; ".join(d["reasons"])))
+elif len(judged):
+    with st.expander(t("lagging.districts", behind=int((judged["status"] == "behind").sum()), total=len(judged))):
+        st.dataframe(pd.DataFrame({
+            t("col.district_unit"): judged["name"], t("col.status"): judged["status"].map(status_words),
+            t("col.lagging_units"): [f"{lg}/{n}" for lg, n in zip(judged["lagging_units"], judged["units"])],
+            t("col.why"): judged["reasons"].map("; ".join)}), hide_index=True, width="stretch",
+            key="lagging-districts", column_config={t("col.why"): st.column_config.TextColumn(width="large")})
 
 severities = list(views.SEVERITY_RANK)
 controls = st.columns([2, 2, 1])
@@ -48,28 +70,38 @@ shown = lagging.assign(
     severity=lagging["severity"].map(lambda s: t(f"severity.{s}")),
     district=lagging["district_code"].map(district_names).fillna(""),
     targets=[t("lagging.targets_of", met=m, total=n) for m, n in zip(lagging["targets_met"], lagging["targets_total"])],
-    attainment=lagging["attainment"] * 100,
+    attainment=(lagging["attainment"] * 100).round(),
     reasons=lagging["reasons"].map(lambda rs: "; ".join(rs)),
     last_activity=lagging["last_activity"],
     link=["don-vi?" + share_query(view, unit=code) for code in lagging["code"]],
-)[["severity", "name", "link", "reasons", "attainment", "targets", "last_activity", "district", "projection",
+)[["name", "district", "reasons", "severity", "link", "attainment", "targets", "last_activity", "projection",
    "code"]].rename(columns={
     "severity": t("col.severity"), "code": t("col.code"), "name": t("col.unit"), "district": t("col.district_unit"),
     "targets": t("col.targets_met"), "attainment": t("col.attainment"), "last_activity": t("col.last_activity"),
     "projection": t("col.projected_unmet"), "reasons": t("col.reasons"), "link": t("col.open")})
 st.caption(t("lagging.caption"))
-event = st.dataframe(
+wide, narrow = wide_and_narrow("lagging-list")
+with narrow:  # a phone: the unit, its district and the whole reason, no sideways scroll
+    for r in lagging.itertuples():
+        st.markdown(f"**{plain(r.name)}** · {plain(district_names.get(r.district_code, ''))}  \n"
+                    f"{plain(t(f'severity.{r.severity}'))} — {plain('; '.join(r.reasons))} "
+                    f"[{t('lagging.open_link')}](don-vi?{share_query(view, unit=r.code)})")
+event = wide.dataframe(
     shown, hide_index=True, width="stretch", key="lagging-table", on_select="rerun", selection_mode="single-row",
     height=38 + 35 * min(len(shown), 15),
     column_config={
         t("col.attainment"): st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=100,
                                                              width="small"),
         t("col.last_activity"): st.column_config.DateColumn(format="DD/MM/YYYY"),
-        t("col.reasons"): st.column_config.TextColumn(width="large"),
+        t("col.unit"): st.column_config.TextColumn(pinned=True),
+        t("col.district_unit"): st.column_config.TextColumn(width="medium"),
+        t("col.reasons"): st.column_config.TextColumn(width=900, help=t("lagging.reasons_help")),
         t("col.open"): st.column_config.LinkColumn(display_text=t("lagging.open_link"), width=100),
     },
 )
-table_downloads(shown.drop(columns=[t("col.open")]), "don-vi-cham-tien-do", filters, "lagging-table")
+# The files hold the table as shown: same rows, order and columns, the percentage as the screen rounds it.
+table_downloads(shown.drop(columns=[t("col.open")]).assign(**{t("col.attainment"): lagging["attainment"].map(format_percent).values}),
+                "don-vi-cham-tien-do", filters, "lagging-table")
 
 rows = event.selection.rows if event is not None else []
 if rows:

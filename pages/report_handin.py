@@ -11,7 +11,8 @@ from analytics.text import format_date
 from ui.auth import actor_name, require_role, upload_scope
 from ui.downloads import DOCX_MIME
 from ui.state import context, t
-from ui.unit_reports import moment, plain, settings, state_label, uploader_words
+from ui.markup import plain
+from ui.unit_reports import moment, settings, state_label, uploader_words
 
 account = require_role("uploader", "admin")
 ctx = context()

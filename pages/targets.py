@@ -6,7 +6,8 @@ from analytics.text import format_date, format_percent
 from ui import charts
 from ui.downloads import table_downloads
 from ui.markup import plain
-from ui.state import activity_kpis, sidebar_view, t, unit_summary, unit_targets
+from ui.state import (activity_kpis, context_line, sidebar_view, t, unit_summary, unit_targets,
+                      wide_and_narrow)
 
 view = sidebar_view()
 plan = view.ctx.plan
@@ -14,6 +15,7 @@ filters = view.filter_labels()
 labels = {status: t(f"status.{status}") for status in views.STATUSES}
 hover = {"target": t("col.target"), "status": t("col.status")}
 st.title(t("targets.title"))
+context_line(view)
 
 if view.as_of < plan.start:
     st.info(t("overview.before_period", as_of=format_date(view.as_of), start=format_date(plan.start)))
@@ -61,7 +63,16 @@ for level, heading in (("district", "targets.heatmap_district"), ("commune", "ta
             "unit_code": t("col.code"), "unit_name": t("col.unit"), "district_name": t("col.district_unit"),
             "target_id": t("col.target"), "count": t("col.count"), "minimum": t("col.minimum"),
             "status": t("col.status")})
-    charts.show(fig, data, f"chi-tieu-{level}", filters, f"targets-heatmap-{level}", t("chart.data"))
+    wide, narrow = wide_and_narrow(f"targets-heatmap-{level}")
+    with wide:
+        charts.show(fig, data, f"chi-tieu-{level}", filters, f"targets-heatmap-{level}", t("chart.data"))
+    with narrow:  # a phone: the grid cannot fit, so a list, units with an unmet target first
+        cells = (matrix["target_id"] + " " + [charts.count_of_minimum(c, m) for c, m in zip(matrix["count"], matrix["minimum"])]
+                 + " " + matrix["status"].map(labels))
+        per_unit = matrix.assign(cell=cells).groupby("unit_code", sort=False).agg(
+            row=("row", "first"), cells=("cell", "; ".join), done=("met", "all")).sort_values("done", kind="stable")
+        lines = [f"- **{plain(r.row)}**: {plain(r.cells)}" for r in per_unit.itertuples()]
+        st.markdown("\n".join(lines))
 
 # -- the province's own targets ---------------------------------------------------------------------
 st.subheader(t("targets.province_heading"))
@@ -79,4 +90,10 @@ else:
         ["target_id", "description", "count", "minimum", "projected", "status"]].rename(columns={
             "target_id": t("col.target"), "description": t("col.description"), "count": t("col.count"),
             "minimum": t("col.minimum"), "projected": t("col.projected"), "status": t("col.status")})
-    charts.show(fig, data, "chi-tieu-cap-tinh", filters, "targets-province", t("chart.data"))
+    wide, narrow = wide_and_narrow("targets-province")
+    with wide:
+        charts.show(fig, data, "chi-tieu-cap-tinh", filters, "targets-province", t("chart.data"))
+    with narrow:  # a phone: long target names do not fit beside bars
+        st.markdown("\n".join(
+            f"- **{r.target_id}** {plain(plan.target(r.target_id).description)}: "
+            f"{plain(charts.count_of_minimum(r.count, r.minimum))} {labels[r.status]}" for r in province.itertuples()))

@@ -7,7 +7,7 @@ from ui import charts
 from ui.downloads import report_download, table_downloads
 from ui.unit_reports import draw_unit_report_state
 from ui.markup import plain
-from ui.state import (activity_kpis, activity_page, sidebar_view, t, timeline, unit_status, unit_summary,
+from ui.state import (activity_kpis, activity_page, context_line, sidebar_view, t, timeline, unit_status, unit_summary,
                       unit_targets)
 
 PAGE_SIZE = 50
@@ -17,6 +17,7 @@ plan = view.ctx.plan
 filters = view.filter_labels()
 labels = {status: t(f"status.{status}") for status in views.STATUSES}
 st.title(t("unit.title"))
+context_line(view)
 
 status = unit_summary(view)
 names = dict(zip(status["code"], status["name"]))
@@ -137,10 +138,12 @@ page = st.number_input(t("explorer.page", pages=pages), min_value=1, max_value=p
 activities, total = activity_page(view, int(page), PAGE_SIZE, unit=code)
 st.caption(t("explorer.showing", first=format_number((page - 1) * PAGE_SIZE + 1 if total else 0),
              last=format_number(min(page * PAGE_SIZE, total)), total=format_number(total)))
-shown = activities.drop(columns=["unit_code", "unit_name"]).rename(columns={
-    "id": t("col.id"), "activity_date": t("col.date"), "type_label": t("col.type"), "group_label": t("col.group"),
-    "title": t("col.title"), "participants": t("col.participants"), "location": t("col.location"),
-    "budget_vnd": t("col.budget")})
+# The columns and order of the explorer (and of this table's downloads, exports.SCREEN_COLUMNS).
+shown = activities[["activity_date", "unit_name", "title", "type_label", "group_label", "participants", "location",
+                    "budget_vnd", "unit_code", "id"]].rename(columns={
+    "id": t("col.id"), "activity_date": t("col.date"), "unit_code": t("col.code"), "unit_name": t("col.unit"),
+    "type_label": t("col.type"), "group_label": t("col.group"), "title": t("col.title"),
+    "participants": t("col.participants"), "location": t("col.location"), "budget_vnd": t("col.budget")})
 st.dataframe(shown, hide_index=True, width="stretch", key="unit-activities", column_config={
     t("col.date"): st.column_config.DateColumn(format="DD/MM/YYYY")})
 table_downloads(shown, f"hoat-dong-{code}", {**filters, t("col.unit"): unit["name"]}, "unit-activities",

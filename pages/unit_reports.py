@@ -8,7 +8,8 @@ from analytics.unit_reports.files import download_name
 from ui.auth import actor_name, current_account
 from ui.downloads import table_downloads
 from ui.state import context, language, t
-from ui.unit_reports import (HANDIN_PAGE, count_text, district_table, moment, plain, reports_table, settings,
+from ui.markup import plain
+from ui.unit_reports import (HANDIN_PAGE, count_text, district_table, moment, reports_table, settings,
                              state_label)
 
 ctx = context()

@@ -35,7 +35,7 @@ def test_overview_on_the_demo_store_shows_the_status_figures(demo_db, use_db):
     lagging = sum(u["lagging"] for u in expected["units"])
     assert shown["Đơn vị chậm tiến độ"] == f"{lagging}/112"
     met = sum(tg["met"] for u in expected["units"] for tg in u["targets"])
-    assert shown["Chỉ tiêu đạt"] == f"{met}/231"
+    assert shown["Chỉ tiêu đạt (tính theo từng đơn vị)"] == f"{met}/231"
     assert shown["Số ngày đến hạn 15/12"] == "76 ngày"
     assert any("Đang hiển thị dữ liệu minh họa" in i.value for i in at.info)
 

@@ -9,15 +9,18 @@ Figures are plain plotly dicts (what st.plotly_chart sends anyway): building go.
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import pandas as pd
 
 from analytics.text import format_number
 
 # Okabe-Ito: distinguishable for the common kinds of colour blindness; status is also written out.
-STATUS_COLOURS = {"met": "#009E73", "on_track": "#56B4E9", "lagging": "#E69F00", "high": "#D55E00"}
-STATUS_PATTERNS = {"met": "", "on_track": ".", "lagging": "/"}
+STATUS_COLOURS = {"met": "#009E73", "on_track": "#56B4E9", "lagging": "#E69F00", "behind": "#E69F00",
+                  "high": "#D55E00"}
+STATUS_PATTERNS = {"met": "", "on_track": ".", "lagging": "/", "behind": "/"}
 STATUS_ORDER = ("met", "on_track", "lagging")
+BAR_STATUSES = ("behind", "lagging", "on_track", "met")  # a district's "behind" is drawn as a unit's "lagging"
 NEUTRAL = "#0072B2"
 PACE = "#CC79A7"
 DATE_FORMAT = "%d/%m/%Y"
@@ -35,8 +38,27 @@ def chart_config(language: str) -> dict:
     return {"displaylogo": False, "locale": language, "locales": {language: {"dictionary": dictionary}}}
 
 
+TITLE_LINE = 44  # characters of a title line that still fit a 390 px phone
+
+
+def wrap_title(title: str, width: int = TITLE_LINE) -> str:
+    """A long chart title broken into lines at spaces (plotly cuts a title wider than the chart)."""
+    head, sep, rest = title.partition("<br>")
+    lines, line = [], ""
+    for word in head.split(" "):
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    lines.append(line)
+    return "<br>".join(lines) + sep + rest
+
+
 def figure(data: list[dict], title: str, height: int = 420, **layout) -> dict:
     """A figure dict with the shared layout: title top left, legend under it, vi-VN separators."""
+    title = wrap_title(title)
+    extra_lines = title.count("<br>")
     base = {
         "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}, "y": 1, "yref": "container",
                   "yanchor": "top", "pad": {"t": 10}},
@@ -49,7 +71,16 @@ def figure(data: list[dict], title: str, height: int = 420, **layout) -> dict:
     }
     for key, value in layout.items():
         base[key] = {**base[key], **value} if isinstance(base.get(key), dict) and isinstance(value, dict) else value
+    base["margin"] = {**base["margin"], "t": base["margin"]["t"] + 18 * extra_lines}
     return {"data": data, "layout": base}
+
+
+def count_axis(largest: float, **axis) -> dict:
+    """An axis of counts: whole-number ticks only (plotly alone labels 0, 0.5, 1, ... as "0, 1, 1, 2, 2")."""
+    raw = max(float(largest or 0), 1.0) / 5
+    magnitude = 10 ** math.floor(math.log10(raw)) if raw >= 1 else 1
+    step = next(m * magnitude for m in (1, 2, 5, 10) if m * magnitude >= raw)
+    return {"tickformat": ",d", "rangemode": "tozero", "tick0": 0, "dtick": max(int(step), 1), **axis}
 
 
 def _percent(value: float) -> str:
@@ -68,7 +99,7 @@ def _status_bars(frame: pd.DataFrame, status_labels: dict[str, str], values) -> 
     """One horizontal bar trace per status present (colour, hatching, legend name); `values(rows, label)` gives
     the trace's axes, text and hover."""
     traces = []
-    for status in STATUS_ORDER:
+    for status in BAR_STATUSES:
         rows = frame[frame["status"] == status]
         if not rows.empty:
             traces.append({"type": "bar", "orientation": "h", "name": status_labels[status],
@@ -78,16 +109,23 @@ def _status_bars(frame: pd.DataFrame, status_labels: dict[str, str], values) -> 
 
 
 def attainment_bars(frame: pd.DataFrame, title: str, axis_title: str, status_labels: dict[str, str]) -> dict:
-    """Horizontal bars of attainment (0-1) per row of `frame` (columns: name, attainment, status, hover)."""
+    """Horizontal bars of attainment (0-1) per row of `frame` (columns: code, name, attainment, status, hover;
+    optional label: words after the percentage, e.g. the lagging-unit count). A point's customdata[2] is its code,
+    for clicks."""
+    def text(rows: pd.DataFrame) -> list[str]:
+        percents = [_percent(v) for v in rows["attainment"] * 100]
+        return [f"{p} · {x}" for p, x in zip(percents, rows["label"])] if "label" in rows else percents
+
     data = _status_bars(frame, status_labels, lambda rows, label: {
         "y": _list(rows["name"]), "x": _list(rows["attainment"] * 100),
-        "text": [_percent(v) for v in rows["attainment"] * 100], "textposition": "outside", "cliponaxis": False,
-        "customdata": [[h, label] for h in rows["hover"]],
+        "text": text(rows), "textposition": "outside", "cliponaxis": False,
+        "customdata": [[h, label, c] for h, c in zip(rows["hover"], rows["code"])],
         "hovertemplate": "%{y}<br>%{customdata[1]} · %{x:.0f}%<br>%{customdata[0]}<extra></extra>",
     })
     return figure(data, title, height=max(300, 28 * len(frame) + 110), showlegend=True,
                   yaxis={"categoryorder": "array", "categoryarray": _list(frame["name"])[::-1], "automargin": True},
-                  xaxis={"range": [0, 112], "title": {"text": axis_title}, "ticksuffix": "%",
+                  xaxis={"range": [0, 170 if "label" in frame else 112], "title": {"text": axis_title},
+                         "ticksuffix": "%",
                          "tickvals": [0, 25, 50, 75, 100]},
                   margin={"r": 40})  # room for "100%" beside a full bar on a narrow screen
 
@@ -99,7 +137,7 @@ def count_bars(labels: list[str], counts: list[int], title: str, axis_title: str
              "hovertemplate": "%{y}<br>" + hover_name + ": %{x:,d}<extra></extra>"}]
     return figure(data, title, height=max(240, 30 * len(labels) + 90), showlegend=False, margin={"t": 50},
                   yaxis={"categoryorder": "array", "categoryarray": list(labels)[::-1], "automargin": True},
-                  xaxis={"title": {"text": axis_title}, "tickformat": ",d"})
+                  xaxis=count_axis(max([int(c) for c in counts], default=0), title={"text": axis_title}))
 
 
 def timeline(frame: pd.DataFrame, deadline: dt.date, title: str, labels: dict[str, str]) -> dict:
@@ -130,13 +168,18 @@ def timeline(frame: pd.DataFrame, deadline: dt.date, title: str, labels: dict[st
         day = deadline.isoformat()
         shapes.append({"type": "line", "x0": day, "x1": day, "yref": "paper", "y0": 0, "y1": 1,
                        "line": {"color": "#555", "dash": "dot", "width": 1.5}})
-        annotations.append({"x": day, "y": 1, "yref": "paper", "text": labels["deadline"], "showarrow": False,
-                            "xanchor": "right", "yanchor": "bottom", "font": {"size": 11, "color": "#555"}})
+        # along the deadline's line, inside the plot: above it, it sat on the legend on a phone
+        annotations.append({"x": day, "y": 0.5, "yref": "paper", "text": labels["deadline"], "showarrow": False,
+                            "textangle": -90, "xanchor": "right", "yanchor": "middle",
+                            "font": {"size": 11, "color": "#555"}})
     return figure(data, title, height=420, shapes=shapes, annotations=annotations, bargap=0.15,
                   xaxis={"type": "date", "tickformat": DATE_FORMAT},
-                  yaxis={"title": {"text": labels["axis_period"]}, "tickformat": ",d", "rangemode": "tozero"},
-                  yaxis2={"title": {"text": labels["axis_cumulative"]}, "tickformat": ",d", "rangemode": "tozero",
-                          "overlaying": "y", "side": "right", "showgrid": False})
+                  yaxis=count_axis(frame["activities"].max() if len(frame) else 0,
+                                   title={"text": labels["axis_period"]}),
+                  yaxis2=count_axis(max([frame["cumulative"].max() if len(frame) else 0,
+                                         *[d["y"][-1] for d in data[2:3]]]),
+                                    title={"text": labels["axis_cumulative"]}, overlaying="y", side="right",
+                                    showgrid=False))
 
 
 def status_heatmap(frame: pd.DataFrame, row_label: str, title: str, status_labels: dict[str, str],
@@ -196,7 +239,7 @@ def progress_bars(frame: pd.DataFrame, title: str, axis_title: str, status_label
                  "hovertemplate": "%{y}<br>" + axis_title + ": %{x:,d}<extra></extra>"})
     return figure(data, title, height=max(260, 34 * len(frame) + 110), showlegend=True,
                   yaxis={"categoryorder": "array", "categoryarray": _list(frame["label"])[::-1], "automargin": True},
-                  xaxis={"tickformat": ",d", "rangemode": "tozero"})
+                  xaxis=count_axis(max(frame["count"].max(), frame["minimum"].max()) if len(frame) else 0))
 
 
 def _rings(geometry: dict) -> list[list[list[float]]]:
@@ -222,7 +265,7 @@ def district_map(geojson: dict, frame: pd.DataFrame, title: str, status_labels: 
     """
     data, shown = [], set()
     by_code = frame.set_index("code")
-    order = {status: i for i, status in enumerate(STATUS_ORDER)}
+    order = {status: i for i, status in enumerate(BAR_STATUSES)}
     features = [f for f in geojson["features"] if f["properties"]["code"] in by_code.index]
     for feature in sorted(features, key=lambda f: order[by_code.loc[f["properties"]["code"], "status"]]):
         row = by_code.loc[feature["properties"]["code"]]
@@ -248,14 +291,18 @@ def district_map(geojson: dict, frame: pd.DataFrame, title: str, status_labels: 
                   yaxis={"visible": False, "scaleanchor": "x", "scaleratio": 1.02})
 
 
-def show(fig: dict, data: pd.DataFrame, name: str, filters: dict[str, str], key: str, caption: str) -> None:
-    """Draws a chart and, below it, the data behind it as a table (in an expander) with its downloads."""
+def show(fig: dict, data: pd.DataFrame, name: str, filters: dict[str, str], key: str, caption: str,
+         selectable: bool = False):
+    """Draws a chart and, below it, the data behind it as a table (in an expander) with its downloads.
+    selectable: a click on a point reruns the page; returns the chart's event (its selection.points)."""
     import streamlit as st
 
     from ui.downloads import table_downloads
     from ui.state import language
 
-    st.plotly_chart(fig, width="stretch", key=f"{key}-chart", config=chart_config(language()))
+    extra = {"on_select": "rerun", "selection_mode": "points"} if selectable else {}
+    event = st.plotly_chart(fig, width="stretch", key=f"{key}-chart", config=chart_config(language()), **extra)
     with st.expander(caption):
         st.dataframe(data, hide_index=True, width="stretch", key=f"{key}-table")
         table_downloads(data, name, filters, key)
+    return event if selectable else None

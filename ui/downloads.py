@@ -31,7 +31,8 @@ def table_downloads(frame: pd.DataFrame, name: str, filters: dict[str, str], key
 
     `filters` maps a Vietnamese filter label to its value, stated in the workbook's second sheet.
     `activities`: a page's activity filter (an object with `params()` as analytics.views.ActivityFilter); when
-    given, the files hold every matching activity record from the store, not only the rows shown, streamed.
+    given, the files hold every matching activity record from the store, not only the rows shown, streamed, with
+    the columns and order of the page's table (exports.SCREEN_COLUMNS, newest first).
     `total`: the number of those records when the page knows it (saves a count query).
     """
     as_of = as_of or st.session_state.get("view.as_of") or st.session_state.get("as_of")  # the sidebar's date
@@ -46,12 +47,13 @@ def table_downloads(frame: pd.DataFrame, name: str, filters: dict[str, str], key
 
         def make_csv() -> bytes:
             buffer = io.BytesIO()
-            exports.write_activities_csv(db, activities, buffer, lang)
+            exports.write_activities_csv(db, activities, buffer, lang, exports.SCREEN_COLUMNS, newest_first=True)
             return buffer.getvalue()
 
         def make_xlsx() -> bytes:
             buffer = io.BytesIO()
-            exports.write_activities_xlsx(db, activities, buffer, _stamped(about), lang)
+            exports.write_activities_xlsx(db, activities, buffer, _stamped(about), lang, exports.SCREEN_COLUMNS,
+                                          newest_first=True)
             return buffer.getvalue()
     else:
         def make_csv() -> bytes:

@@ -7,6 +7,7 @@ The view lives in session_state (so it survives page changes) and is mirrored in
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from analytics.i18n import LANGUAGE_NAMES, LANGUAGES
 from analytics.i18n import t as translate
 from analytics.settings import load_settings
 from analytics.text import format_date
+from ui.markup import plain
 from ui.routing import route_through_entry_point
 
 
@@ -193,6 +195,37 @@ def _mirror(params: dict[str, str | None], keep: tuple[str, ...]) -> None:
             st.query_params[name] = value
 
 
+BROWSER_LOCALES = {"vi": "vi-VN", "en": "en-GB"}
+MULTISELECT = '[data-testid="stMultiSelectDropdown"]'
+
+
+def _css_text(text: str) -> str:
+    """A CSS string literal (quotes, backslashes and "<" escaped)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3c ") + '"'
+
+
+def streamlit_words() -> None:
+    """Streamlit's own words in the dashboard's language, where it has no parameter for them.
+
+    - multiselect "Select all" / "Select N matches" / "No results": a style rule writes the catalogue's words
+      over them (as ui/uploader.py does for the file uploader);
+    - date pickers: Streamlit formats its calendar (month names, weekdays, first day of the week) in the browser's
+      language (navigator.language), so a fixed script reports the dashboard's language instead.
+    """
+    locale = BROWSER_LOCALES.get(language(), "vi-VN")
+    bulk = f'{MULTISELECT} [data-key^="__select"] [data-item-hl]'
+    empty = f'{MULTISELECT} [data-empty="true"] [role="option"] span'
+    st.html(f"<style>{bulk}, {empty} {{font-size: 0 !important}}"
+            f"{bulk}::after {{content: {_css_text(t('streamlit.select_all'))}; font-size: 0.875rem}}"
+            f"{empty}::after {{content: {_css_text(t('streamlit.no_results'))}; font-size: 0.875rem}}</style>"
+            "<script>(function(){var l=" + json.dumps(locale) + ";try{"
+            "Object.defineProperty(navigator,'language',{get:function(){return l},configurable:true});"
+            "Object.defineProperty(navigator,'languages',{get:function(){return [l]},configurable:true});"
+            # a resize makes Streamlit draw again, now with this language (its first drawing used the browser's)
+            "var r=function(){window.dispatchEvent(new Event('resize'))};r();setTimeout(r,400);setTimeout(r,2000);"
+            "}catch(e){}})();</script>", unsafe_allow_javascript=True)
+
+
 def sidebar_view(page_params: tuple[str, ...] = ()) -> View:
     """Draws the shared sidebar and returns the view every page draws from.
 
@@ -208,6 +241,7 @@ def sidebar_view(page_params: tuple[str, ...] = ()) -> View:
     groups = {g.code: g.label for g in plan.groups}
     earliest, latest = _as_of_bounds(plan)
     with st.sidebar:
+        streamlit_words()
         if len(plans) > 1:
             current = Path(_plan_path()).stem
             key = _widget("plan", current, current, lambda v: v in plans)
@@ -251,6 +285,19 @@ def sidebar_view(page_params: tuple[str, ...] = ()) -> View:
     }, page_params)
     return View(str(ctx.db.path), _plan_path(), ctx.db.data_version(), as_of, district or None, group or None,
                 date_from, date_to)
+
+
+def narrow_to_district(code: str) -> None:
+    """A district chosen on a page (a bar or a row): the whole view narrows to it (sidebar and link follow)."""
+    if st.session_state.get("view.district") != code:
+        st.session_state["view.district"] = code
+        st.session_state["view.picks"] = pick_count() + 1  # fresh tables and charts: no selection carried back
+        st.rerun()
+
+
+def pick_count() -> int:
+    """Part of the keys of selectable tables and charts, so a choice made once is not made again on return."""
+    return int(st.session_state.get("view.picks", 0))
 
 
 def share_query(view: View, **page: str) -> str:
@@ -317,6 +364,28 @@ def kpis(view: View) -> dict:
     return {**figures, **attainment.province_summary(targets, units)}
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def month_change(view: View, days: int = 30) -> dict | None:
+    """Change of the headline figures over the `days` days before the as-of date (None before the plan has run
+    that long): activities and participants from the view's own digest, targets met and lagging units from the
+    attainment as of `days` earlier."""
+    earlier = view.as_of - dt.timedelta(days=days)
+    if earlier < view.ctx.plan.start:
+        return None
+    daily = activity_digest(view).daily
+    recent = daily[pd.to_datetime(daily["activity_date"]) > pd.Timestamp(earlier)] if len(daily) else daily
+    before = replace(view, as_of=earlier).base
+    targets, units = _unit_targets(before), _unit_summary(before)
+    now_targets, now_units = unit_targets(view), unit_summary(view)
+    if view.district:
+        targets, units = views.in_district(targets, view.district), views.in_district(units, view.district)
+        now_targets, now_units = views.in_district(now_targets, view.district), views.in_district(now_units, view.district)
+    then, now = attainment.province_summary(targets, units), attainment.province_summary(now_targets, now_units)
+    return {"activities": int(recent["activities"].sum()) if len(recent) else 0,
+            "participants": int(recent["participants"].sum()) if len(recent) else 0,
+            "pairs_met": now["pairs_met"] - then["pairs_met"], "lagging_units": now["lagging_units"] - then["lagging_units"]}
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def activity_digest(view: View, unit: str | None = None) -> views.ActivityDigest:
     """One scan of the view's activities (of one unit when given): figures, types and timeline derive from it."""
@@ -358,3 +427,47 @@ def district_geojson() -> tuple[dict | None, str | None]:
     if path is None:
         return None, None
     return _geojson(str(path), path.stat().st_mtime if path.exists() else 0.0)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _district_statuses(view: View, language: str) -> pd.DataFrame:
+    return attainment.district_statuses(_unit_targets(view), view.ctx.settings.district, language)
+
+
+def district_statuses(view: View) -> pd.DataFrame:
+    """Every district-level union with its communes judged (met / on_track / behind) with reasons, worst first."""
+    return _district_statuses(view.base, language())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _province_status(view: View, language: str) -> dict:
+    return attainment.province_status(_unit_targets(view), view.ctx.settings.district, language)
+
+
+def province_status(view: View) -> dict:
+    return _province_status(view.base, language())
+
+
+def context_line(view: View, **extra: str) -> None:
+    """The view in one line at the top of the main area, so a shared link says what it shows (also on a phone)."""
+    lo, hi = view.window()
+    ctx = view.ctx
+    names = {u.code: u.name for u in ctx.units}
+    groups = {g.code: g.label for g in ctx.plan.groups}
+    parts = [t("context.as_of", date=format_date(view.as_of)),
+             names.get(view.district, view.district) if view.district else t("filter.all_districts"),
+             groups.get(view.group, view.group) if view.group else t("filter.all_groups"),
+             t("context.dates", lo=format_date(lo), hi=format_date(hi)), *extra.values()]
+    st.caption(" · ".join(plain(p) for p in parts), help=t("context.help"))
+
+
+NARROW_SCREEN_PX = 640
+
+
+def wide_and_narrow(key: str):
+    """Two containers: the first shown on screens wider than NARROW_SCREEN_PX, the second on narrower ones (a phone),
+    for a table or chart that cannot fit 390 px and a list that can. Both are drawn; a style rule hides one."""
+    st.html(f"<style>@media (max-width: {NARROW_SCREEN_PX}px) {{ .st-key-{key}-wide {{display: none !important}} }}"
+            f"@media (min-width: {NARROW_SCREEN_PX + 1}px) {{ .st-key-{key}-narrow {{display: none !important}} }}"
+            "</style>")
+    return st.container(key=f"{key}-wide"), st.container(key=f"{key}-narrow")

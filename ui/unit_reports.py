@@ -11,16 +11,11 @@ import streamlit as st
 from analytics import unit_reports as reports
 from analytics.context import Context
 from analytics.text import format_date, format_number, format_percent
+from ui.markup import plain
 from ui.state import language, t
 
-MARKDOWN_SPECIALS = set("\\`*_{}[]()<>#|~$")
 HANDIN_PAGE = "pages/report_handin.py"
 LIST_PAGE = "pages/unit_reports.py"
-
-
-def plain(text: object) -> str:
-    """User text inside Markdown (a reason, a file name): every Markdown/HTML character shown as itself."""
-    return "".join(f"\\{ch}" if ch in MARKDOWN_SPECIALS else ch for ch in str(text)).replace("\n", " ")
 
 
 def uploader_words(max_file_mb: float, types: list[str]) -> str:
