@@ -128,22 +128,16 @@ def _lagging_by_unit(targets: pd.DataFrame) -> pd.Series:
     return targets.groupby("unit_code", sort=False)[list(FLAGS)].any().any(axis=1)
 
 
-def _judge(rows: pd.DataFrame, lagging_by_unit: pd.Series, rule: DistrictSettings, language: str | None) -> dict:
-    """Status and reasons of a pool of (unit, target) pairs: a district union with its communes, or the province."""
-    units = rows["unit_code"].unique()
-    lagging_units = int(lagging_by_unit.reindex(units).fillna(False).sum())
-    pairs, pairs_met = len(rows), int(rows["met"].sum())
-    attainment = float(rows["progress"].mean()) if pairs else 0.0
-    elapsed = float(rows["elapsed"].iloc[0]) if pairs else 0.0
-    not_started = (rows[rows["no_activity"]].groupby("target_id", sort=False)["unit_code"].nunique()
-                   .sort_values(ascending=False, kind="stable"))
+def _verdict(units: int, lagging_units: int, pairs: int, pairs_met: int, attainment: float, elapsed: float,
+             not_started: pd.Series, rule: DistrictSettings, language: str | None) -> dict:
+    """Status and reasons from a pool's figures; not_started: units with no activity per target, largest first."""
     by_pace = pairs_met < pairs and attainment < elapsed - rule.pace_tolerance
-    by_share = len(units) > 0 and lagging_units / len(units) >= rule.lagging_share - 1e-9
+    by_share = units > 0 and lagging_units / units >= rule.lagging_share - 1e-9
     by_not_started = rule.not_started_counts and len(not_started) > 0
     status = "met" if pairs and pairs_met == pairs else "behind" if (by_pace or by_share or by_not_started) \
         else "on_track"
-    share = t("district.reason.lagging_units", language, lagging=lagging_units, units=len(units))
-    started = [t("district.reason.not_started", language, target=target, count=count) if len(units) > 1
+    share = t("district.reason.lagging_units", language, lagging=lagging_units, units=units)
+    started = [t("district.reason.not_started", language, target=target, count=int(count)) if units > 1
                else t("district.reason.not_started_one", language, target=target)
                for target, count in not_started.head(3).items()]
     pace = t("district.reason.pace", language, attainment=format_percent(attainment), elapsed=format_percent(elapsed))
@@ -154,8 +148,20 @@ def _judge(rows: pd.DataFrame, lagging_by_unit: pd.Series, rule: DistrictSetting
         first = ([share] if by_share else []) + (started if by_not_started else []) + ([pace] if by_pace else [])
         rest = [r for r in ([share] if lagging_units else []) + started + [pace, unmet] if r not in first]
         reasons = first + rest
-    return {"units": len(units), "lagging_units": lagging_units, "pairs": pairs, "pairs_met": pairs_met,
+    return {"units": units, "lagging_units": lagging_units, "pairs": pairs, "pairs_met": pairs_met,
             "attainment": attainment, "status": status, "reasons": reasons}
+
+
+def _judge(rows: pd.DataFrame, lagging_by_unit: pd.Series, rule: DistrictSettings, language: str | None) -> dict:
+    """Status and reasons of a pool of (unit, target) pairs: a district union with its communes, or the province."""
+    units = rows["unit_code"].unique()
+    lagging_units = int(lagging_by_unit.reindex(units).fillna(False).sum())
+    pairs = len(rows)
+    not_started = (rows[rows["no_activity"]].groupby("target_id", sort=False)["unit_code"].nunique()
+                   .sort_values(ascending=False, kind="stable"))
+    return _verdict(len(units), lagging_units, pairs, int(rows["met"].sum()),
+                    float(rows["progress"].mean()) if pairs else 0.0, float(rows["elapsed"].iloc[0]) if pairs else 0.0,
+                    not_started, rule, language)
 
 
 def district_statuses(targets: pd.DataFrame, rule: DistrictSettings, language: str | None = None) -> pd.DataFrame:
@@ -167,13 +173,26 @@ def district_statuses(targets: pd.DataFrame, rule: DistrictSettings, language: s
     in `language`, the first one the main cause). Behind-first, then by lagging share, attainment and name.
     """
     scoped = targets[targets["district_code"].notna()]
+    if scoped.empty:
+        return pd.DataFrame(columns=DISTRICT_COLUMNS)
     lagging_by_unit = _lagging_by_unit(targets)
     names = scoped[scoped["level"] == "district"].drop_duplicates("unit_code").set_index("unit_code")["unit_name"]
+    # every district's figures in one pass each (a loop over districts cost ~70 ms per rerun)
+    pools = scoped.assign(met=scoped["met"].astype("int64"), commune=scoped["level"] == "commune",
+                          unit_lagging=scoped["unit_code"].map(lagging_by_unit).fillna(False).astype(bool))
+    figures = pools.groupby("district_code", sort=False).agg(
+        units=("unit_code", "nunique"), pairs=("met", "size"), pairs_met=("met", "sum"),
+        attainment=("progress", "mean"), elapsed=("elapsed", "first"), has_communes=("commune", "any"))
+    lagging_units = pools[pools["unit_lagging"]].groupby("district_code")["unit_code"].nunique()
+    not_started = pools[pools["no_activity"]].groupby(["district_code", "target_id"], sort=False)["unit_code"].nunique()
     records = []
-    for code, rows in scoped.groupby("district_code", sort=False):
-        judged = _judge(rows, lagging_by_unit, rule, language)
-        kind = "district" if (rows["level"] == "commune").any() else "affiliated"
-        records.append({"code": code, "name": names.get(code, code), "kind": kind, **judged})
+    for code, f in figures.iterrows():
+        missing = (not_started.xs(code, level="district_code").sort_values(ascending=False, kind="stable")
+                   if code in not_started.index.get_level_values(0) else pd.Series(dtype="int64"))
+        judged = _verdict(int(f["units"]), int(lagging_units.get(code, 0)), int(f["pairs"]), int(f["pairs_met"]),
+                          float(f["attainment"]), float(f["elapsed"]), missing, rule, language)
+        records.append({"code": code, "name": names.get(code, code),
+                        "kind": "district" if f["has_communes"] else "affiliated", **judged})
     out = pd.DataFrame.from_records(records, columns=DISTRICT_COLUMNS)
     if out.empty:
         return out
