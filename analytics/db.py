@@ -115,6 +115,8 @@ class Database:
         self._state = threading.Condition(threading.RLock())
         self._held = threading.local()  # leases this thread holds (nested use never waits)
         self._write_lock = threading.RLock()
+        self._write_failed = False  # a write failed for lack of space or rights (see _close_now)
+        self._closed = False  # close() is final: nothing reopens the file behind its owner's back
         self.opened = 0  # how many times the file was opened (tests, benchmarks)
         if not read_only:
             self.migrate()
@@ -165,6 +167,12 @@ class Database:
     def _close_now(self) -> None:
         if self._con is not None:
             con, self._con = self._con, None
+            if self._write_failed:  # a checkpoint now could write half a block: leave the file as the last commit left it
+                try:
+                    con.execute("PRAGMA disable_checkpoint_on_shutdown")
+                except duckdb.Error:
+                    pass
+                self._write_failed = False
             con.close()
 
     def _close_if_idle(self) -> None:
@@ -196,6 +204,8 @@ class Database:
                         self._close_now()  # let the waiting command in; our next use waits for it
                     self._state.wait(0.05)
             if self._con is None:
+                if self._closed:  # e.g. a finalizer after the command closed the store (and after a failed write)
+                    raise StoreError(t("store.closed", path=self.path))
                 self._con = self._open()
             self._users += 1
         self._held.depth = depth + 1
@@ -217,8 +227,16 @@ class Database:
         return self._con is not None
 
     # -- access -------------------------------------------------------------------------------
-    def close(self) -> None:
+    def release(self) -> None:
+        """Lets the file go now (another process may open it); the next use opens it again."""
         with self._state:
+            if not self._users:
+                self._close_now()
+
+    def close(self) -> None:
+        """Lets the file go for good: a later use raises StoreError instead of opening it again."""
+        with self._state:
+            self._closed = True
             if self._timer is not None:
                 self._timer.cancel()
                 self._timer = None
@@ -271,6 +289,7 @@ class Database:
             except duckdb.Error as exc:
                 cur.close()
                 if is_write_failure(exc):
+                    self._write_failed = True
                     raise StoreWriteError(t("store.write_failed", path=self.path, detail=_first_line(exc))) from exc
                 raise
             try:
@@ -287,6 +306,7 @@ class Database:
                 except duckdb.Error:  # a failed commit has already ended the transaction
                     pass
                 if isinstance(exc, Exception) and is_write_failure(exc):
+                    self._write_failed = True
                     raise StoreWriteError(t("store.write_failed", path=self.path, detail=_first_line(exc))) from exc
                 raise
             finally:

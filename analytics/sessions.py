@@ -9,9 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+import threading
 from typing import TYPE_CHECKING
 
 from analytics import auth
+from analytics.db import StoreWriteError
 
 if TYPE_CHECKING:
     from analytics.db import Database
@@ -21,18 +23,27 @@ TOUCH_EVERY = dt.timedelta(seconds=60)  # last_seen_at is written at most this o
 KEEP_ENDED = dt.timedelta(days=30)  # ended and long-idle sessions are deleted at the next sign-in after this
 
 
+# Tokens ended while the store could not be written (disk full): refused by this server process all the same.
+_ENDED_IN_MEMORY: set[str] = set()
+_ENDED_LOCK = threading.Lock()
+
+
 def _hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def start(db: "Database", account: auth.Account, now: dt.datetime | None = None) -> str:
-    """A new session for a signed-in account; returns the token for the browser (never stored)."""
+def start(db: "Database", account: auth.Account, now: dt.datetime | None = None) -> str | None:
+    """A new session for a signed-in account; returns the token for the browser (never stored), or None when
+    the store cannot be written (disk full): the sign-in then lasts for this tab only."""
     now = now or dt.datetime.now()
     token = secrets.token_urlsafe(32)
-    with db.transaction(bump_version=False) as cur:
-        cur.execute("DELETE FROM sessions WHERE coalesce(ended_at, last_seen_at) < ?", [now - KEEP_ENDED])
-        cur.execute("INSERT INTO sessions (token_hash, name_key, session_epoch, created_at, last_seen_at) "
-                    "VALUES (?, ?, ?, ?, ?)", [_hash(token), account.key, account.session_epoch, now, now])
+    try:
+        with db.transaction(bump_version=False) as cur:
+            cur.execute("DELETE FROM sessions WHERE coalesce(ended_at, last_seen_at) < ?", [now - KEEP_ENDED])
+            cur.execute("INSERT INTO sessions (token_hash, name_key, session_epoch, created_at, last_seen_at) "
+                        "VALUES (?, ?, ?, ?, ?)", [_hash(token), account.key, account.session_epoch, now, now])
+    except StoreWriteError:
+        return None
     return token
 
 
@@ -43,6 +54,9 @@ def resume(db: "Database", token: str | None, idle_minutes: float,
         return None
     now = now or dt.datetime.now()
     key = _hash(token)
+    with _ENDED_LOCK:
+        if key in _ENDED_IN_MEMORY:
+            return None
     with db.cursor() as cur:
         row = cur.execute("SELECT name_key, session_epoch, last_seen_at, ended_at FROM sessions WHERE token_hash = ?",
                           [key]).fetchone()
@@ -57,8 +71,12 @@ def resume(db: "Database", token: str | None, idle_minutes: float,
         _end(db, key, "account", now)
         return None
     if now - last_seen >= TOUCH_EVERY:
-        with db.transaction(bump_version=False) as cur:
-            cur.execute("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND ended_at IS NULL", [now, key])
+        try:
+            with db.transaction(bump_version=False) as cur:
+                cur.execute("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND ended_at IS NULL",
+                            [now, key])
+        except StoreWriteError:  # a full disk: the session goes on, its idle clock is not moved
+            pass
     return account
 
 
@@ -69,9 +87,13 @@ def end(db: "Database", token: str | None, why: str = "sign_out", now: dt.dateti
 
 
 def _end(db: "Database", key: str, why: str, now: dt.datetime) -> None:
-    with db.transaction(bump_version=False) as cur:
-        cur.execute("UPDATE sessions SET ended_at = ?, ended_why = ? WHERE token_hash = ? AND ended_at IS NULL",
-                    [now, why, key])
+    try:
+        with db.transaction(bump_version=False) as cur:
+            cur.execute("UPDATE sessions SET ended_at = ?, ended_why = ? WHERE token_hash = ? AND ended_at IS NULL",
+                        [now, why, key])
+    except StoreWriteError:  # a full disk must not keep anyone signed in: this process refuses the token
+        with _ENDED_LOCK:
+            _ENDED_IN_MEMORY.add(key)
 
 
 def open_sessions(db: "Database", name: str) -> int:

@@ -9,7 +9,7 @@ import time
 import pytest
 
 from analytics import auth, sessions
-from analytics.db import Database, StoreLockedError
+from analytics.db import Database, StoreError, StoreLockedError
 from tests.conftest import ROOT
 from tests.fixtures import make_store
 
@@ -79,7 +79,7 @@ def test_an_account_change_ends_its_sessions(ctx, change):
 
 def test_the_store_keeps_only_the_tokens_hash(ctx, tmp_path):
     token = sign_in(ctx)
-    ctx.db.close()
+    ctx.db.release()  # the file as written, checkpointed
     data = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("sessions.duckdb"))
     assert token.encode() not in data
     assert ctx.db.scalar("SELECT token_hash FROM sessions") == sessions._hash(token)
@@ -156,3 +156,12 @@ def test_threads_share_one_lease_and_a_waiting_command_gets_the_file(tmp_path):
     assert time.monotonic() - started < 4  # well before the 5 s linger ran out: the waiting sign let it in
     assert shared.scalar("SELECT 1") == 1 and shared.opened == 2
     shared.close()
+
+
+def test_a_closed_store_is_not_opened_again_behind_its_owner(tmp_path):
+    # a finalizer that reopened the file after a failed write replayed and checkpointed it on a full disk
+    store = Database(tmp_path / "closed.duckdb")
+    store.close()
+    with pytest.raises(StoreError, match="đã được đóng"):
+        store.scalar("SELECT 1")
+    assert not store.is_open()

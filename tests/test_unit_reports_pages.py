@@ -100,7 +100,8 @@ def test_province_page_lists_states_and_reviews_a_report(empty_db, use_db):
     assert not at.exception, at.exception
     assert not at.error, texts(at.error)
     assert stored_states(empty_db)["710"] == "returned"
-    assert "Lý do: Bản scan thiếu dấu \\<b\\>đỏ\\</b\\>" in texts(at.success)  # markup shown as text
+    shown = texts(at.success)  # markup shown as text: every mark escaped, the words intact
+    assert "\\<b\\>" in shown and "Lý do: Bản scan thiếu dấu <b>đỏ</b>" in shown.replace("\\", "")
     table = frame_with(at, "Tình trạng").set_index("Đơn vị")
     assert table.loc["Huyện đoàn Gò Dầu", "Lý do"] == "Bản scan thiếu dấu <b>đỏ</b>"  # shown as text
     assert metrics != {m.label: m.value for m in at.metric}

@@ -77,4 +77,5 @@ def test_hostile_files_get_one_vietnamese_sentence_on_the_page_without_a_path(em
         at.file_uploader[0].set_value((name, data, "text/csv")).run()
         assert not at.exception
         [error] = at.error
-        assert expected[name] in error.value and "/tmp" not in error.value and "\n" not in error.value
+        shown = error.value.replace("\\", "")  # the sentence is escaped Markdown (it may quote the file)
+        assert expected[name] in shown and "/tmp" not in shown and "\n" not in shown

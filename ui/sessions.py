@@ -26,6 +26,8 @@ def token() -> str | None:
 def remember(ctx: Context, account: Account) -> None:
     """After a successful sign-in: a new session whose token the browser keeps."""
     new = sessions.start(ctx.db, account)
+    if new is None:  # the store cannot be written: signed in for this tab only
+        return
     st.session_state[_TOKEN] = new
     st.session_state[_COOKIE_OP] = ("set", new)
 
