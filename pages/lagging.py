@@ -15,7 +15,7 @@ plan = view.ctx.plan
 filters = view.filter_labels()
 st.title(t("lagging.title"))
 context_line(view)
-draw_overdue_reports(view.ctx)
+draw_overdue_reports(view.ctx, view.as_of)
 
 if view.as_of < plan.start:
     st.info(t("overview.before_period", as_of=format_date(view.as_of), start=format_date(plan.start)))

@@ -20,7 +20,6 @@ labels = {status: t(f"status.{status}") for status in (*views.STATUSES, "behind"
 st.title(t("overview.title"))
 context_line(view)
 report_download(view)
-draw_reporting_card(view.ctx)
 
 if view.as_of < plan.start:
     st.info(t("overview.before_period", as_of=format_date(view.as_of), start=format_date(plan.start)))
@@ -79,6 +78,8 @@ cards.metric(t("kpi.lagging_units"), f"{figures['lagging_units']}/{figures['unit
              **change("lagging_units"))
 cards.metric(t("kpi.days_left"), t("kpi.days_left_value", days=days_left) if days_left >= 0 else t("kpi.deadline_passed"),
              border=True)
+
+draw_reporting_card(view.ctx, view.as_of)  # the year-end reports handed in by then (plan V.2)
 
 if activity_kpis(view.base)["activities"] == 0:
     st.info(t("overview.empty_store"))

@@ -53,7 +53,7 @@ district_name = names.get(unit["district_code"], "") if unit["level"] == "commun
 st.header(plain(unit["name"]))
 st.caption(" · ".join(filter(None, [t(f"level.{unit['level']}"), plain(district_name), t("unit.code", code=plain(code))])))
 report_download(view, code)
-draw_unit_report_state(view.ctx, code)
+draw_unit_report_state(view.ctx, code, view.as_of)
 
 if view.as_of < plan.start:
     st.info(t("overview.before_period", as_of=format_date(view.as_of), start=format_date(plan.start)))

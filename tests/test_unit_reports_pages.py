@@ -124,11 +124,15 @@ def test_overview_lagging_and_unit_pages_show_the_reporting_state(empty_db, use_
     cycle.hand_in(ctx, DEFAULT, "705", [word(), scan()], "nop705")  # today: late
     ctx.close()
     use_db(empty_db)
-    overview = app_test("pages/overview.py").run()
+    overview = app_test("pages/overview.py")
+    overview.query_params["as_of"] = "2022-12-15"  # from the deadline on, the reporting state is today's
+    overview.run()
     assert not overview.exception, overview.exception
     assert "2/17 đơn vị đã nộp báo cáo, 1 nộp trễ" in texts(overview.markdown)
 
-    lagging = app_test("pages/lagging.py").run()
+    lagging = app_test("pages/lagging.py")
+    lagging.query_params["as_of"] = "2022-12-15"
+    lagging.run()
     assert not lagging.exception, lagging.exception
     overdue = frame_with(lagging, "Báo cáo năm")
     assert len(overdue) == 15 and "Huyện đoàn Gò Dầu" not in set(overdue["Đơn vị"])
@@ -136,6 +140,7 @@ def test_overview_lagging_and_unit_pages_show_the_reporting_state(empty_db, use_
 
     unit = app_test("pages/unit.py")
     unit.query_params["unit"] = "710"
+    unit.query_params["as_of"] = "2022-12-15"
     unit.run()
     assert not unit.exception, unit.exception
     assert "Báo cáo năm (hạn 15/12/2022): **Đã nộp**. Nộp lúc 09:00 10/12/2022 (lần 1)." in texts(unit.success)
@@ -181,3 +186,23 @@ def test_roles_a_viewer_sees_who_reported_but_no_review_and_an_uploader_only_its
     finally:
         ctx.close()
     assert entry["actor"] == "nop710" and '"unit": "710"' in entry["detail"]
+
+
+def test_before_the_deadline_the_reporting_card_replays_the_sidebar_date(empty_db, use_db):
+    ctx = open_context(empty_db)
+    cycle.hand_in(ctx, DEFAULT, "710", [word(), scan()], "nop710", received_at=ON_TIME)  # 10/12/2022
+    ctx.close()
+    use_db(empty_db)
+    before = app_test("pages/overview.py")
+    before.query_params["as_of"] = "2022-06-30"
+    before.run()
+    assert not before.exception, before.exception
+    assert "0/17 đơn vị đã nộp báo cáo" in texts(before.markdown)  # nothing handed in by 30/06, nothing overdue
+    lagging = app_test("pages/lagging.py")
+    lagging.query_params["as_of"] = "2022-06-30"
+    lagging.run()
+    assert not lagging.exception and "Báo cáo năm" not in texts(lagging.subheader)
+    after = app_test("pages/overview.py")
+    after.query_params["as_of"] = "2022-12-15"
+    after.run()
+    assert "1/17 đơn vị đã nộp báo cáo" in texts(after.markdown)

@@ -86,10 +86,17 @@ def card_text(figures: dict) -> str:
 
 
 # -- one call on other pages --------------------------------------------------------------------------------
-def draw_reporting_card(ctx: Context) -> None:
+def view_moment(ctx: Context, as_of: dt.date) -> dt.datetime | None:
+    """Before the deadline, the end of the sidebar's as-of day (replaying the campaign replays who had reported);
+    from the deadline on (the sidebar stops there), now: who is late is today's question. None means now."""
+    end = dt.datetime.combine(as_of, dt.time(23, 59, 59))
+    return end if as_of < reports.deadline(ctx, settings()) and end < dt.datetime.now() else None
+
+
+def draw_reporting_card(ctx: Context, as_of: dt.date) -> None:
     """The overview's reporting card: "7/17 đơn vị đã nộp báo cáo, 2 nộp trễ" and a link to the list."""
     config = settings()
-    figures = reports.summary(reports.unit_reports(ctx, config))
+    figures = reports.summary(reports.unit_reports(ctx, config, view_moment(ctx, as_of)))
     day = reports.deadline(ctx, config)
     with st.container(border=True, key="reporting-card"):
         st.markdown(f"**{card_text(figures)}**")
@@ -98,25 +105,25 @@ def draw_reporting_card(ctx: Context) -> None:
         st.page_link(LIST_PAGE, label=t("reports.card.link"), icon=":material/assignment_turned_in:")
 
 
-def draw_overdue_reports(ctx: Context) -> None:
-    """The lagging page: past the deadline, every unit still owing its report, with that reason."""
+def draw_overdue_reports(ctx: Context, as_of: dt.date) -> None:
+    """The lagging page: past the deadline (as of the sidebar's date), every unit still owing its report."""
     config = settings()
-    owing = [r for r in reports.unit_reports(ctx, config) if r.overdue]
+    owing = [r for r in reports.unit_reports(ctx, config, view_moment(ctx, as_of)) if r.overdue]
     if not owing:
         return
     day = format_date(reports.deadline(ctx, config))
     st.subheader(t("reports.overdue.header", count=len(owing)))
-    st.caption(t("reports.overdue.today", today=format_date(dt.date.today())))
     st.dataframe(pd.DataFrame({
         t("reports.col.unit"): [r.unit.name for r in owing],
         t("reports.col.year_report"): [t(f"reports.overdue.reason.{r.state}", deadline=day) for r in owing],
     }), hide_index=True, width="stretch", key="overdue-reports", height=min(36 + 35 * len(owing), 250))
 
 
-def draw_unit_report_state(ctx: Context, unit_code: str) -> None:
-    """The unit page: this unit's year-end report state (when the unit owes one)."""
+def draw_unit_report_state(ctx: Context, unit_code: str, as_of: dt.date) -> None:
+    """The unit page: this unit's year-end report state as of the sidebar's date (when the unit owes one)."""
     config = settings()
-    report = next((r for r in reports.unit_reports(ctx, config) if r.unit.code == unit_code), None)
+    report = next((r for r in reports.unit_reports(ctx, config, view_moment(ctx, as_of)) if r.unit.code == unit_code),
+                  None)
     if report is None:
         return
     text = t("reports.unit_state", state=state_label(report), deadline=format_date(reports.deadline(ctx, config)))
