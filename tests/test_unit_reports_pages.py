@@ -87,6 +87,7 @@ def test_province_page_lists_states_and_reviews_a_report(empty_db, use_db):
     table = frame_with(at, "Tình trạng").set_index("Đơn vị")
     assert table.loc["Huyện đoàn Gò Dầu", "Tình trạng"].endswith("Đã nộp")
     assert table.loc["Huyện đoàn Tân Biên", "Tình trạng"].endswith("Thiếu bản scan · quá hạn")
+    assert table.loc["Thành đoàn Tây Ninh", "Lần nộp"] == ""  # nothing handed in: blank, not "None"
     assert table.loc["Huyện đoàn Gò Dầu", "Nộp lúc"] == "09:00 10/12/2022"
     districts = frame_with(at, "Phải nộp")
     assert districts.iloc[-1]["Đơn vị"] == "Huyện đoàn Gò Dầu"  # worst first: the complete one last

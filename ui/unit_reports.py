@@ -53,7 +53,7 @@ def reports_table(report_list: list[reports.UnitReport], units) -> pd.DataFrame:
             t("reports.col.state"): state_label(r),
             t("reports.col.handed_in_at"): moment(r.handed_in_at),
             t("reports.col.by"): r.by or "",
-            t("reports.col.version"): r.version or None,
+            t("reports.col.version"): str(r.version) if r.version else "",  # blank, not "None"
             t("reports.col.word"): files["word"],
             t("reports.col.scan"): files["scan"],
             t("reports.col.reason"): review.get("reason") or "",
@@ -61,7 +61,6 @@ def reports_table(report_list: list[reports.UnitReport], units) -> pd.DataFrame:
         })
     frame = pd.DataFrame(rows)
     if not frame.empty:
-        frame[t("reports.col.version")] = frame[t("reports.col.version")].astype("Int64")  # blank, not "None"
         if not any(r.unit.level == "commune" for r in report_list):  # grassroots off: no "under" column
             frame = frame.drop(columns=[t("reports.col.district")])
     return frame
