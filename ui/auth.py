@@ -163,7 +163,9 @@ def gate(ctx: Context) -> Account | None:
         if is_this_machine():
             download_guard.allow_session()
             command = f"{FIRST_ADMIN_COMMAND} --db {ctx.db.path}"
-            st.warning(t("auth.no_accounts.local", command=command), icon=":material/admin_panel_settings:")
+            st.warning(t("auth.no_accounts.local_short"), icon=":material/admin_panel_settings:")
+            with st.expander(t("auth.no_accounts.how")):  # one line on a phone; the command one click away
+                st.markdown(t("auth.no_accounts.local", command=command))
             return None
         _only(lambda: st.error(t("auth.no_accounts.remote", command=FIRST_ADMIN_COMMAND), icon=":material/lock:"))
     account = _signed_in(ctx)
