@@ -99,16 +99,22 @@ if report.review:
     st.caption(t("reports.review.last", state=t(f"reports.review.{report.review['state']}"),
                  by=plain(report.review.get("by") or "–"), at=moment(report.review.get("at"))))
 
+
+
+def review(accept: bool, reason: str | None) -> None:
+    try:
+        st.session_state["report_review_done"] = reports.review(ctx, config, code, accept, reason, actor)
+    except reports.ReportError as exc:
+        st.error(plain(exc))
+        st.stop()
+    st.rerun()
+
+
 accept_column, return_column = st.columns(2)
 with accept_column:
     if st.button(t("reports.review.accept"), type="primary", icon=":material/task_alt:", key="reports-accept",
                  disabled=bool(report.missing_kinds()) or report.state == "accepted"):
-        try:
-            st.session_state["report_review_done"] = reports.review(ctx, config, code, True, None, actor)
-        except reports.ReportError as exc:
-            st.error(str(exc))
-            st.stop()
-        st.rerun()
+        review(True, None)
     if report.missing_kinds():
         st.caption(t("reports.review.accept_needs_both"))
 with return_column:
@@ -116,9 +122,4 @@ with return_column:
         reason = st.text_area(t("reports.review.reason"), key=f"reports-reason-{code}", max_chars=1000)
         returned = st.form_submit_button(t("reports.review.return"), icon=":material/undo:")
     if returned:
-        try:
-            st.session_state["report_review_done"] = reports.review(ctx, config, code, False, reason, actor)
-        except reports.ReportError as exc:
-            st.error(str(exc))
-            st.stop()
-        st.rerun()
+        review(False, reason)
