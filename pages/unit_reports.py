@@ -106,7 +106,7 @@ with accept_column:
         try:
             st.session_state["report_review_done"] = reports.review(ctx, config, code, True, None, actor)
         except reports.ReportError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
             st.stop()
         st.rerun()
     if report.missing_kinds():
@@ -119,6 +119,6 @@ with return_column:
         try:
             st.session_state["report_review_done"] = reports.review(ctx, config, code, False, reason, actor)
         except reports.ReportError as exc:
-            st.error(str(exc))
+            st.error(plain(exc))
             st.stop()
         st.rerun()
