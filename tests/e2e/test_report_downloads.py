@@ -12,7 +12,7 @@ import openpyxl
 from analytics.context import open_context
 from analytics.i18n import t
 from analytics.unit_reports import cycle
-from tests.e2e.pages import App
+from tests.e2e.pages import DATAFRAME, App
 from tests.e2e.test_hardening import FORMULA_START, status_without_cookies
 from tests.e2e.test_signin import PASSWORDS, SignInForm, with_accounts
 from tests.test_unit_reports import DEFAULT, scan, word
@@ -90,6 +90,12 @@ def test_report_and_lagging_downloads_are_neutral_and_tied_to_the_session(dashbo
             addresses.append(address)
 
         assert_only_this_session(page, addresses)
+        tables = page.locator(DATAFRAME).filter(visible=True)  # the overdue list included: no toolbar CSV around the neutralising
+        assert tables.count() >= 2
+        for i in range(tables.count()):
+            tables.nth(i).hover()
+            page.wait_for_timeout(300)
+            assert page.get_by_role("button", name="Download as CSV").filter(visible=True).count() == 0
         SignInForm(app).sign_out()
         assert {page.request.get(a).status for a in addresses} == {404}    # the same browser after sign-out
     finally:
