@@ -23,7 +23,7 @@ st.caption(t("reports.handin.intro", deadline=format_date(day), limit=f"{config.
 
 done = st.session_state.pop("report_handin_done", None)
 if done:
-    st.success(done, icon=":material/check_circle:")
+    st.success(plain(done), icon=":material/check_circle:")
 
 scope = upload_scope(ctx)
 choices = [u for u in reports.expected_units(ctx, config) if scope is None or u.code in scope]
@@ -94,12 +94,12 @@ if st.button(t("reports.handin.submit"), type="primary", icon=":material/send:",
             errors.append(str(exc))
     if errors:
         for error in errors:
-            st.error(error, icon=":material/block:")
+            st.error(plain(error), icon=":material/block:")
         st.stop()
     try:
         outcome = reports.hand_in(ctx, config, code, checked, actor_name(), scope, received_at=received)
     except reports.ReportError as exc:
-        st.error(str(exc), icon=":material/block:")
+        st.error(plain(exc), icon=":material/block:")
         st.stop()
     st.cache_data.clear()
     st.session_state["report_handin_nonce"] = nonce + 1

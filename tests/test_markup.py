@@ -106,3 +106,77 @@ def test_the_signed_in_name_in_the_sidebar_is_literal(empty_db, use_db):
     at.button[0].click().run()
     assert not at.exception
     assert any("\\_\\_dam\\_\\_" in m.value for m in at.sidebar.markdown)
+
+
+# Report file names lose everything up to their last slash, so these payloads carry none (still a live link
+# and a fetched image in Markdown).
+NAME_LINK = "[x](evil.example)"
+NAME_IMAGE = "![t](t.png)"
+
+
+def test_a_refused_report_file_name_is_literal_on_the_hand_in_page(empty_db, use_db):
+    use_db(empty_db)
+    at = app_test("pages/report_handin.py").run()
+    at.file_uploader[0].set_value((f"{NAME_LINK}.docx", b"", "application/octet-stream"))
+    at.file_uploader[1].set_value([(f"{NAME_IMAGE}.pdf", b"MZ\x90\x00", "application/pdf")]).run()
+    at.button(key="report-handin-submit").click().run()
+    assert not at.exception, at.exception
+    shown = " ".join(e.value for e in at.error)
+    assert shows_literally(shown, NAME_LINK) and shows_literally(shown, NAME_IMAGE), shown
+
+
+def test_a_return_reason_is_literal_where_the_unit_reads_it(empty_db, use_db):
+    from analytics.unit_reports import cycle
+    from tests.test_unit_reports import DEFAULT, scan, word
+    ctx = open_context(empty_db)
+    try:
+        cycle.hand_in(ctx, DEFAULT, "710", [word(), scan()], "tester")
+        cycle.review(ctx, DEFAULT, "710", False, f"Thiếu chữ ký {LINK} {IMAGE}", "tinh")
+    finally:
+        ctx.close()
+    use_db(empty_db)
+    at = app_test("pages/report_handin.py").run()
+    at.selectbox(key="report-handin-unit").set_value("710").run()
+    assert not at.exception, at.exception
+    shown = " ".join(w.value for w in at.warning)
+    assert shows_literally(shown, LINK) and shows_literally(shown, IMAGE), shown
+
+
+HTML_LINK = '<a href="http://evil.example">x</a>'
+HTML_IMAGE = '<img src="http://127.0.0.1:1/t.png">'
+
+
+def strings_in(value) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in strings_in(v)]
+    if isinstance(value, (list, tuple)):
+        return [s for v in value for s in strings_in(v)]
+    return []
+
+
+def test_chart_labels_titles_and_hovers_never_carry_markup_from_names():
+    import pandas as pd
+    from ui import charts
+    labels = {"met": "Đạt", "on_track": "Đúng tiến độ", "behind": "Chậm", "lagging": "Chậm"}
+    names = [HTML_LINK, HTML_IMAGE]
+    bars = pd.DataFrame({"code": ["a", "b"], "name": names, "attainment": [0.5, 1.0], "status": ["behind", "met"],
+                         "hover": ["", ""]})
+    progress = pd.DataFrame({"label": names, "count": [1, 2], "minimum": [2, 2], "status": ["behind", "met"]})
+    heat = pd.DataFrame({"unit_code": ["a", "b"], "row": names, "target_id": ["T1", "T1"], "count": [1, 2],
+                         "minimum": [1, 1], "status": ["met", "met"]})
+    square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}
+    geojson = {"features": [{"properties": {"code": "a"}, "geometry": square},
+                            {"properties": {"code": "b"}, "geometry": square}]}
+    figures = [
+        charts.attainment_bars(bars, f"Xã của {HTML_LINK}", "%", labels),
+        charts.count_bars(names, [1, 2], HTML_IMAGE, "n", "n"),
+        charts.progress_bars(progress, "t", "min", labels),
+        charts.status_heatmap(heat, "row", "t", labels, {"target": "T", "status": "S"}),
+        charts.district_map(geojson, bars, "t", labels, {"a": (0.5, 0.5), "b": (0.5, 0.5)}),
+    ]
+    for fig in figures:
+        drawn = " ".join(strings_in(fig))
+        assert "<a" not in drawn and "<img" not in drawn, drawn
+        assert "&lt;a href=" in drawn or "&lt;img src=" in drawn  # the names are there, as text

@@ -14,6 +14,7 @@ import math
 import pandas as pd
 
 from analytics.text import format_number
+from ui.markup import chart_text
 
 # Okabe-Ito: distinguishable for the common kinds of colour blindness; status is also written out.
 STATUS_COLOURS = {"met": "#009E73", "on_track": "#56B4E9", "lagging": "#E69F00", "behind": "#E69F00",
@@ -57,7 +58,7 @@ def wrap_title(title: str, width: int = TITLE_LINE) -> str:
 
 def figure(data: list[dict], title: str, height: int = 420, **layout) -> dict:
     """A figure dict with the shared layout: title top left, legend under it, vi-VN separators."""
-    title = wrap_title(title)
+    title = wrap_title("<br>".join(chart_text(part) for part in title.split("<br>")))  # a unit's name is data
     extra_lines = title.count("<br>")
     base = {
         "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}, "y": 1, "yref": "container",
@@ -91,6 +92,11 @@ def _list(values) -> list:
     return [None if pd.isna(v) else v for v in (values.tolist() if hasattr(values, "tolist") else list(values))]
 
 
+def _names(values) -> list:
+    """Names (registry or user text) as plotly shows them literally: no tag in them is drawn as markup."""
+    return [None if v is None else chart_text(v) for v in _list(values)]
+
+
 def _iso(values) -> list[str]:
     return [pd.Timestamp(v).strftime("%Y-%m-%d") for v in values]
 
@@ -117,13 +123,13 @@ def attainment_bars(frame: pd.DataFrame, title: str, axis_title: str, status_lab
         return [f"{p} · {x}" for p, x in zip(percents, rows["label"])] if "label" in rows else percents
 
     data = _status_bars(frame, status_labels, lambda rows, label: {
-        "y": _list(rows["name"]), "x": _list(rows["attainment"] * 100),
+        "y": _names(rows["name"]), "x": _list(rows["attainment"] * 100),
         "text": text(rows), "textposition": "outside", "cliponaxis": False,
         "customdata": [[h, label, c] for h, c in zip(rows["hover"], rows["code"])],
         "hovertemplate": "%{y}<br>%{customdata[1]} · %{x:.0f}%<br>%{customdata[0]}<extra></extra>",
     })
     return figure(data, title, height=max(300, 28 * len(frame) + 110), showlegend=True,
-                  yaxis={"categoryorder": "array", "categoryarray": _list(frame["name"])[::-1], "automargin": True},
+                  yaxis={"categoryorder": "array", "categoryarray": _names(frame["name"])[::-1], "automargin": True},
                   xaxis={"range": [0, 170 if "label" in frame else 112], "title": {"text": axis_title},
                          "ticksuffix": "%",
                          "tickvals": [0, 25, 50, 75, 100]},
@@ -132,7 +138,8 @@ def attainment_bars(frame: pd.DataFrame, title: str, axis_title: str, status_lab
 
 def count_bars(labels: list[str], counts: list[int], title: str, axis_title: str, hover_name: str) -> dict:
     """Horizontal bars of counts, in the given order (first on top)."""
-    data = [{"type": "bar", "orientation": "h", "y": list(labels), "x": [int(c) for c in counts],
+    labels = _names(labels)
+    data = [{"type": "bar", "orientation": "h", "y": labels, "x": [int(c) for c in counts],
              "marker": {"color": NEUTRAL}, "texttemplate": "%{x:,d}", "textposition": "auto",
              "hovertemplate": "%{y}<br>" + hover_name + ": %{x:,d}<extra></extra>"}]
     return figure(data, title, height=max(240, 30 * len(labels) + 90), showlegend=False, margin={"t": 50},
@@ -190,7 +197,7 @@ def status_heatmap(frame: pd.DataFrame, row_label: str, title: str, status_label
     """
     keys = list(dict.fromkeys(frame["unit_code"]))   # unit codes are unique, names may repeat
     labels = frame.drop_duplicates("unit_code").set_index("unit_code")[row_label]
-    rows = [labels[k] for k in keys]
+    rows = _names([labels[k] for k in keys])
     cols = list(dict.fromkeys(frame["target_id"]))
     code = {status: i for i, status in enumerate(STATUS_ORDER)}
 
@@ -229,16 +236,16 @@ def count_of_minimum(count, minimum) -> str:
 def progress_bars(frame: pd.DataFrame, title: str, axis_title: str, status_labels: dict[str, str]) -> dict:
     """Count against minimum per row (columns: label, count, minimum, status), minimum drawn as a marker."""
     data = _status_bars(frame, status_labels, lambda rows, label: {
-        "y": _list(rows["label"]), "x": _list(rows["count"]),
+        "y": _names(rows["label"]), "x": _list(rows["count"]),
         "text": [count_of_minimum(c, m) for c, m in zip(rows["count"], rows["minimum"])], "textposition": "auto",
         "customdata": [[int(m), label] for m in rows["minimum"]],
         "hovertemplate": "%{y}<br>%{x:,d}/%{customdata[0]:,d} · %{customdata[1]}<extra></extra>"})
-    data.append({"type": "scatter", "y": _list(frame["label"]), "x": _list(frame["minimum"]), "mode": "markers",
+    data.append({"type": "scatter", "y": _names(frame["label"]), "x": _list(frame["minimum"]), "mode": "markers",
                  "name": axis_title, "marker": {"symbol": "line-ns-open", "size": 22, "color": "#222",
                                                 "line": {"width": 3}},
                  "hovertemplate": "%{y}<br>" + axis_title + ": %{x:,d}<extra></extra>"})
     return figure(data, title, height=max(260, 34 * len(frame) + 110), showlegend=True,
-                  yaxis={"categoryorder": "array", "categoryarray": _list(frame["label"])[::-1], "automargin": True},
+                  yaxis={"categoryorder": "array", "categoryarray": _names(frame["label"])[::-1], "automargin": True},
                   xaxis=count_axis(max(frame["count"].max(), frame["minimum"].max()) if len(frame) else 0))
 
 
@@ -270,7 +277,7 @@ def district_map(geojson: dict, frame: pd.DataFrame, title: str, status_labels: 
     for feature in sorted(features, key=lambda f: order[by_code.loc[f["properties"]["code"], "status"]]):
         row = by_code.loc[feature["properties"]["code"]]
         status = row["status"]
-        hover = f"{row['name']}<br>{status_labels[status]} · {_percent(row['attainment'] * 100)}<br>{row['hover']}"
+        hover = f"{chart_text(row['name'])}<br>{status_labels[status]} · {_percent(row['attainment'] * 100)}<br>{row['hover']}"
         for ring in _rings(feature.get("geometry") or {}):
             trace = {"type": "scatter", "x": [p[0] for p in ring], "y": [p[1] for p in ring], "mode": "lines",
                      "fill": "toself", "fillcolor": STATUS_COLOURS[status], "line": {"color": "white", "width": 1.5},
@@ -284,7 +291,7 @@ def district_map(geojson: dict, frame: pd.DataFrame, title: str, status_labels: 
     labelled = frame[frame["code"].isin(centres)]
     data.append({"type": "scatter", "mode": "text", "hoverinfo": "skip", "showlegend": False,
                  "x": [centres[c][0] for c in labelled["code"]], "y": [centres[c][1] for c in labelled["code"]],
-                 "text": [f"{_short(n)}<br><b>{_percent(a * 100)}</b>"
+                 "text": [f"{chart_text(_short(n))}<br><b>{_percent(a * 100)}</b>"
                           for n, a in zip(labelled["name"], labelled["attainment"])],
                  "textfont": {"size": 10, "color": "#111"}})
     return figure(data, title, height=560, plot_bgcolor="white", xaxis={"visible": False},

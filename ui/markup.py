@@ -18,3 +18,10 @@ def plain(value: object) -> str:
     """`value` as Markdown that renders exactly as its text, on one line (no heading, list or table can start)."""
     text = _LINE_BREAKS.sub(" ", "" if value is None else str(value))
     return _PUNCTUATION.sub(r"\\\1", text)
+
+
+def chart_text(value: object) -> str:
+    """`value` for a plotly label, title or hover: plotly reads `<a href>`, `<b>`, `<br>` in any text it draws
+    (a unit name or title could carry a live link), and shows `&lt;`, `&gt;`, `&amp;` as the marks themselves."""
+    text = "" if value is None else str(value)
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

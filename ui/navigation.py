@@ -4,6 +4,7 @@ A page whose file does not exist yet is left out, so the menu always matches wha
 """
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -60,7 +61,38 @@ def pages_for(role: str | None) -> dict[str, list[st.Page]]:
             page = st.Page(str(ROOT / spec.path), title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
                            default=spec.url_path == "tong-quan")
         sections.setdefault(t(spec.section_key), []).append(page)
+    if os.environ.get(FAULT_PAGE_ENV) == "1":  # browser tests only: a page that fails, to see what a reader sees
+        sections.setdefault(t(PAGES[0].section_key), []).append(
+            st.Page(_failing_page, title="fault", url_path=FAULT_PAGE_URL, visibility="hidden"))
     return sections
+
+
+FAULT_PAGE_ENV = "ANTQ_TEST_FAULT_PAGE"  # set by tests/e2e only; never in settings.toml or any page
+FAULT_PAGE_URL = "loi-thu-nghiem"
+
+
+class InjectedFault(RuntimeError):
+    """Raised by the test-only page: an ordinary bug inside a page, nothing the product catches on purpose."""
+
+
+def _failing_page() -> None:
+    """Fails where ?fault= says: on loading (default), in a button's callback, or in a fragment's own rerun."""
+    st.title(t("nav.overview"))
+    where = st.query_params.get("fault", "load")
+    if where == "load":
+        _fail()
+    st.button("callback", on_click=_fail)
+    _failing_fragment()
+
+
+@st.fragment
+def _failing_fragment() -> None:
+    if st.button("fragment"):
+        _fail()
+
+
+def _fail() -> None:
+    raise InjectedFault("/srv/secret/path: injected fault for the browser test")
 
 
 def _not_for_role(spec: PageSpec, role: str):
