@@ -280,6 +280,22 @@ def test_unit_page_from_a_link_shows_the_district_and_its_communes(demo_db, use_
     assert at.query_params["unit"] in ("710", ["710"])
 
 
+def test_unit_page_lists_the_communes_for_a_phone_least_advanced_first(demo_db, use_db):
+    use_db(demo_db)
+    at = open_page("app_pages/unit.py", as_of="2022-04-30", unit="710")
+    table = frame(at, "Mức độ")  # the chart's own table, shown on a wide screen
+    [phone_list] = [m.value for m in at.markdown if m.value.startswith("- **") and "Chỉ tiêu đạt:" in m.value]
+    lines = phone_list.split("\n")
+    assert len(lines) == len(table) == GO_DAU_COMMUNES
+    shown = [line[len("- **"):line.index("**:")] for line in lines]
+    assert sorted(shown) == sorted(table["Đơn vị"])
+    percent = [int(line.split("**: ")[1].split("%")[0]) for line in lines]
+    assert percent == sorted(percent) and percent[0] < percent[-1]
+    first = table[table["Đơn vị"] == shown[0]].iloc[0]
+    assert f"{first['Mức đạt']} · {first['Tình trạng']} · Chỉ tiêu đạt: {first['Chỉ tiêu đạt']}/{first['Số chỉ tiêu']}" \
+        in lines[0]
+
+
 def test_unit_search_ignores_diacritics(demo_db, use_db):
     use_db(demo_db)
     at = open_page("app_pages/unit.py", as_of="2022-09-30")
