@@ -43,8 +43,15 @@ def measure_page(path: str, dates: list[dt.date]) -> dict:
 
     from analytics.i18n import t
 
+    from streamlit.util import calc_hash
+
+    from ui.navigation import PAGES
+
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
     at.switch_page(str(ROOT / path))
+    # Before the first run AppTest would name the page by its file; st.navigation knows it by its address
+    # (st.Page hashes url_path), so the first run reaches the page through dashboard.py, as a request does.
+    at._page_hash = calc_hash(next(spec.url_path for spec in PAGES if spec.path == path))
     first_s = timed(at.run)
     if at.exception:
         return {"error": at.exception[0].message}
