@@ -679,8 +679,11 @@ def _messages(plan: Plan) -> pa.Table:
     intake = ["date_impossible", "budget_not_whole", "budget_too_large"]
     values = {"start": plan.start.strftime("%d/%m/%Y"), "deadline": plan.deadline.strftime("%d/%m/%Y"),
               "line": "{line}"}  # filled in by SQL
-    return pa.table({"key": keys + intake, "message": [t(f"ingest.error.{key}", **values) for key in keys]
-                     + [t(f"intake.error.{key}") for key in intake]})
+    months = range(1, 13)  # 31/11/2022: "not in month 11" (ingest_check.sql names the month)
+    return pa.table({"key": keys + intake + [f"date_not_in_month_{m}" for m in months],
+                     "message": [t(f"ingest.error.{key}", **values) for key in keys]
+                     + [t(f"intake.error.{key}") for key in intake]
+                     + [t("ingest.error.date_not_in_month", month=m) for m in months]})
 
 
 # -- the check ----------------------------------------------------------------------------------------

@@ -61,7 +61,7 @@ def preview_table(result: CheckResult, plan: Plan, units: tuple[Unit, ...], lang
 
 
 def submissions_table(frame: pd.DataFrame, language: str | None = None) -> pd.DataFrame:
-    columns = ["id", "created_at", "file_name", "user_name", "encoding", "rows", "accepted", "rejected",
+    columns = ["id", "created_at", "file_name", "unit_names", "user_name", "encoding", "rows", "accepted", "rejected",
                "duplicates", "inserted", "updated", "status", "rolled_back_by"]
     shown = frame[columns].copy()
     shown["created_at"] = shown["created_at"].map(lambda v: v.strftime("%d/%m/%Y %H:%M") if pd.notna(v) else "")

@@ -50,8 +50,23 @@ def _setting(name: str, raw: dict, key: str, base: Path) -> Path:
     return _resolve(raw[key], base)
 
 
+_ENV = ("ANTQ_PLAN", "ANTQ_UNITS", "ANTQ_DB", "ANTQ_GEOJSON", "ANTQ_LANG")
+_loaded: dict[tuple, Settings] = {}
+
+
 def load_settings(path: Path | None = None) -> Settings:
+    """Read again only when the file, the ANTQ_* variables or the working directory changed (a dashboard rerun
+    asks a few dozen times; reading and parsing each time cost ~100 ms of a rerun)."""
     path = Path(os.environ.get("ANTQ_SETTINGS", path or DATA_DIR / "settings.toml"))
+    stat = path.stat()
+    key = (str(path), stat.st_mtime_ns, stat.st_size, os.getcwd(), *(os.environ.get(name) for name in _ENV))
+    if key not in _loaded:
+        _loaded.clear()
+        _loaded[key] = _read_settings(path)
+    return _loaded[key]
+
+
+def _read_settings(path: Path) -> Settings:
     raw = tomllib.loads(path.read_text(encoding="utf-8"))
     base = path.parent
     geojson = os.environ.get("ANTQ_GEOJSON") or raw.get("geojson", "")

@@ -1,24 +1,17 @@
 """Starts the dashboard: `python scripts/serve.py [streamlit options]`, i.e. `streamlit run dashboard.py`.
 
-A pages/ folder beside dashboard.py makes Streamlit start in its legacy "pages directory" mode until the entry
-point has called st.navigation once, so the first request for a shared link (/chi-tieu?...) on a freshly started
-server shows "Page not found". Switching that mode off before the server starts avoids it; ui/routing.py still
-guards a plain `streamlit run dashboard.py`.
-
-It also installs ui/download_guard.py: Streamlit alone serves a download's /media/... address to anyone who has
+It installs ui/download_guard.py: Streamlit alone serves a download's /media/... address to anyone who has
 it, for minutes after the tab closed.
 """
 import sys
 from pathlib import Path
 
-from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from ui import download_guard  # noqa: E402  (needs the project folder on the path)
 
-PagesManager.uses_pages_directory = False
 download_guard.install()  # a download answers only the signed-in browser session that made it
 sys.argv = ["streamlit", "run", str(ROOT / "dashboard.py"), *sys.argv[1:]]
 sys.exit(cli.main())

@@ -49,14 +49,20 @@ def use_db(monkeypatch):
 
 
 def app_test(page: str | None = None):
-    """An AppTest of the dashboard, optionally switched to a page path like 'pages/lagging.py'."""
+    """An AppTest of the dashboard, optionally switched to a page path like 'app_pages/lagging.py'."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
     # Users never see error details (.streamlit/config.toml); a failing test should.
     st.set_option("client.showErrorDetails", "full")
+    from streamlit.util import calc_hash
+
+    from ui.navigation import PAGES
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     if page:
         at.switch_page(str(ROOT / page))
+        # Before the first run AppTest knows no st.Page yet and would name the page by its file; a server names it
+        # by its address (st.Page hashes url_path), so the first run goes through dashboard.py as a request would.
+        at._page_hash = calc_hash(next(spec.url_path for spec in PAGES if ROOT / spec.path == ROOT / page))
     return at
 
 

@@ -80,7 +80,7 @@ def test_the_audit_page_filters_and_exports_for_an_admin(tmp_path, use_db):
     at.text_input[0].input("quantri")
     at.text_input[1].input("mat-khau-qtri-1")
     at.button[0].click().run()
-    at.switch_page("pages/audit.py").run()
+    at.switch_page("app_pages/audit.py").run()
     assert not at.exception
     shown = at.dataframe[0].value
     assert shown.columns.tolist() == ["Thời điểm", "Người thực hiện", "Hành động", "Chi tiết"]

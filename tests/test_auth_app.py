@@ -61,7 +61,7 @@ def test_with_no_account_this_machine_gets_every_page_and_the_first_admin_comman
     assert f"python -m analytics users add quantri --role admin --db {empty_db}" in how
     assert titles(at) == ["Tổng quan"]
     assert reachable(at) == {spec.path for spec in BUILT}
-    at.switch_page("pages/accounts.py").run()
+    at.switch_page("app_pages/accounts.py").run()
     assert titles(at) == ["Tài khoản"] and not at.exception
 
 
@@ -101,9 +101,9 @@ def auth_db(path):
 
 
 @pytest.mark.parametrize("name, forbidden", [
-    ("xem", {"pages/upload.py", "pages/submissions.py", "pages/report_handin.py", "pages/accounts.py",
-             "pages/audit.py"}),
-    ("nop703", {"pages/accounts.py", "pages/audit.py"}),
+    ("xem", {"app_pages/upload.py", "app_pages/submissions.py", "app_pages/report_handin.py", "app_pages/accounts.py",
+             "app_pages/audit.py"}),
+    ("nop703", {"app_pages/accounts.py", "app_pages/audit.py"}),
     ("quantri", set()),
 ])
 def test_the_menu_is_built_from_the_role_and_a_forbidden_url_shows_nothing(accounts_db, name, forbidden):
@@ -123,12 +123,12 @@ def test_the_menu_is_built_from_the_role_and_a_forbidden_url_shows_nothing(accou
                 "Các trang bạn dùng được nằm trong menu bên trái."]
             assert not at.dataframe and not at.get("file_uploader") and [b.key for b in at.button] == ["auth-sign-out"]
     if name == "quantri":
-        at.switch_page("pages/audit.py").run()
+        at.switch_page("app_pages/audit.py").run()
         assert titles(at) == ["Nhật ký hệ thống"] and not at.exception
 
 
 def test_an_admin_page_run_on_its_own_still_refuses_a_visitor(accounts_db):
-    at = app_test("pages/audit.py").run()  # the page file without dashboard.py (and its gate)
+    at = AppTest.from_file(str(ROOT / "app_pages/audit.py"), default_timeout=60).run()  # without dashboard.py
     assert "Trang này chỉ dành cho vai trò: Quản trị." in [e.value for e in at.error]
     assert not at.dataframe
 
@@ -161,7 +161,7 @@ def test_an_admin_change_ends_the_other_accounts_session(accounts_db):
     viewer = sign_in(app_test().run(), "xem")
     assert titles(viewer) == ["Tổng quan"]
     admin = sign_in(app_test().run(), "quantri")
-    admin.switch_page("pages/accounts.py").run()
+    admin.switch_page("app_pages/accounts.py").run()
     admin.selectbox(key="accounts-pick").select("xem").run()
     admin.button(key="accounts-toggle").click().run()
     assert any("Đã vô hiệu hóa “xem”" in s.value for s in admin.success)
@@ -172,7 +172,7 @@ def test_an_admin_change_ends_the_other_accounts_session(accounts_db):
 
 def test_the_accounts_page_adds_an_uploader_and_explains_a_missing_unit(accounts_db):
     admin = sign_in(app_test().run(), "quantri")
-    admin.switch_page("pages/accounts.py").run()
+    admin.switch_page("app_pages/accounts.py").run()
     form = [w for w in admin.text_input]
     form[0].input("nop-xa")
     admin.selectbox[0].select("uploader")
@@ -196,7 +196,7 @@ def test_the_accounts_page_adds_an_uploader_and_explains_a_missing_unit(accounts
 def test_the_first_admin_made_on_this_machine_then_signs_in(empty_db, use_db):
     use_db(empty_db)
     at = app_test().run()
-    at.switch_page("pages/accounts.py").run()
+    at.switch_page("app_pages/accounts.py").run()
     assert at.selectbox[0].value == "admin"  # the first account is offered as an administrator
     at.text_input[0].input("quantri")
     at.text_input[1].input(PASSWORDS["quantri"])

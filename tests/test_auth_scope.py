@@ -54,7 +54,7 @@ def test_the_upload_page_applies_the_signed_in_uploaders_scope(tmp_path, use_db)
     at.text_input[0].input("nop703")
     at.text_input[1].input("mat-khau-nop-1")
     at.button[0].click().run()
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("app_pages/upload.py").run()
     assert not at.exception and at.title[0].value == "Nộp báo cáo"
     at.file_uploader[0].set_value(("bao-cao.csv", FILE, "text/csv")).run()
     assert not at.exception

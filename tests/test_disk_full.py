@@ -72,7 +72,7 @@ PAGE_UNDER_LIMIT = textwrap.dedent("""
     from tests.conftest import app_test
     at = app_test().run()
     at.text_input[0].input("nop"); at.text_input[1].input("mat-khau-nop-1"); at.button[0].click().run()
-    at.switch_page("pages/upload.py").run()
+    at.switch_page("app_pages/upload.py").run()
     at.file_uploader[0].set_value(("bao-cao.csv", open({data!r}, "rb").read(), "text/csv")).run()
     resource.setrlimit(resource.RLIMIT_FSIZE, (0, 0))  # from now on no file can grow: the disk is full
     [save] = [b for b in at.button if b.label.startswith("Lưu")]

@@ -58,7 +58,7 @@ def test_rejected_rows_exit_1_and_store_nothing_unless_valid_only(empty_db, tmp_
     document = json.loads(run.stdout)
     assert (document["committed"], document["rejected"], document["submission_id"]) == (False, 1, None)
     assert document["errors"] == [{"line": 3, "column": "ngay_to_chuc", "value": "31/02/2022", "message":
-                                   "Ngày này không có trên lịch (ví dụ 31/02 hay 31/04): hãy kiểm tra lại ngày và tháng."}]
+                                   "Ngày này không có trong tháng 2: hãy kiểm tra lại ngày và tháng."}]
     with duckdb.connect(str(empty_db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM activities").fetchone()[0] == 0
     run = cli("import", path, "--db", empty_db, "--valid-only", "--json")

@@ -90,7 +90,7 @@ def test_a_table_under_the_unions_title_block_is_read_from_its_header_row(ctx):
     result = check(ctx, office_workbook(rows))
     assert (result.sheet, result.header_row, result.rows, result.accepted) == ("Báo cáo", 5, 3, 2)
     assert errors(result) == [(8, "Ngày tổ chức", "31/02/2022",
-                               "Ngày này không có trên lịch (ví dụ 31/02 hay 31/04): hãy kiểm tra lại ngày và tháng.")]
+                               "Ngày này không có trong tháng 2: hãy kiểm tra lại ngày và tháng.")]
     assert result.warnings == []  # STT is the running number, not an unknown column
 
 

@@ -12,7 +12,7 @@ from analytics.settings import load_settings
 from tests.conftest import app_test
 from tests.fixtures import make_store
 
-LEADERSHIP_PAGES = ("pages/overview.py", "pages/targets.py", "pages/lagging.py", "pages/unit.py", "pages/explorer.py")
+LEADERSHIP_PAGES = ("app_pages/overview.py", "app_pages/targets.py", "app_pages/lagging.py", "app_pages/unit.py", "app_pages/explorer.py")
 UNITS = load_units(load_settings().units_path)
 GO_DAU_COMMUNES = sum(u.parent_code == "710" for u in UNITS)
 
@@ -79,11 +79,11 @@ def test_every_page_says_what_is_going_on_with_an_empty_store(empty_db, use_db, 
     assert not at.get("plotly_chart"), "no empty chart frames on an empty store"
     shown = texts(at)
     expected = {
-        "pages/overview.py": "Chưa có hoạt động nào",
-        "pages/targets.py": "Chưa có hoạt động nào được tính",
-        "pages/lagging.py": "Chưa có hoạt động nào trong cơ sở dữ liệu",
-        "pages/unit.py": "chưa có hoạt động nào",
-        "pages/explorer.py": "Chưa có hoạt động nào trong cơ sở dữ liệu",
+        "app_pages/overview.py": "Chưa có hoạt động nào",
+        "app_pages/targets.py": "Chưa có hoạt động nào được tính",
+        "app_pages/lagging.py": "Chưa có hoạt động nào trong cơ sở dữ liệu",
+        "app_pages/unit.py": "chưa có hoạt động nào",
+        "app_pages/explorer.py": "Chưa có hoạt động nào trong cơ sở dữ liệu",
     }[page]
     assert expected in shown
 
@@ -112,7 +112,7 @@ def test_a_date_range_after_the_as_of_date_shows_no_empty_chart(demo_db, use_db,
 # -- overview ---------------------------------------------------------------------------------------
 def test_overview_filters_change_the_figures_and_the_link(demo_db, use_db):
     use_db(demo_db)
-    at = open_page("pages/overview.py", as_of="2022-09-30")
+    at = open_page("app_pages/overview.py", as_of="2022-09-30")
     province = metrics(at)
     assert province["Chỉ tiêu đạt (tính theo từng đơn vị)"].endswith("/231")
     assert len(at.get("plotly_chart")) >= 3  # districts, types, timeline
@@ -140,13 +140,13 @@ def test_overview_filters_change_the_figures_and_the_link(demo_db, use_db):
 
 def test_a_shared_link_opens_the_same_view(demo_db, use_db):
     use_db(demo_db)
-    first = open_page("pages/overview.py", as_of="2022-06-30")
+    first = open_page("app_pages/overview.py", as_of="2022-06-30")
     first.sidebar.selectbox(key="sb.district").set_value("705").run()
     first.sidebar.selectbox(key="sb.group").set_value("crime_prevention").run()
     link = {k: (v[0] if isinstance(v, list) else v) for k, v in first.query_params.items()}
     assert link == {"as_of": "2022-06-30", "district": "705", "group": "crime_prevention"}
 
-    other = open_page("pages/overview.py", **link)   # a new session, as when a colleague opens the link
+    other = open_page("app_pages/overview.py", **link)   # a new session, as when a colleague opens the link
     assert other.sidebar.selectbox(key="sb.district").value == "705"
     assert other.sidebar.selectbox(key="sb.group").value == "crime_prevention"
     assert other.sidebar.date_input(key="sb.as_of").value == dt.date(2022, 6, 30)
@@ -155,7 +155,7 @@ def test_a_shared_link_opens_the_same_view(demo_db, use_db):
 
 def test_nonsense_in_the_link_is_ignored(demo_db, use_db):
     use_db(demo_db)
-    at = open_page("pages/overview.py", as_of="yesterday", district="999", group="nope", **{"from": "x"})
+    at = open_page("app_pages/overview.py", as_of="yesterday", district="999", group="nope", **{"from": "x"})
     assert not at.exception
     assert at.sidebar.selectbox(key="sb.district").value == ""
     assert at.sidebar.selectbox(key="sb.group").value == ""
@@ -163,24 +163,24 @@ def test_nonsense_in_the_link_is_ignored(demo_db, use_db):
 
 def test_the_map_is_drawn_only_when_a_file_is_configured(demo_db, use_db, monkeypatch, tmp_path):
     use_db(demo_db)
-    at = open_page("pages/overview.py", as_of="2022-09-30")
+    at = open_page("app_pages/overview.py", as_of="2022-09-30")
     assert not any("Bản đồ" in title for title in chart_titles(at))
     square = '{"type":"Polygon","coordinates":[[[106,11],[106.2,11],[106.2,11.2],[106,11.2]]]}'
     path = tmp_path / "districts.geojson"
     path.write_text('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"710"},'
                     f'"geometry":{square}}}]}}', encoding="utf-8")
     monkeypatch.setenv("ANTQ_GEOJSON", str(path))
-    at = open_page("pages/overview.py", as_of="2022-09-30")
+    at = open_page("app_pages/overview.py", as_of="2022-09-30")
     maps = [c for c in charts(at) if "Bản đồ" in c["layout"]["title"]["text"]]
     assert len(maps) == 1 and "Huyện đoàn Gò Dầu" in json.dumps(maps[0], ensure_ascii=False)
     monkeypatch.setenv("ANTQ_GEOJSON", str(tmp_path / "missing.geojson"))
-    at = open_page("pages/overview.py", as_of="2022-09-30")
+    at = open_page("app_pages/overview.py", as_of="2022-09-30")
     assert not at.exception and any("Không tìm thấy tệp bản đồ" in w.value for w in at.warning)
 
 
 def test_the_week_or_month_timeline_switch(demo_db, use_db):
     use_db(demo_db)
-    at = open_page("pages/overview.py", as_of="2022-09-30")
+    at = open_page("app_pages/overview.py", as_of="2022-09-30")
     timeline = next(c for c in charts(at) if c["data"][0].get("name") == "Hoạt động mỗi tuần")
     assert len(timeline["data"][0]["x"]) == 40  # Monday-based weeks from 27/12/2021 to 30/09/2022
     at.session_state["overview-grain"] = "month"
@@ -195,7 +195,7 @@ def test_the_week_or_month_timeline_switch(demo_db, use_db):
 def test_targets_counts_units_meeting_each_target_and_follows_the_district(demo_db, use_db):
     use_db(demo_db)
     targets, _ = status_counts(demo_db, dt.date(2022, 9, 30))
-    at = open_page("pages/targets.py", as_of="2022-09-30")
+    at = open_page("app_pages/targets.py", as_of="2022-09-30")
     summary = frame(at, "Số đơn vị áp dụng").set_index("Chỉ tiêu")
     assert len(summary) == 13
     for target in ("H1", "X2", "T8"):
@@ -219,7 +219,7 @@ def test_targets_counts_units_meeting_each_target_and_follows_the_district(demo_
 def test_lagging_lists_every_lagging_unit_and_narrows(demo_db, use_db):
     use_db(demo_db)
     _, status = status_counts(demo_db, dt.date(2022, 9, 30))
-    at = open_page("pages/lagging.py", as_of="2022-09-30")
+    at = open_page("app_pages/lagging.py", as_of="2022-09-30")
     table = frame(at, "Lý do")
     assert len(table) == int(status["lagging"].sum())
     assert set(table["Mức độ"]) <= {"Cao", "Trung bình", "Thấp"}
@@ -249,7 +249,7 @@ def test_a_lagging_row_leads_to_the_unit_page(demo_db, use_db):
     use_db(demo_db)
     _, status = status_counts(demo_db, dt.date(2022, 9, 30))
     lagging_district = status[(status["level"] == "district") & status["lagging"]].iloc[0]
-    at = open_page("pages/lagging.py", as_of="2022-09-30")
+    at = open_page("app_pages/lagging.py", as_of="2022-09-30")
     at.selectbox(key="lagging-open").set_value(lagging_district["code"])
     at.button(key="lagging-open-button").click().run()
     assert not at.exception
@@ -262,14 +262,14 @@ def test_a_lagging_row_leads_to_the_unit_page(demo_db, use_db):
 def test_as_of_replays_the_lagging_list(demo_db, use_db):
     use_db(demo_db)
     _, early = status_counts(demo_db, dt.date(2022, 4, 30))
-    at = open_page("pages/lagging.py", as_of="2022-04-30")
+    at = open_page("app_pages/lagging.py", as_of="2022-04-30")
     assert len(frame(at, "Lý do")) == int(early["lagging"].sum())
 
 
 # -- unit page --------------------------------------------------------------------------------------
 def test_unit_page_from_a_link_shows_the_district_and_its_communes(demo_db, use_db):
     use_db(demo_db)
-    at = open_page("pages/unit.py", as_of="2022-09-30", unit="710")
+    at = open_page("app_pages/unit.py", as_of="2022-09-30", unit="710")
     assert [h.value for h in at.header] == ["Huyện đoàn Gò Dầu"]
     assert f"Các xã trực thuộc ({GO_DAU_COMMUNES})" in [s.value for s in at.subheader]
     targets = frame(at, "Tiến độ")
@@ -280,9 +280,25 @@ def test_unit_page_from_a_link_shows_the_district_and_its_communes(demo_db, use_
     assert at.query_params["unit"] in ("710", ["710"])
 
 
+def test_unit_page_lists_the_communes_for_a_phone_least_advanced_first(demo_db, use_db):
+    use_db(demo_db)
+    at = open_page("app_pages/unit.py", as_of="2022-04-30", unit="710")
+    table = frame(at, "Mức độ")  # the chart's own table, shown on a wide screen
+    [phone_list] = [m.value for m in at.markdown if m.value.startswith("- **") and "Chỉ tiêu đạt:" in m.value]
+    lines = phone_list.split("\n")
+    assert len(lines) == len(table) == GO_DAU_COMMUNES
+    shown = [line[len("- **"):line.index("**:")] for line in lines]
+    assert sorted(shown) == sorted(table["Đơn vị"])
+    percent = [int(line.split("**: ")[1].split("%")[0]) for line in lines]
+    assert percent == sorted(percent) and percent[0] < percent[-1]
+    first = table[table["Đơn vị"] == shown[0]].iloc[0]
+    assert f"{first['Mức đạt']} · {first['Tình trạng']} · Chỉ tiêu đạt: {first['Chỉ tiêu đạt']}/{first['Số chỉ tiêu']}" \
+        in lines[0]
+
+
 def test_unit_search_ignores_diacritics(demo_db, use_db):
     use_db(demo_db)
-    at = open_page("pages/unit.py", as_of="2022-09-30")
+    at = open_page("app_pages/unit.py", as_of="2022-09-30")
     at.text_input(key="unit-search").input("go dau").run()
     options = at.selectbox(key="unit-choice").options
     assert options == ["Huyện đoàn Gò Dầu (710)", "Đoàn thị trấn Gò Dầu (25654)"]
@@ -297,12 +313,12 @@ def test_a_unit_with_no_activities_says_so(tmp_path, use_db):
     db = tmp_path / "one.duckdb"
     make_store(db, [("710", "anti_drug", "2022-03-01")]).close()
     use_db(db)
-    at = open_page("pages/unit.py", as_of="2022-09-30", unit="705")
+    at = open_page("app_pages/unit.py", as_of="2022-09-30", unit="705")
     assert not at.exception
     assert [h.value for h in at.header] == ["Huyện đoàn Tân Biên"]
     assert any("Huyện đoàn Tân Biên chưa có hoạt động nào" in i.value for i in at.info)
     assert metrics(at)["Hoạt động gần nhất"] == "Chưa có"
-    other = open_page("pages/unit.py", as_of="2022-09-30", unit="710")
+    other = open_page("app_pages/unit.py", as_of="2022-09-30", unit="710")
     assert metrics(other)["Hoạt động"] == "1"
 
 
@@ -311,11 +327,11 @@ def test_a_unit_whose_activities_count_for_none_of_its_targets_is_told_why(tmp_p
     make_store(db, [("705", "green_startup", "2022-03-01"), ("705", "green_startup", "2022-04-01"),
                     ("710", "anti_drug", "2022-03-01")]).close()  # H1 counts anti_drug; green_startup is T2's
     use_db(db)
-    at = open_page("pages/unit.py", as_of="2022-09-30", unit="705")
+    at = open_page("app_pages/unit.py", as_of="2022-09-30", unit="705")
     assert metrics(at)["Hoạt động"] == "2" and metrics(at)["Mức đạt"] == "0%"
     assert any(i.value.startswith("Đơn vị có 2 hoạt động trong khoảng đang xem, nhưng chưa hoạt động nào thuộc loại "
                                   "được tính") for i in at.info)
-    counted = open_page("pages/unit.py", as_of="2022-09-30", unit="710")
+    counted = open_page("app_pages/unit.py", as_of="2022-09-30", unit="710")
     assert not any("chưa hoạt động nào thuộc loại" in i.value for i in counted.info)
 
 
@@ -328,7 +344,7 @@ def showing(at) -> tuple[int, int, int]:
 
 def test_explorer_filters_and_pages_in_the_store(demo_db, use_db):
     use_db(demo_db)
-    at = open_page("pages/explorer.py", as_of="2022-09-30")
+    at = open_page("app_pages/explorer.py", as_of="2022-09-30")
     everything = showing(at)
     assert everything[:2] == (1, 50) and len(frame(at, "Tên hoạt động")) == 50
 
@@ -382,7 +398,7 @@ def test_a_second_plan_file_adds_a_plan_choice_that_the_link_carries(demo_db, us
     monkeypatch.setenv("ANTQ_SETTINGS", str(settings))
     use_db(demo_db)
 
-    at = open_page("pages/overview.py", as_of="2022-09-30")
+    at = open_page("app_pages/overview.py", as_of="2022-09-30")
     assert at.sidebar.selectbox(key="sb.plan").options == ["antq-2022", "antq-2023"]
     assert any("01/01/2022 – 15/12/2022" in c.value for c in at.sidebar.caption)
     assert number(metrics(at)["Hoạt động"]) > 0
@@ -393,16 +409,16 @@ def test_a_second_plan_file_adds_a_plan_choice_that_the_link_carries(demo_db, us
     assert at.query_params["plan"] in ("antq-2023", ["antq-2023"])
     assert metrics(at)["Hoạt động"] == "0"   # the demo has no activity in 2023
 
-    shared = open_page("pages/overview.py", plan="antq-2023")
+    shared = open_page("app_pages/overview.py", plan="antq-2023")
     assert shared.sidebar.selectbox(key="sb.plan").value == "antq-2023"
     assert any("01/01/2023 – 15/12/2023" in c.value for c in shared.sidebar.caption)
 
 
 # -- the English catalogue --------------------------------------------------------------------------
-PAGE_TITLES = {"pages/overview.py": "overview.title", "pages/targets.py": "targets.title",
-               "pages/lagging.py": "lagging.title", "pages/unit.py": "unit.title", "pages/explorer.py": "explorer.title",
-               "pages/upload.py": "upload.title", "pages/submissions.py": "submissions.title",
-               "pages/accounts.py": "accounts.title", "pages/audit.py": "audit.title"}
+PAGE_TITLES = {"app_pages/overview.py": "overview.title", "app_pages/targets.py": "targets.title",
+               "app_pages/lagging.py": "lagging.title", "app_pages/unit.py": "unit.title", "app_pages/explorer.py": "explorer.title",
+               "app_pages/upload.py": "upload.title", "app_pages/submissions.py": "submissions.title",
+               "app_pages/accounts.py": "accounts.title", "app_pages/audit.py": "audit.title"}
 
 
 @pytest.mark.parametrize("page", PAGE_TITLES)
@@ -414,7 +430,7 @@ def test_every_page_reads_in_english_when_chosen(demo_db, use_db, page):
     at.run()
     assert not at.exception and not at.error
     assert at.title[0].value == t(PAGE_TITLES[page], "en") != t(PAGE_TITLES[page], "vi")
-    if page == "pages/lagging.py":  # the reasons analytics/ writes follow the reader's language too
+    if page == "app_pages/lagging.py":  # the reasons analytics/ writes follow the reader's language too
         reasons = frame(at, t("col.reasons", "en"))[t("col.reasons", "en")]
         assert reasons.str.len().gt(0).all() and not reasons.str.contains("chỉ tiêu|hoạt động").any()
 

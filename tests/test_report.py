@@ -331,7 +331,7 @@ def test_overview_and_unit_pages_offer_the_report(demo_db, use_db):
     assert not at.exception
     assert "Tải báo cáo toàn tỉnh (Word)" in [b.label for b in at.download_button]
     at.query_params["unit"] = "710"
-    at.switch_page("pages/unit.py").run()  # after a first run: the pages have their own url paths
+    at.switch_page("app_pages/unit.py").run()  # after a first run: the pages have their own url paths
     assert not at.exception
     labels = [b.label for b in at.download_button]
     assert "Tải báo cáo của đơn vị (Word)" in labels and "Tải báo cáo toàn huyện (Word)" in labels

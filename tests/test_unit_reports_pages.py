@@ -36,7 +36,7 @@ def texts(elements) -> str:
 
 def test_hand_in_page_refuses_a_wrong_file_then_stores_word_and_scan(empty_db, use_db):
     use_db(empty_db)
-    at = app_test("pages/report_handin.py").run()
+    at = app_test("app_pages/report_handin.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Nộp báo cáo năm"
     assert "Còn thiếu: file Word, bản scan có chữ ký." in texts(at.info)
@@ -63,7 +63,7 @@ def test_hand_in_page_refuses_a_wrong_file_then_stores_word_and_scan(empty_db, u
 
 def test_an_admin_records_a_report_received_by_email_on_time(empty_db, use_db):
     use_db(empty_db)
-    at = app_test("pages/report_handin.py").run()
+    at = app_test("app_pages/report_handin.py").run()
     at.selectbox(key="report-handin-unit").set_value("705").run()
     at.file_uploader[0].set_value(("bc.docx", docx_bytes(), "application/octet-stream"))
     at.file_uploader[1].set_value([("scan.pdf", PDF, "application/pdf")])
@@ -81,7 +81,7 @@ def test_province_page_lists_states_and_reviews_a_report(empty_db, use_db):
     cycle.hand_in(ctx, DEFAULT, "705", [word()], "nop705", received_at=ON_TIME)
     ctx.close()
     use_db(empty_db)
-    at = app_test("pages/unit_reports.py").run()
+    at = app_test("app_pages/unit_reports.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Báo cáo của đơn vị"
     metrics = {m.label: m.value for m in at.metric}
@@ -127,13 +127,13 @@ def test_overview_lagging_and_unit_pages_show_the_reporting_state(empty_db, use_
     cycle.hand_in(ctx, DEFAULT, "705", [word(), scan()], "nop705")  # today: late
     ctx.close()
     use_db(empty_db)
-    overview = app_test("pages/overview.py")
+    overview = app_test("app_pages/overview.py")
     overview.query_params["as_of"] = "2022-12-15"  # from the deadline on, the reporting state is today's
     overview.run()
     assert not overview.exception, overview.exception
     assert "2/17 đơn vị đã nộp báo cáo, 1 nộp trễ" in texts(overview.markdown)
 
-    lagging = app_test("pages/lagging.py")
+    lagging = app_test("app_pages/lagging.py")
     lagging.query_params["as_of"] = "2022-12-15"
     lagging.run()
     assert not lagging.exception, lagging.exception
@@ -141,7 +141,7 @@ def test_overview_lagging_and_unit_pages_show_the_reporting_state(empty_db, use_
     assert len(overdue) == 15 and "Huyện đoàn Gò Dầu" not in set(overdue["Đơn vị"])
     assert overdue.set_index("Đơn vị").loc["Huyện đoàn Tân Châu", "Báo cáo năm"] == "Chưa nộp báo cáo năm (hạn 15/12/2022)"
 
-    unit = app_test("pages/unit.py")
+    unit = app_test("app_pages/unit.py")
     unit.query_params["unit"] = "710"
     unit.query_params["as_of"] = "2022-12-15"
     unit.run()
@@ -168,14 +168,14 @@ def sign_in(name: str):
 
 def test_roles_a_viewer_sees_who_reported_but_no_review_and_an_uploader_only_its_unit(signed_in_store):
     at = sign_in("xem")
-    at.switch_page("pages/unit_reports.py").run()
+    at.switch_page("app_pages/unit_reports.py").run()
     assert not at.exception, at.exception
     assert at.title[0].value == "Báo cáo của đơn vị"
     assert "Xét duyệt báo cáo" not in [h.value for h in at.subheader]
     assert not [b for b in at.get("download_button") if b.label.startswith("Tải file")]
 
     at = sign_in("nop710")
-    at.switch_page("pages/report_handin.py").run()
+    at.switch_page("app_pages/report_handin.py").run()
     assert not at.exception, at.exception
     assert at.selectbox(key="report-handin-unit").options == ["Huyện đoàn Gò Dầu"]
     assert not [c for c in at.checkbox if c.label.startswith("Báo cáo nhận qua email")]  # admin only
@@ -196,16 +196,16 @@ def test_before_the_deadline_the_reporting_card_replays_the_sidebar_date(empty_d
     cycle.hand_in(ctx, DEFAULT, "710", [word(), scan()], "nop710", received_at=ON_TIME)  # 10/12/2022
     ctx.close()
     use_db(empty_db)
-    before = app_test("pages/overview.py")
+    before = app_test("app_pages/overview.py")
     before.query_params["as_of"] = "2022-06-30"
     before.run()
     assert not before.exception, before.exception
     assert "0/17 đơn vị đã nộp báo cáo" in texts(before.markdown)  # nothing handed in by 30/06, nothing overdue
-    lagging = app_test("pages/lagging.py")
+    lagging = app_test("app_pages/lagging.py")
     lagging.query_params["as_of"] = "2022-06-30"
     lagging.run()
     assert not lagging.exception and "Báo cáo năm" not in texts(lagging.subheader)
-    after = app_test("pages/overview.py")
+    after = app_test("app_pages/overview.py")
     after.query_params["as_of"] = "2022-12-15"
     after.run()
     assert "1/17 đơn vị đã nộp báo cáo" in texts(after.markdown)

@@ -46,7 +46,7 @@ def test_template_downloads_read_back_as_valid_files(empty_db):
 
 def test_upload_shows_the_check_then_stores_only_on_confirmation(empty_db, use_db):
     use_db(empty_db)
-    at = app_test("pages/upload.py").run()
+    at = app_test("app_pages/upload.py").run()
     assert not at.exception
     assert at.title[0].value == "Nộp báo cáo"
     labels = [b.label for b in at.get("download_button")]
@@ -72,13 +72,13 @@ def test_upload_shows_the_check_then_stores_only_on_confirmation(empty_db, use_d
 
 def test_rejected_rows_block_storing_until_valid_only_is_chosen(empty_db, use_db):
     use_db(empty_db)
-    at = app_test("pages/upload.py").run()
-    bad = GOOD[:4] + ["31/02/2022"] + GOOD[5:8] + ["HD-2", ""]
+    at = app_test("app_pages/upload.py").run()
+    bad = GOOD[:4] + ["31/11/2022"] + GOOD[5:8] + ["HD-2", ""]
     upload(at, "loi.csv", csv_bytes([GOOD, bad]))
     assert metrics(at)["Bị từ chối"] == "1"
     errors = at.dataframe[0].value
-    assert errors.to_dict(orient="records") == [{"Dòng": 3, "Cột": "ngay_to_chuc", "Giá trị": "31/02/2022", "Lỗi":
-                                                 "Ngày này không có trên lịch (ví dụ 31/02 hay 31/04): hãy kiểm tra lại ngày và tháng."}]
+    assert errors.to_dict(orient="records") == [{"Dòng": 3, "Cột": "ngay_to_chuc", "Giá trị": "31/11/2022", "Lỗi":
+                                                 "Ngày này không có trong tháng 11: hãy kiểm tra lại ngày và tháng."}]
     [save] = [b for b in at.button if b.label.startswith("Lưu")]
     assert save.disabled
     assert any("chưa thể lưu" in w.value for w in at.warning)
@@ -91,33 +91,39 @@ def test_rejected_rows_block_storing_until_valid_only_is_chosen(empty_db, use_db
 
 def test_an_unreadable_file_gets_a_vietnamese_reason(empty_db, use_db):
     use_db(empty_db)
-    at = app_test("pages/upload.py").run()
+    at = app_test("app_pages/upload.py").run()
     upload(at, "rac.csv", bytes(range(256)) * 20)
     assert any("Không đọc được tệp" in e.value and "nhị phân" in e.value for e in at.error)
 
 
 def test_history_lists_and_rolls_back_after_the_dialog(empty_db, use_db):
     use_db(empty_db)
-    at = app_test("pages/upload.py").run()
-    upload(at, "bao-cao.csv", csv_bytes([GOOD]))
+    at = app_test("app_pages/upload.py").run()
+    other = [*GOOD[:8], "HD-2", GOOD[9]]
+    other[0:2] = ["25459", "Phường 3"]  # another commune in the same file
+    upload(at, "bao-cao.csv", csv_bytes([GOOD, other]))
     [save] = [b for b in at.button if b.label.startswith("Lưu")]
     save.click().run()
-    assert activities(empty_db) == 1
+    assert activities(empty_db) == 2
 
-    at.switch_page("pages/submissions.py").run()
+    at.switch_page("app_pages/submissions.py").run()
     assert not at.exception
     history = at.dataframe[0].value
     assert list(history["Tệp"]) == ["bao-cao.csv"] and list(history["Tình trạng"]) == ["Đang hiệu lực"]
+    with duckdb.connect(str(empty_db)) as con:  # the Union's names, as the registry has them
+        names = sorted(n for (n,) in con.execute("SELECT name FROM units WHERE code IN ('25456', '25459')").fetchall())
+    assert len(names) == 2 and list(history["Đơn vị"]) == ["; ".join(names)]
     [open_dialog] = [b for b in at.button if b.label == "Hoàn tác…"]
     open_dialog.click().run()
     assert not at.exception
-    assert activities(empty_db) == 1  # the dialog only asks
+    assert activities(empty_db) == 2  # the dialog only asks
     assert any("Hoàn tác lần nộp số 1" in m.value for m in at.markdown)
     [confirm] = [b for b in at.button if b.label == "Hoàn tác"]
     confirm.click().run()
     assert not at.exception
     assert activities(empty_db) == 0
     assert any("Đã hoàn tác lần nộp số 1" in s.value for s in at.success)
+    assert list(at.dataframe[0].value["Đơn vị"]) == [""]  # its rows are gone
     assert list(at.dataframe[0].value["Tình trạng"]) == ["Đã hoàn tác"]
 
 
@@ -128,7 +134,7 @@ def test_the_xlsx_templates_example_row_reads_clean_and_is_held_back_as_the_exam
         data = template_xlsx(ctx.plan, ctx.units)
     finally:
         ctx.close()
-    at = app_test("pages/upload.py").run()
+    at = app_test("app_pages/upload.py").run()
     at.file_uploader[0].set_value(("mau.xlsx", data, "application/vnd.ms-excel")).run()
     assert not at.exception
     shown = metrics(at)
@@ -141,11 +147,11 @@ def test_the_xlsx_templates_example_row_reads_clean_and_is_held_back_as_the_exam
 
 def test_cancelling_the_dialog_rolls_nothing_back(empty_db, use_db):
     use_db(empty_db)
-    at = app_test("pages/upload.py").run()
+    at = app_test("app_pages/upload.py").run()
     upload(at, "bao-cao.csv", csv_bytes([GOOD]))
     [save] = [b for b in at.button if b.label.startswith("Lưu")]
     save.click().run()
-    at.switch_page("pages/submissions.py").run()
+    at.switch_page("app_pages/submissions.py").run()
     [open_dialog] = [b for b in at.button if b.label == "Hoàn tác…"]
     open_dialog.click().run()
     [cancel] = [b for b in at.button if b.label == "Hủy"]

@@ -16,7 +16,7 @@ def test_an_office_workbook_shows_its_sheet_header_row_and_the_rows_left_out(emp
     under = [[None, "Tổng cộng", None, None, None, 203], [None, "Người lập biểu", None, None, None, "BÍ THƯ"]]
     rows = [activity(1), activity(2), [3] + [None] * 8]
     data = office_workbook(rows, instructions=True, under=under)
-    at = app_test("pages/upload.py").run()
+    at = app_test("app_pages/upload.py").run()
     at.file_uploader[0].set_value(("bao-cao-go-dau.xlsx", data, "application/vnd.ms-excel")).run()
     assert not at.exception
     assert [x.value for x in at.text] == ["Trang tính đã đọc: Báo cáo. Dòng tiêu đề: dòng 5."]
@@ -54,7 +54,7 @@ def test_the_upload_limit_is_the_servers_and_is_worded_in_vietnamese(empty_db, u
     limit = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())["server"]["maxUploadSize"]
     assert limit == 50
     use_db(empty_db)
-    at = app_test("pages/upload.py").run()
+    at = app_test("app_pages/upload.py").run()
     style = "".join(h.proto.body for h in at.get("html"))
     assert f"Tối đa {limit} MB mỗi tệp" in style
     assert f"Tệp này không được nhận: mỗi tệp tối đa {limit} MB" in style
@@ -73,7 +73,7 @@ def test_hostile_files_get_one_vietnamese_sentence_on_the_page_without_a_path(em
     expected = {"trong.csv": "Tệp rỗng", "rong.csv": "100.000 cột", "bom.xlsx": "khi giải nén lên tới 300,0 MB"}
     use_db(empty_db)
     for name, data in files.items():
-        at = app_test("pages/upload.py").run()
+        at = app_test("app_pages/upload.py").run()
         at.file_uploader[0].set_value((name, data, "text/csv")).run()
         assert not at.exception
         [error] = at.error

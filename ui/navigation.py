@@ -27,20 +27,20 @@ class PageSpec:
 
 
 PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/overview.py", "nav.overview", ":material/dashboard:", "tong-quan"),
-    PageSpec("pages/targets.py", "nav.targets", ":material/flag:", "chi-tieu"),
-    PageSpec("pages/lagging.py", "nav.lagging", ":material/warning:", "cham-tien-do"),
-    PageSpec("pages/unit.py", "nav.unit", ":material/apartment:", "don-vi"),
-    PageSpec("pages/explorer.py", "nav.explorer", ":material/search:", "tra-cuu"),
-    PageSpec("pages/unit_reports.py", "nav.unit_reports", ":material/assignment_turned_in:", "bao-cao-don-vi"),
-    PageSpec("pages/upload.py", "nav.upload", ":material/upload_file:", "nop-bao-cao", "nav.section.data",
+    PageSpec("app_pages/overview.py", "nav.overview", ":material/dashboard:", "tong-quan"),
+    PageSpec("app_pages/targets.py", "nav.targets", ":material/flag:", "chi-tieu"),
+    PageSpec("app_pages/lagging.py", "nav.lagging", ":material/warning:", "cham-tien-do"),
+    PageSpec("app_pages/unit.py", "nav.unit", ":material/apartment:", "don-vi"),
+    PageSpec("app_pages/explorer.py", "nav.explorer", ":material/search:", "tra-cuu"),
+    PageSpec("app_pages/unit_reports.py", "nav.unit_reports", ":material/assignment_turned_in:", "bao-cao-don-vi"),
+    PageSpec("app_pages/upload.py", "nav.upload", ":material/upload_file:", "nop-bao-cao", "nav.section.data",
              ("uploader", "admin")),
-    PageSpec("pages/submissions.py", "nav.submissions", ":material/history:", "lich-su-nop", "nav.section.data",
+    PageSpec("app_pages/submissions.py", "nav.submissions", ":material/history:", "lich-su-nop", "nav.section.data",
              ("uploader", "admin")),
-    PageSpec("pages/report_handin.py", "nav.report_handin", ":material/assignment_add:", "nop-bao-cao-nam",
+    PageSpec("app_pages/report_handin.py", "nav.report_handin", ":material/assignment_add:", "nop-bao-cao-nam",
              "nav.section.data", ("uploader", "admin")),
-    PageSpec("pages/accounts.py", "nav.accounts", ":material/group:", "tai-khoan", "nav.section.admin", ("admin",)),
-    PageSpec("pages/audit.py", "nav.audit", ":material/policy:", "nhat-ky", "nav.section.admin", ("admin",)),
+    PageSpec("app_pages/accounts.py", "nav.accounts", ":material/group:", "tai-khoan", "nav.section.admin", ("admin",)),
+    PageSpec("app_pages/audit.py", "nav.audit", ":material/policy:", "nhat-ky", "nav.section.admin", ("admin",)),
 )
 
 
@@ -100,5 +100,5 @@ def _not_for_role(spec: PageSpec, role: str):
         st.title(t(spec.title_key))
         st.warning(t("nav.not_for_role", role=t(f"auth.role.{role}").lower(),
                      roles=", ".join(t(f"auth.role.{r}").lower() for r in spec.roles)), icon=":material/lock:")
-        st.page_link(str(ROOT / "pages/overview.py"), label=t("nav.overview"), icon=":material/dashboard:")
+        st.page_link(str(ROOT / "app_pages/overview.py"), label=t("nav.overview"), icon=":material/dashboard:")
     return not_for_role

@@ -1,12 +1,13 @@
-"""Keeps every page behind dashboard.py (and so behind the sign-in gate).
+"""Keeps every page behind dashboard.py (and so behind the sign-in gate), should a pages/ folder ever come back.
 
-Streamlit runs an app that has a pages/ folder in its older "pages directory" mode until the entry point calls
-st.navigation. In that mode a page opened by its file's URL (/overview, /upload) runs on its own, without
-dashboard.py: on a freshly started server such a request would skip the sign-in gate. dashboard.py leaves that
-mode on its first line; the helpers every page calls first (ui.state.t, ui.state.context) find the mode still on
-only when dashboard.py did not run, and then start the run over, this time through dashboard.py.
+The page files live in app_pages/, not pages/: a pages/ folder beside dashboard.py starts Streamlit in its older
+"pages directory" mode until the entry point calls st.navigation, and in that mode the first request for a page's
+own address (/chi-tieu) on a fresh `streamlit run dashboard.py` server got an English "Page not found" dialog, and
+a page file's URL (/overview) ran that page without dashboard.py. tests/test_routing.py keeps pages/ away; if the
+mode is on all the same, dashboard.py leaves it on its first line, and the helpers every page calls first
+(ui.state.t, ui.state.context) start a run that skipped dashboard.py over through it.
 
-AppTest (no server, no network) is left as it is: `app_test("pages/x.py")` keeps running a page directly.
+AppTest (no server, no network) is left as it is: `app_test("app_pages/x.py")` keeps running a page directly.
 """
 from __future__ import annotations
 

@@ -66,8 +66,11 @@ def _context(db_path: str, plan_path: str) -> Context:
 def _plan_path() -> str:
     """The plan chosen in this session (sidebar), else the one named in settings."""
     chosen = st.session_state.get("view.plan")
-    plans = {p.stem: p for p in available_plans(load_settings())}
-    return str(plans[chosen]) if chosen in plans else str(load_settings().plan_path)
+    settings = load_settings()
+    if chosen is None:
+        return str(settings.plan_path)
+    plans = {p.stem: p for p in available_plans(settings)}
+    return str(plans[chosen]) if chosen in plans else str(settings.plan_path)
 
 
 def context() -> Context:

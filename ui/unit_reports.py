@@ -14,8 +14,8 @@ from analytics.text import format_date, format_number, format_percent
 from ui.markup import plain
 from ui.state import language, t
 
-HANDIN_PAGE = "pages/report_handin.py"
-LIST_PAGE = "pages/unit_reports.py"
+HANDIN_PAGE = "app_pages/report_handin.py"
+LIST_PAGE = "app_pages/unit_reports.py"
 
 
 def uploader_words(max_file_mb: float, types: list[str]) -> str:

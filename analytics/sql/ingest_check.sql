@@ -19,14 +19,20 @@ p AS (
            CASE WHEN regexp_full_match(s, '\d{4}-\d{1,2}-\d{1,2}') THEN try_strptime(s, '%Y-%m-%d')
                 WHEN regexp_full_match(s, '\d{1,2}[/.-]\d{1,2}[/.-]\d{4}')
                     THEN try_strptime(replace(replace(s, '-', '/'), '.', '/'), '%d/%m/%Y')
-           END::DATE AS activity_date
+           END::DATE AS activity_date,
+           CASE WHEN regexp_full_match(s, '\d{4}-\d{1,2}-\d{1,2}') THEN regexp_extract(s, '^\d{4}-(\d{1,2})-', 1)
+                WHEN regexp_full_match(s, '\d{1,2}[/.-]\d{1,2}[/.-]\d{4}')
+                    THEN regexp_extract(s, '^\d{1,2}[/.-](\d{1,2})[/.-]', 1)
+           END::INTEGER AS month
     FROM s
 )
 SELECT date_raw, s AS value, activity_date,
        CASE WHEN s IS NULL THEN 'required'
             WHEN activity_date IS NULL AND regexp_full_match(s, '4[4-6][0-9]{3}') THEN 'date_serial'  -- 44562 = 01/01/2022
-            WHEN activity_date IS NULL AND regexp_full_match(s, '\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}')
-                THEN 'date_impossible'  -- written right, but no such day (31/02/2022)
+            WHEN activity_date IS NULL AND month BETWEEN 1 AND 12
+                THEN 'date_not_in_month_' || month  -- written right, but no such day in that month (31/11/2022)
+            WHEN activity_date IS NULL AND month IS NOT NULL
+                THEN 'date_impossible'  -- written right, but no such month (2022-13-01)
             WHEN activity_date IS NULL THEN 'date_invalid'
             WHEN activity_date NOT BETWEEN (SELECT start_date FROM ingest_plan) AND (SELECT deadline FROM ingest_plan)
                 THEN 'date_outside' END AS error

@@ -4,6 +4,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from pathlib import Path
 
 import docx
@@ -127,3 +128,29 @@ def test_a_reader_switches_to_english_and_back_keeping_the_view(dashboard, store
     app.choose("Ngôn ngữ · Language", "Tiếng Việt")
     app.expect_title(t("targets.title", "vi"))
     app.assert_no_exception()
+
+
+def page_heading(spec) -> str:
+    """The page's st.title, as its file asks for it."""
+    source = (ROOT / spec.path).read_text(encoding="utf-8")
+    return t(re.search(r'st\.title\(t\("([\w.]+)"\)\)', source).group(1), "vi")
+
+
+def test_every_page_address_opens_its_page_on_a_fresh_plain_streamlit_server(dashboard, store, browser):
+    """`streamlit run dashboard.py`, no helper script: each page's own address, in a fresh browser context, opens
+    that page at once (the first request of the server is a page other than the default one). The default page's
+    own address is the bare base URL (Streamlit gives it no other)."""
+    url = dashboard(store, plain_streamlit=True)
+    specs = sorted((spec for spec in PAGES if (ROOT / spec.path).exists()), key=lambda s: s.url_path == "tong-quan")
+    for spec in specs:
+        address = "" if spec.url_path == "tong-quan" else spec.url_path
+        context = browser.new_context()
+        try:
+            app = App(context.new_page(), url).open(address)
+            app.expect_title(page_heading(spec))
+            app.page.wait_for_timeout(500)
+            assert not app.page_not_found_shown(), address
+            app.assert_no_exception()
+            assert app.url_path == address
+        finally:
+            context.close()

@@ -58,15 +58,17 @@ def settings_file(tmp_path: Path, **values) -> str:
     return str(settings_with_auth(tmp_path, **values))
 
 
-def test_a_page_file_url_on_a_fresh_server_still_asks_to_sign_in(dashboard, store, page):
-    # plain `streamlit run`: the pages/-folder mode is on until dashboard.py runs (ui/routing.py guards it)
+def test_a_page_address_on_a_fresh_plain_server_still_asks_to_sign_in(dashboard, store, page):
+    # plain `streamlit run dashboard.py`: the first request names a page; dashboard.py's sign-in gate runs first
     app = App(page, dashboard(with_accounts(store), plain_streamlit=True))
-    app.open("overview")  # the first request: Streamlit's pages/-folder URL of pages/overview.py
+    app.open("chi-tieu")
     app.page.wait_for_selector(f"{HEADING}:has-text('Đăng nhập')")
     app.wait()
     assert SignInForm(app).shown()
-    assert app.page.locator(METRIC).count() == 0
-    app.open("upload")
+    assert app.page.locator(METRIC).count() == 0 and not app.page_not_found_shown()
+    app.open("nop-bao-cao")
+    assert SignInForm(app).shown() and app.page.locator(METRIC).count() == 0
+    app.open("upload")  # the file name of app_pages/upload.py is no address: still only the sign-in form
     assert SignInForm(app).shown() and app.page.locator(METRIC).count() == 0
 
 

@@ -8,7 +8,7 @@ from ui.downloads import report_download, table_downloads
 from ui.unit_reports import draw_unit_report_state
 from ui.markup import plain
 from ui.state import (activity_kpis, activity_page, context_line, sidebar_view, t, timeline, unit_status, unit_summary,
-                      unit_targets)
+                      unit_targets, wide_and_narrow)
 
 PAGE_SIZE = 50
 
@@ -109,10 +109,18 @@ if unit["level"] == "district":
             columns={"code": t("col.code"), "name": t("col.unit"), "targets_met": t("col.targets_met"),
                      "targets_total": t("col.targets"), "attainment": t("col.attainment"), "status": t("col.status"),
                      "severity": t("col.severity"), "reasons": t("col.reasons")})
-        charts.show(charts.attainment_bars(communes, t("unit.communes_title", district=unit["name"]),
-                                           t("chart.attainment_axis"), labels),
-                    table, f"xa-thuoc-{code}", {**filters, t("col.unit"): unit["name"]}, "unit-communes",
-                    t("chart.data"))
+        wide, narrow = wide_and_narrow("unit-communes")
+        with wide:
+            charts.show(charts.attainment_bars(communes, t("unit.communes_title", district=unit["name"]),
+                                               t("chart.attainment_axis"), labels),
+                        table, f"xa-thuoc-{code}", {**filters, t("col.unit"): unit["name"]}, "unit-communes",
+                        t("chart.data"))
+        with narrow:  # a phone: one bar per commune cannot be read at 390 px, so a list, the least advanced first
+            st.markdown("\n".join(
+                f"- **{plain(r.name)}**: {format_percent(r.attainment)} · {labels[r.status]} · "
+                f"{t('overview.hover_unit', met=r.targets_met, total=r.targets_total)}"
+                + (f" — {plain('; '.join(r.reasons))}" if len(r.reasons) else "")
+                for r in communes.sort_values(["attainment", "name"], kind="stable").itertuples()))
 
 # -- timeline and activities ------------------------------------------------------------------------
 st.subheader(t("unit.activities_heading"))

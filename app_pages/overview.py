@@ -164,7 +164,7 @@ with left:
     if codes and codes[0]:
         if view.district:
             st.session_state["view.unit"] = codes[0]
-            st.switch_page("pages/unit.py", query_params={**st.query_params.to_dict(), "unit": codes[0]})
+            st.switch_page("app_pages/unit.py", query_params={**st.query_params.to_dict(), "unit": codes[0]})
         else:
             narrow_to_district(codes[0])
 if right is not None:

@@ -19,7 +19,7 @@ if done:
 frame = list_submissions(ctx.db)
 if frame.empty:
     st.info(t("submissions.empty"), icon=":material/info:")
-    st.page_link("pages/upload.py", label=t("nav.upload"), icon=":material/upload_file:")
+    st.page_link("app_pages/upload.py", label=t("nav.upload"), icon=":material/upload_file:")
     st.stop()
 st.dataframe(ingest_display.submissions_table(frame, language()), hide_index=True, width="stretch")
 

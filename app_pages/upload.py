@@ -19,7 +19,7 @@ st.caption(t("upload.intro"))
 done = st.session_state.pop("upload_done", None)
 if done:
     st.success(plain(done), icon=":material/check_circle:")
-    st.page_link("pages/submissions.py", label=t("upload.history_link"), icon=":material/history:")
+    st.page_link("app_pages/submissions.py", label=t("upload.history_link"), icon=":material/history:")
 
 st.subheader(t("upload.template.header"))
 templates = st.container(horizontal=True)

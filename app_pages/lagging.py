@@ -106,7 +106,7 @@ table_downloads(shown.drop(columns=[t("col.open")]).assign(**{t("col.attainment"
 rows = event.selection.rows if event is not None else []
 if rows:
     st.session_state["view.unit"] = str(lagging["code"].iloc[rows[0]])
-    st.switch_page("pages/unit.py", query_params={"unit": str(lagging["code"].iloc[rows[0]])})
+    st.switch_page("app_pages/unit.py", query_params={"unit": str(lagging["code"].iloc[rows[0]])})
 
 # Keyboard- and test-friendly way to the same place.
 pick = st.columns([3, 1], vertical_alignment="bottom")
@@ -114,4 +114,4 @@ code = pick[0].selectbox(t("lagging.open_unit"), list(lagging["code"]), key="lag
                          format_func=lambda c: f"{lagging.set_index('code').loc[c, 'name']} ({c})")
 if pick[1].button(t("lagging.open_button"), key="lagging-open-button", width="stretch"):
     st.session_state["view.unit"] = code
-    st.switch_page("pages/unit.py", query_params={"unit": code})
+    st.switch_page("app_pages/unit.py", query_params={"unit": code})
