@@ -116,7 +116,7 @@ NAME_IMAGE = "![t](t.png)"
 
 def test_a_refused_report_file_name_is_literal_on_the_hand_in_page(empty_db, use_db):
     use_db(empty_db)
-    at = app_test("pages/report_handin.py").run()
+    at = app_test("app_pages/report_handin.py").run()
     at.file_uploader[0].set_value((f"{NAME_LINK}.docx", b"", "application/octet-stream"))
     at.file_uploader[1].set_value([(f"{NAME_IMAGE}.pdf", b"MZ\x90\x00", "application/pdf")]).run()
     at.button(key="report-handin-submit").click().run()
@@ -135,7 +135,7 @@ def test_a_return_reason_is_literal_where_the_unit_reads_it(empty_db, use_db):
     finally:
         ctx.close()
     use_db(empty_db)
-    at = app_test("pages/report_handin.py").run()
+    at = app_test("app_pages/report_handin.py").run()
     at.selectbox(key="report-handin-unit").set_value("710").run()
     assert not at.exception, at.exception
     shown = " ".join(w.value for w in at.warning)
