@@ -234,7 +234,9 @@ class App:
 
     def choose(self, label: str, option: str) -> None:
         """Picks an option of a st.selectbox by the visible option text."""
-        self.labelled(SELECTBOX, label).locator("input").click()
+        box = self.labelled(SELECTBOX, label).locator("input")
+        box.click()
+        box.fill(option)  # filters the list: an option outside the list's rendered window is not in the page
         self.page.get_by_role("option", name=option).first.click()
         wait_for_app_run(self.page)
 
