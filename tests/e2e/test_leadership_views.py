@@ -84,7 +84,7 @@ def test_overview_first_screen_says_who_and_why_and_a_row_narrows_the_view(dashb
             # it starts on the first screen, below only the title, the view's line and the two demo/no-account
             # banners (a real store with accounts shows neither)
             assert top is not None and top["y"] < height, (width, top)
-            assert "Thị xã Hòa Thành (8/9 đơn vị chậm tiến độ)" in box.inner_text()
+            assert "Thị đoàn Hòa Thành (8/9 đơn vị chậm tiến độ)" in box.inner_text()
             context = app.main().get_by_text(re.compile(r"Tính đến 30/06/2022 · Toàn tỉnh")).first.bounding_box()
             assert context["y"] < top["y"]
             widths = app.page.evaluate("[document.documentElement.scrollWidth, "
@@ -96,9 +96,9 @@ def test_overview_first_screen_says_who_and_why_and_a_row_narrows_the_view(dashb
     try:
         app.open("?as_of=2022-06-30")
         select_row(app, 0, until=lambda: query(app).get("district") == "709")
-        assert app.main().get_by_text(re.compile("Thị xã Hòa Thành: Chậm tiến độ")).count() >= 1
+        assert app.main().get_by_text(re.compile("Thị đoàn Hòa Thành: Chậm tiến độ")).count() >= 1
         assert app.labelled('[data-testid="stSelectbox"]', vi("sidebar.district")).locator("input").input_value() \
-            == "Thị xã Hòa Thành"
+            == "Thị đoàn Hòa Thành"
     finally:
         app.page.context.close()
 
@@ -114,7 +114,7 @@ def test_every_leadership_page_fits_a_phone_and_states_its_view(dashboard, store
             widths = app.page.evaluate("[document.documentElement.scrollWidth, "
                                        "document.querySelector('[data-testid=stMain]').scrollWidth]")
             assert max(widths) <= width, (path, widths)
-            line = app.main().get_by_text(re.compile(r"Tính đến 30/06/2022 · Thị xã Hòa Thành")).first
+            line = app.main().get_by_text(re.compile(r"Tính đến 30/06/2022 · Thị đoàn Hòa Thành")).first
             assert line.is_visible(), path
     finally:
         app.page.context.close()
