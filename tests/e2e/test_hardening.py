@@ -145,7 +145,8 @@ def test_links_and_images_from_a_file_are_shown_as_text(dashboard, store, page, 
         "name": name, "mimeType": "text/csv",
         "buffer": csv_bytes([GOOD + ["a", "b"]], header=HEADER + [link, image])}])
     app.wait()
-    assert any(link in a and image in a for a in app.alerts())  # the headers read as typed
+    shown = [a.replace("\u2060", "") for a in app.alerts()]  # a bare URL carries an invisible word joiner
+    assert any(link in a and image in a for a in shown)  # the headers read as typed
     app.click_button("Lưu ")
     app.nav.go("Lịch sử nộp")
     app.click_button("Hoàn tác…")
