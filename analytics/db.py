@@ -257,16 +257,33 @@ class Database:
             finally:
                 cur.close()
 
-    def df(self, query: str, params: dict | list | None = None) -> "pd.DataFrame":
+    @contextmanager
+    def cursor_with(self, relations: dict | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A cursor on which each of `relations` answers to its name: a frame or Arrow table (registered as
+        it is) or a `(query, params)` pair (materialised as a temporary table of this cursor only)."""
         with self.cursor() as cur:
+            for name, relation in (relations or {}).items():
+                if isinstance(relation, tuple):
+                    cur.execute(f'CREATE TEMP TABLE "{name}" AS {relation[0]}', relation[1])
+                else:
+                    cur.register(name, relation)
+            yield cur
+
+    def df(self, query: str, params: dict | list | None = None, relations: dict | None = None) -> "pd.DataFrame":
+        with self.cursor_with(relations) as cur:
             return cur.execute(query, params).df()
 
-    def named(self, name: str, params: dict | None = None) -> "pd.DataFrame":
-        return self.df(sql(name), params)
+    def named(self, name: str, params: dict | None = None, relations: dict | None = None) -> "pd.DataFrame":
+        return self.df(sql(name), params, relations)
 
-    def records(self, query: str, params: dict | list | None = None) -> list[dict]:
-        """Rows as dicts, without pandas (the command line's fast path)."""
+    def arrow(self, query: str, params: dict | list | None = None):
+        """The result as an Arrow table (immutable: a cache can hand the same one to every session)."""
         with self.cursor() as cur:
+            return cur.sql(query, params=params).to_arrow_table()
+
+    def records(self, query: str, params: dict | list | None = None, relations: dict | None = None) -> list[dict]:
+        """Rows as dicts, without pandas (the command line's fast path)."""
+        with self.cursor_with(relations) as cur:
             result = cur.execute(query, params)
             names = [d[0] for d in result.description]
             return [dict(zip(names, row)) for row in result.fetchall()]

@@ -138,6 +138,12 @@ def province_judgement(targets: Sequence[dict], rule: "DistrictSettings", langua
     return judge(targets, lagging_units(targets), rule, language)
 
 
+def ledger_query(plan: "Plan") -> tuple[str, dict]:
+    """unit_target_ledger.sql with its parameters: the relation `ledger` that unit_targets.sql reads."""
+    from analytics.db import sql
+    return sql("unit_target_ledger"), {"plan_id": plan.id, "start": plan.start, "deadline": plan.deadline}
+
+
 def status_report(db: "Database", plan: "Plan", lagging: "LaggingSettings", as_of: dt.date,
                   rule: "DistrictSettings | None" = None) -> dict:
     """The `status --json` document (a published interface: add keys, never rename)."""
@@ -146,7 +152,7 @@ def status_report(db: "Database", plan: "Plan", lagging: "LaggingSettings", as_o
     rule = rule or DistrictSettings()
     params = {"plan_id": plan.id, "start": plan.start, "deadline": plan.deadline, "as_of": as_of,
               **asdict(lagging)}
-    targets = db.records(sql("unit_targets"), params)
+    targets = db.records(sql("unit_targets"), params, {"ledger": ledger_query(plan)})
     by_unit: dict[str, list[dict]] = {}
     for row in targets:
         by_unit.setdefault(row["unit_code"], []).append(row)

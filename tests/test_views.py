@@ -2,6 +2,7 @@
 import datetime as dt
 import json
 
+import pandas as pd
 import pytest
 
 from analytics import attainment, views
@@ -218,3 +219,27 @@ def test_the_one_scan_digest_equals_the_separate_queries(ctx, kw, as_of):
     for grain in views.GRAINS:
         expected = views.timeline(ctx.db, flt, grain, ctx.plan.deadline)
         assert digest.timeline(grain, ctx.plan.deadline).to_dict("records") == expected.to_dict("records")
+
+
+@pytest.mark.parametrize("kw", [{}, {"district": GO_DAU}, {"unit": TT_GO_DAU}])
+@pytest.mark.parametrize("as_of", [D(2022, 2, 28), D(2022, 6, 30), D(2022, 12, 31), D(2021, 12, 1)])
+def test_a_whole_period_digest_cut_at_a_date_equals_the_digest_of_that_date(ctx, kw, as_of):
+    whole = views.activity_digest(ctx.db, views.ActivityFilter(*window(ctx, ctx.plan.deadline), **kw))
+    cut = whole.until(window(ctx, as_of)[1])
+    fresh = views.activity_digest(ctx.db, views.ActivityFilter(*window(ctx, as_of), **kw))
+    assert cut.flt == fresh.flt
+    assert cut.kpis() == fresh.kpis()
+    assert cut.units.sort_values("unit_code").to_dict("records") == \
+        fresh.units.sort_values("unit_code").to_dict("records")
+    assert cut.by_type(ctx.plan).to_dict("records") == fresh.by_type(ctx.plan).to_dict("records")
+    for grain in views.GRAINS:
+        assert cut.timeline(grain, ctx.plan.deadline).to_dict("records") == \
+            fresh.timeline(grain, ctx.plan.deadline).to_dict("records")
+
+
+@pytest.mark.parametrize("as_of", [D(2021, 12, 1), D(2022, 2, 28), D(2022, 6, 30), D(2022, 12, 31)])
+def test_unit_targets_from_a_kept_ledger_equal_those_read_from_the_store(ctx, as_of):
+    ledger = attainment.target_ledger(ctx.db, ctx.plan)
+    kept = attainment.unit_targets(ctx.db, ctx.plan, as_of, ctx.settings.lagging, ledger)
+    fresh = attainment.unit_targets(ctx.db, ctx.plan, as_of, ctx.settings.lagging)
+    pd.testing.assert_frame_equal(kept, fresh)

@@ -311,10 +311,18 @@ def share_query(view: View, **page: str) -> str:
 
 
 # -- cached frames ------------------------------------------------------------------------------------
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _target_ledger(db_path: str, plan_path: str, data_version: int):
+    """This store version's activities per unit, target and day (immutable Arrow, shared by every session)."""
+    ctx = _context(db_path, plan_path)
+    return attainment.target_ledger(ctx.db, ctx.plan)
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
 def _unit_targets(view: View) -> pd.DataFrame:
     ctx = view.ctx
-    return attainment.unit_targets(ctx.db, ctx.plan, view.as_of, ctx.settings.lagging)
+    ledger = _target_ledger(view.db_path, view.plan_path, view.data_version)
+    return attainment.unit_targets(ctx.db, ctx.plan, view.as_of, ctx.settings.lagging, ledger)
 
 
 @st.cache_data(show_spinner=False, max_entries=128)
@@ -389,10 +397,17 @@ def month_change(view: View, days: int = 30) -> dict | None:
             "pairs_met": now["pairs_met"] - then["pairs_met"], "lagging_units": now["lagging_units"] - then["lagging_units"]}
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)  # shared, not copied: callers only read it
+def _period_digest(view: View, unit: str | None) -> views.ActivityDigest:
+    return views.activity_digest(view.ctx.db, view.activity_filter(unit=unit))
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def activity_digest(view: View, unit: str | None = None) -> views.ActivityDigest:
-    """One scan of the view's activities (of one unit when given): figures, types and timeline derive from it."""
-    return views.activity_digest(view.ctx.db, view.activity_filter(unit=unit))
+    """The view's activities (of one unit when given) boiled down: figures, types and timeline derive from it.
+    One scan per filter for the whole period, cut at the view's date, so moving the as-of date costs no scan."""
+    whole = _period_digest(replace(view, as_of=view.ctx.plan.deadline), unit)
+    return whole.until(view.window()[1])
 
 
 def activity_kpis(view: View, unit: str | None = None) -> dict:

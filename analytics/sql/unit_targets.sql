@@ -1,4 +1,5 @@
 -- Per unit and applicable target: count as of $as_of, minimum, met, progress and the lagging flags.
+-- Reads the relation `ledger` (unit_target_ledger.sql of the same plan, or a copy of it the dashboard keeps).
 -- Params: $plan_id, $start, $deadline, $as_of, $pace_tolerance, $no_activity_after,
 --         $projection_min_elapsed, $silent_days.
 WITH clock AS (
@@ -20,18 +21,17 @@ applicable AS (
            tg.id AS target_id, tg.minimum, tg.sort_order
     FROM active_units u JOIN targets tg ON tg.plan_id = $plan_id AND tg.level = u.level
 ),
-in_period AS (
-    SELECT a.unit_code, a.type_code, a.activity_date
-    FROM current_activities a, clock
-    WHERE a.activity_date BETWEEN $start::DATE AND clock.until
-),
 counts AS (
-    SELECT p.unit_code, tt.target_id, count(*) AS n
-    FROM in_period p JOIN target_types tt ON tt.plan_id = $plan_id AND tt.type_code = p.type_code
+    SELECT l.unit_code, l.target_id, sum(l.n) AS n
+    FROM ledger l, clock
+    WHERE l.target_id IS NOT NULL AND l.activity_date <= clock.until
     GROUP BY ALL
 ),
 last_seen AS (
-    SELECT unit_code, max(activity_date) AS last_activity FROM in_period GROUP BY ALL
+    SELECT l.unit_code, max(l.activity_date) AS last_activity
+    FROM ledger l, clock
+    WHERE l.target_id IS NULL AND l.activity_date <= clock.until
+    GROUP BY ALL
 ),
 scored AS (
     SELECT ap.*, coalesce(c.n, 0)::BIGINT AS count, ls.last_activity, clock.*
