@@ -8,7 +8,8 @@ from analytics.plan import PlanError
 from ui import errors
 from ui.auth import gate, route_through_entry_point
 from ui.markup import plain
-from ui.navigation import pages_for
+from ui.navigation import DEFAULT_URL_PATH, pages_for
+from ui.routing import default_page_by_name
 from ui.state import context, language_picker, t
 from ui.table_toolbar import hide_csv_download
 
@@ -34,6 +35,7 @@ def signed_in_pages(ctx) -> None:
     account = gate(ctx)  # stops here unless signed in (or no account yet and this machine asks)
     if ctx.is_demo():
         st.info(t("app.demo_banner"), icon=":material/science:")
+    default_page_by_name(DEFAULT_URL_PATH)
     st.navigation(pages_for(account.role if account else None)).run()
 
 

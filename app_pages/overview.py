@@ -38,7 +38,8 @@ if view.district:
     scope = own.iloc[0] if len(own) else None
 else:
     scope = pd.Series(province_status(view)) if len(judged) else None
-if scope is not None:
+store_empty = activity_kpis(view.base)["activities"] == 0  # nothing reported yet: no status to judge
+if scope is not None and not store_empty:
     who = filters[t("sidebar.district")] if view.district else t("filter.all_districts")
     box = {"behind": st.warning, "on_track": st.info, "met": st.success}[scope["status"]]
     worst = judged[(judged["status"] == "behind") & (judged["kind"] == "district")].head(3) if not view.district \
@@ -81,7 +82,7 @@ cards.metric(t("kpi.days_left"), t("kpi.days_left_value", days=days_left) if day
 
 draw_reporting_card(view.ctx, view.as_of)  # the year-end reports handed in by then (plan V.2)
 
-if activity_kpis(view.base)["activities"] == 0:
+if store_empty:
     st.info(t("overview.empty_store"))
     st.stop()
 

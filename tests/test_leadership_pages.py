@@ -127,3 +127,12 @@ def test_count_axes_have_whole_number_ticks(demo_db, use_db):
     for axis in ("yaxis", "yaxis2"):
         assert timeline["layout"][axis]["tickformat"] == ",d"
         assert isinstance(timeline["layout"][axis]["dtick"], int) and timeline["layout"][axis]["dtick"] >= 1
+
+
+def test_an_empty_store_gets_no_status_verdict_only_the_empty_store_note(empty_db, use_db):
+    use_db(empty_db)
+    at = open_page("app_pages/overview.py")
+    assert not at.exception
+    shown = [e.value for kind in (at.info, at.success, at.warning) for e in kind if "Chưa có tài khoản nào" not in e.value]
+    assert not [line for line in shown if "Toàn tỉnh:" in line]
+    assert [line for line in shown if line.startswith("Chưa có hoạt động nào")]

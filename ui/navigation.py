@@ -13,6 +13,7 @@ import streamlit as st
 from ui.state import t
 
 ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_URL_PATH = "tong-quan"  # the overview: served at the root, and under this name too
 ALL_ROLES = ("viewer", "uploader", "admin")
 
 
@@ -59,7 +60,7 @@ def pages_for(role: str | None) -> dict[str, list[st.Page]]:
                            url_path=spec.url_path, visibility="hidden")
         else:
             page = st.Page(str(ROOT / spec.path), title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
-                           default=spec.url_path == "tong-quan")
+                           default=spec.url_path == DEFAULT_URL_PATH)
         sections.setdefault(t(spec.section_key), []).append(page)
     if os.environ.get(FAULT_PAGE_ENV) == "1":  # browser tests only: a page that fails, to see what a reader sees
         sections.setdefault(t(PAGES[0].section_key), []).append(

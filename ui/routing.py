@@ -29,3 +29,14 @@ def route_through_entry_point(entry: bool = False) -> None:
         PagesManager.uses_pages_directory = False
         if not entry:
             st.rerun()
+
+
+def default_page_by_name(url_path: str) -> None:
+    """Lets the default page's own name (/tong-quan) open it: Streamlit serves the default page only at the
+    root and answers its name with an English "Page not found"."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    manager = ctx.pages_manager
+    if not manager.intended_page_script_hash and manager.intended_page_name == url_path:
+        manager.set_script_intent("", "")
