@@ -27,12 +27,9 @@ from ui.routing import route_through_entry_point
 def language() -> str:
     """The reader's language: the sidebar's choice, else the settings' (ANTQ_LANG, data/settings.toml)."""
     chosen = st.session_state.get("language")
-    return chosen if chosen in LANGUAGES else _default_language()
-
-
-@st.cache_resource(show_spinner=False)
-def _default_language() -> str:
-    configured = load_settings().language
+    if chosen in LANGUAGES:
+        return chosen
+    configured = load_settings().language  # kept in memory until the file changes
     return configured if configured in LANGUAGES else "vi"
 
 
@@ -414,6 +411,7 @@ def activity_kpis(view: View, unit: str | None = None) -> dict:
     return activity_digest(view, unit).kpis()
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
 def activities_by_type(view: View) -> pd.DataFrame:
     return activity_digest(view).by_type(view.ctx.plan)
 
