@@ -27,12 +27,12 @@ import threading
 import time
 
 from analytics.sessions import COOKIE
+from ui.download_guard import XSRF_COOKIE, xsrf_token
 
 ROUTE = "_antq/session"
 NONCE_SECONDS = 60.0      # a page posts its nonce within a second of the run that wrote it
 MAX_PENDING = 10_000      # nonces waiting at once (a flood of sign-ins cannot grow this without bound)
 MAX_BODY = 1024           # bytes of a request body
-XSRF_COOKIE = "_streamlit_xsrf"
 
 _lock = threading.Lock()
 _pending: dict[str, tuple[str | None, bytes | None, float]] = {}  # nonce -> (token or None to clear, xsrf, expiry)
@@ -87,17 +87,9 @@ def redeem(nonce: object, xsrf_cookie: str | None, xsrf_header: str | None,
     if xsrf is not None:  # the same browser that signed in, by Streamlit's own double-submit rule
         from streamlit.web.server.starlette.starlette_app_utils import validate_xsrf_token
         if not validate_xsrf_token(xsrf_header, xsrf_cookie) or \
-                not hmac.compare_digest(_xsrf_token(xsrf_cookie) or b"", xsrf):
+                not hmac.compare_digest(xsrf_token(xsrf_cookie) or b"", xsrf):
             return False, None
     return True, token
-
-
-def _xsrf_token(cookie: str | None) -> bytes | None:
-    if not cookie:
-        return None
-    from streamlit.web.server.starlette.starlette_app_utils import decode_xsrf_token_string
-    token, _ = decode_xsrf_token_string(cookie)
-    return token or None
 
 
 def browser_xsrf(cookies) -> bytes | None:
@@ -105,7 +97,7 @@ def browser_xsrf(cookies) -> bytes | None:
     from streamlit.web.server.server_util import is_xsrf_enabled
     if not is_xsrf_enabled():
         return None
-    return _xsrf_token(cookies.get(XSRF_COOKIE))
+    return xsrf_token(cookies.get(XSRF_COOKIE))
 
 
 def route_path() -> str:
