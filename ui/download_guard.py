@@ -22,7 +22,8 @@ _tokens: dict[str, bytes] = {}            # session id -> XSRF token of its brow
 _made_by: dict[str, set[str]] = {}        # file id -> sessions whose deferred download made it
 
 
-def _token(cookie: str | None) -> bytes | None:
+def xsrf_token(cookie: str | None) -> bytes | None:
+    """The token inside a Streamlit XSRF cookie (its value changes mask and time; the token does not)."""
     if not cookie:
         return None
     from streamlit.web.server.starlette.starlette_app_utils import decode_xsrf_token_string
@@ -39,7 +40,7 @@ def allow_session() -> None:
     run = get_script_run_ctx()
     if run is None:
         return
-    token = _token(st.context.cookies.get(XSRF_COOKIE))
+    token = xsrf_token(st.context.cookies.get(XSRF_COOKIE))
     with _lock:
         if token:
             _tokens[run.session_id] = token
@@ -67,7 +68,7 @@ def may_fetch(file_id: str, cookie: str | None, runtime=None) -> bool:
 
     from streamlit.runtime import Runtime
 
-    token = _token(cookie)
+    token = xsrf_token(cookie)
     if token is None:
         return False
     bare = os.path.splitext(file_id)[0]
@@ -84,7 +85,7 @@ def may_fetch(file_id: str, cookie: str | None, runtime=None) -> bool:
 def may_upload(session_id: str, cookie: str | None) -> bool:
     """Only a signed-in session (or this machine while no account exists), from its own browser, may upload: a
     session still on the sign-in form could otherwise fill the server's memory (Streamlit has no limit per session)."""
-    token = _token(cookie)
+    token = xsrf_token(cookie)
     with _lock:
         return token is not None and _tokens.get(session_id) == token
 

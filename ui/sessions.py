@@ -1,9 +1,11 @@
-"""The browser side of analytics/sessions.py: the session cookie, set and cleared by a script in the page.
+"""The browser side of analytics/sessions.py: the session cookie, its token checked on every run.
 
-Streamlit gives a script run no HTTP response to add a Set-Cookie header to, so the cookie is written by
-JavaScript (SameSite=Strict, Secure over HTTPS; not HttpOnly: a script wrote it, so scripts can read it) and read
-back by the server from the WebSocket handshake (`st.context.cookies`) when a tab opens or reloads. The token is
-checked against the store on every run, so sign-out ends it in every tab, and a copied token is refused after.
+Under scripts/serve.py (and `make demo`) the server sets and clears the cookie itself (ui/session_cookie.py):
+HttpOnly, SameSite=Strict, so no script in the page can read the token. Under a plain `streamlit run
+dashboard.py` there is no server route, so a script in the page writes it (SameSite=Strict, Secure over HTTPS; not
+HttpOnly: a script wrote it, so scripts can read it). Either way the server reads it back from the WebSocket
+handshake (`st.context.cookies`) when a tab opens or reloads. The token is checked against the store on every run,
+so sign-out ends it in every tab, and a copied token is refused after.
 """
 from __future__ import annotations
 
@@ -14,9 +16,10 @@ import streamlit as st
 from analytics import sessions
 from analytics.auth import Account
 from analytics.context import Context
+from ui import session_cookie
 
 _TOKEN = "auth_token"           # this tab's session token (session_state)
-_COOKIE_OP = "auth_cookie_op"   # ("set", token) | ("clear", None): written into the page by the next run
+_COOKIE_OP = "auth_cookie_op"   # ("server", nonce) | ("script", token or None to clear): for the page of the next run
 
 
 def token() -> str | None:
@@ -29,7 +32,7 @@ def remember(ctx: Context, account: Account) -> None:
     if new is None:  # the store cannot be written: signed in for this tab only
         return
     st.session_state[_TOKEN] = new
-    st.session_state[_COOKIE_OP] = ("set", new)
+    st.session_state[_COOKIE_OP] = _cookie_op(new)
 
 
 def restore(ctx: Context, idle_minutes: float) -> tuple[Account, str] | None:
@@ -52,7 +55,7 @@ def adopt(current: str) -> None:
 def forget(ctx: Context, ended: str | None) -> None:
     """Sign-out: the token ends in the store (every tab, every copy) and the cookie is cleared."""
     sessions.end(ctx.db, ended)
-    st.session_state[_COOKIE_OP] = ("clear", None)
+    st.session_state[_COOKIE_OP] = _cookie_op(None)
 
 
 def _cookie() -> str | None:
@@ -63,16 +66,27 @@ def _cookie() -> str | None:
     return value if isinstance(value, str) else None
 
 
+def _cookie_op(value: str | None) -> tuple[str, str | None]:
+    """How the next page sets (`value`) or clears (None) the cookie: through the server's route when it has one."""
+    if session_cookie.installed():
+        try:
+            cookies = st.context.cookies
+        except Exception:  # no server: no browser to bind the nonce to
+            cookies = {}
+        return "server", session_cookie.issue(value, session_cookie.browser_xsrf(cookies))
+    return "script", value
+
+
 def write_cookie() -> None:
     """Writes a pending cookie change into the page (call once per run, before the page's content)."""
     op = st.session_state.pop(_COOKIE_OP, None)
     if op is None:
         return
-    action, value = op
-    if action == "set":
-        cookie = f"{sessions.COOKIE}={value}; Path=/; SameSite=Strict"
+    how, value = op
+    if how == "server":  # the page posts a nonce; the server answers with the HttpOnly cookie
+        script = session_cookie.page_script(value)
     else:
-        cookie = f"{sessions.COOKIE}=; Path=/; SameSite=Strict; Max-Age=0"
-    script = ("<script>(function(){var c=" + json.dumps(cookie) + ";"
-              "if(location.protocol==='https:'){c+='; Secure';}document.cookie=c;})();</script>")
+        cookie = session_cookie.header(value, http_only=False)
+        script = ("<script>(function(){var c=" + json.dumps(cookie) + ";"
+                  "if(location.protocol==='https:'){c+='; Secure';}document.cookie=c;})();</script>")
     st.html(script, unsafe_allow_javascript=True)
