@@ -878,9 +878,11 @@ def column_letter(index: int) -> str:
 
 
 def _nonblank(column: str) -> str:
-    """SQL: the cell holds more than spaces, tabs and non-breaking spaces (checked only when one starts it)."""
-    return (f"({column} <> '' AND NOT ((starts_with({column}, ' ') OR starts_with({column}, chr(9)) "
-            f"OR starts_with({column}, chr(160))) AND ingest_trim({column}) = ''))")
+    """SQL: the cell holds more than spaces, tabs and non-breaking spaces (checked only when one starts it). A CASE,
+    so the regular expression of ingest_trim runs only then: written with AND/OR, the optimiser may put it first."""
+    return (f"(CASE WHEN {column} IS NULL OR {column} = '' THEN false "
+            f"WHEN starts_with({column}, ' ') OR starts_with({column}, chr(9)) OR starts_with({column}, chr(160)) "
+            f"THEN ingest_trim({column}) <> '' ELSE true END)")
 
 
 def _cell_problems(cur: duckdb.DuckDBPyConnection, headers: list[str], mapping: dict[str, int], width: int,

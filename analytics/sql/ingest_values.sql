@@ -67,12 +67,12 @@ FROM n;
 
 -- The key a title is matched by: folded (lower case, no diacritics, đ as d). Titles are NFC already (decoding saw
 -- to it), so the full fold() macro with its regular expression is needed only where whitespace runs or control
--- characters occur; otherwise ingest_fold_ascii (analytics/ingest_fold.py: DuckDB's strip_accents, vectorised)
--- folds it, and strip_accents itself any title with characters outside its table.
+-- characters occur; otherwise ingest_fold_latin (analytics/ingest_fold.py: the same fold, vectorised) folds it, and
+-- DuckDB's functions any title with characters outside its table.
 CREATE OR REPLACE TEMP MACRO ingest_title_key(title) AS
     CASE WHEN title IS NULL THEN NULL
          WHEN contains(title, '  ') OR contains(title, chr(9)) OR contains(title, chr(10))
            OR contains(title, chr(13)) OR contains(title, chr(11)) OR contains(title, chr(12))
              THEN fold(title)
-         ELSE coalesce(ingest_fold_ascii(replace(lower(title), 'đ', 'd')), strip_accents(replace(lower(title), 'đ', 'd')))
+         ELSE coalesce(ingest_fold_latin(title), strip_accents(replace(lower(title), 'đ', 'd')))
     END;
