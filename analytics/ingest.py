@@ -35,6 +35,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from analytics import ingest_fold, ingest_sql
 from analytics.db import Database, sql
 from analytics.i18n import LANGUAGES, t
 from analytics.ingest_layout import (MAX_COLUMNS, MAX_HEADER_BYTES, CsvHeader, LayoutError, Stripped, XlsxSheet,
@@ -119,7 +120,7 @@ class CheckResult:
 
     def stage_sql(self, name: str) -> str:
         """A named query with the staging database's name filled in."""
-        return sql(name).replace("ingest_stage.", f"{self.stage}.")
+        return ingest_sql.stage_sql(name, stage=self.stage)
 
     def is_open(self) -> bool:
         return self.db is not None and self.stage in _attached(self.db)
@@ -692,85 +693,158 @@ def check_file(db: Database, plan: Plan, units: tuple[Unit, ...], data: bytes | 
                progress: Callable[[float], None] | None = None) -> CheckResult:
     """Read, validate and normalise a submission without storing anything. Raises IngestReadError."""
     step = progress or (lambda fraction: None)
-    source = Path(data) if isinstance(data, (str, Path)) else None
-    content = _Content(source, None if source else data)
-    if source:
-        with open(source, "rb") as handle:
-            head = handle.read(HEAD_BYTES)
-    else:
-        head = data[:HEAD_BYTES]
+    source, head, content = _open(data)
     with db.cursor() as cur:
-        cur.execute(FOLD_SQL_MACRO)
-        cur.execute(INGEST_TRIM_MACRO)
+        _prepare(cur)
         step(0.05)
         encoding, separator, headers, layout = _stage(cur, head, source, content)
         step(0.35)
         sha = content.result().sha256
         mapping, unknown = map_headers(headers)
-        warnings = []
-        if unknown:
-            warnings.append(t("ingest.warning.extra_columns", columns=", ".join(unknown)))
-        width = len(cur.execute("SELECT * FROM ingest_raw LIMIT 0").description)
-        cur.execute("CREATE OR REPLACE TEMP TABLE ingest_gaps (first_row BIGINT, line_offset BIGINT)")
-        if layout.gaps:
-            cur.executemany("INSERT INTO ingest_gaps VALUES (?, ?)", layout.gaps)
-        cur.execute(_cells_sql(mapping, width, layout))
-        skipped_rows = _left_out(cur, headers, mapping, width)
-        warnings += _left_out_warnings(skipped_rows)
-        cur.execute(_rows_sql(mapping, width, bool(len(skipped_rows))))
-        warnings += _cell_problems(cur, headers, mapping, width, separator, content, layout,
-                                   damaged=encoding == "utf-8-damaged")
+        warnings = [t("ingest.warning.extra_columns", columns=", ".join(unknown))] if unknown else []
+        skipped_rows, frame_warnings = _frame_rows(cur, headers, mapping, separator, content, layout,
+                                                   damaged=encoding == "utf-8-damaged")
+        warnings += frame_warnings
         step(0.5)
         # Line numbers are fixed now (rowid of the ordered read): later steps may run in any order, in parallel.
         cur.execute("SET preserve_insertion_order = false")
-        resolver = UnitResolver(plan, units, allowed_units)
-        for name, table in (("ingest_unit_map", _unit_map(cur, resolver)), ("ingest_type_map", _type_map(cur, plan)),
-                            ("ingest_messages", _messages(plan))):
-            cur.register("ingest_lookup", table)  # copied into DuckDB: joins then never wait on Python
-            cur.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM ingest_lookup")
-            cur.unregister("ingest_lookup")
-        cur.execute("CREATE OR REPLACE TEMP TABLE ingest_plan AS SELECT ?::DATE AS start_date, ?::DATE AS deadline",
-                    [plan.start, plan.deadline])
+        _lookups(cur, plan, units, allowed_units)
         stage = f"ingest_stage_{uuid.uuid4().hex[:12]}"
         cur.execute(f"ATTACH ':memory:' AS {stage}")
         try:
-            statements = [s for s in sql("ingest_check").replace("ingest_stage.", f"{stage}.").split(";\n") if s.strip()]
-            for done, statement in enumerate(statements):
-                cur.execute(statement)
-                step(0.5 + 0.3 * (done + 1) / len(statements))
-            ref_repeats, key_repeats = cur.execute("SELECT count(ref_hash), count(record_hash) FROM ingest_repeats"
-                                                   ).fetchall()[0]
-            if ref_repeats:
-                cur.execute(sql("ingest_ref_conflicts").replace("ingest_stage.", f"{stage}."))
-            if key_repeats:
-                cur.execute(sql("ingest_file_duplicates").replace("ingest_stage.", f"{stage}."))
-            cur.execute(sql("ingest_excluded").replace("ingest_stage.", f"{stage}."))
-            rows = cur.execute(f"SELECT count(*) FROM {stage}.checked").fetchall()[0][0]
-            if rows == 0:
-                raise IngestReadError(t("ingest.read.no_rows"))
-            errors = cur.execute(sql("ingest_errors")).df()
-            errors["value"] = errors["value"].astype(object).where(errors["value"].notna(), None)  # blank cell: null
-            duplicate_rows = cur.execute("SELECT line, first_line FROM ingest_file_duplicates ORDER BY line").df()
-            data_version = cur.execute("SELECT coalesce(max(value::BIGINT), 0) FROM meta WHERE key = 'data_version'"
-                                       ).fetchall()[0][0]
-            cur.execute(sql("ingest_records").replace("ingest_stage.", f"{stage}."))
+            rows = _check_rows(cur, stage, lambda done: step(0.5 + 0.3 * done))
+            found = _found(cur, stage)
             step(0.8)
-            if cur.execute("SELECT count(*) > 0 FROM current_activities").fetchall()[0][0]:
-                cur.execute(sql("ingest_classify"))
-            else:  # an empty store: every record is new
-                cur.execute("CREATE OR REPLACE TEMP TABLE ingest_outcome AS "
-                            "SELECT line, 'new' AS outcome, NULL::BIGINT AS old_id FROM ingest_records_in LIMIT 0")
-            cur.execute(f"CREATE TABLE {stage}.outcome AS SELECT * FROM ingest_outcome WHERE outcome <> 'new'")
-            storable = cur.execute("SELECT count(*) FROM ingest_records_in").fetchall()[0][0]
-            outcome = {name: [r[0] for r in cur.execute(
-                f"SELECT line FROM {stage}.outcome WHERE outcome = ? ORDER BY line", [name]).fetchall()]
-                for name in ("update", "duplicate")}
+            outcome = _classify(cur, stage)
             previous = cur.execute(
                 "SELECT max(id) FROM submissions WHERE sha256 = ? AND status = 'active'", [sha]).fetchall()[0][0]
         except BaseException:
             cur.execute(f"DETACH DATABASE IF EXISTS {stage}")
             raise
+    errors = _located_errors(found.errors, headers, mapping)
+    duplicate_rows = _duplicate_rows(found.duplicate_rows, outcome["duplicate"])
+    if previous is not None:
+        warnings.insert(0, t("ingest.warning.same_file", id=previous))
+    rejected = int(errors["line"].nunique())
+    return CheckResult(
+        file_name=file_name, sha256=sha, encoding=ENCODINGS[encoding], separator=separator, rows=rows,
+        accepted=rows - rejected, rejected=rejected, duplicates=len(duplicate_rows), updated=len(outcome["update"]),
+        new=found.storable - len(outcome["update"]) - len(outcome["duplicate"]), errors=errors,
+        duplicate_rows=duplicate_rows, warnings=warnings, updated_lines=outcome["update"],
+        previous_submission=previous, data_version=found.data_version,
+        sheet=layout.sheet, header_row=layout.header_row, skipped_rows=skipped_rows,
+        stage=stage, db=db,
+    )
 
+
+# -- the check's steps --------------------------------------------------------------------------------
+def _open(data: bytes | Path | str) -> tuple[Path | None, bytes, _Content]:
+    """The file (a path, or the bytes of an upload), its first bytes, and its content scan started beside."""
+    source = Path(data) if isinstance(data, (str, Path)) else None
+    content = _Content(source, None if source else data)
+    if source:
+        with open(source, "rb") as handle:
+            return source, handle.read(HEAD_BYTES), content
+    return None, data[:HEAD_BYTES], content
+
+
+def _prepare(cur: duckdb.DuckDBPyConnection) -> None:
+    """The macros and the fold function the check's SQL calls."""
+    cur.execute(FOLD_SQL_MACRO)
+    cur.execute(INGEST_TRIM_MACRO)
+    ingest_fold.register(cur)
+
+
+def _frame_rows(cur: duckdb.DuckDBPyConnection, headers: list[str], mapping: dict[str, int], separator: str | None,
+                content: _Content, layout: _Layout, damaged: bool) -> tuple[pd.DataFrame, list[str]]:
+    """Name the staged cells (ingest_cells), leave out the rows that are not records (ingest_rows) and note the
+    cells a reader would drop (ingest_row_problems). The rows left out, and the warnings."""
+    width = len(cur.execute("SELECT * FROM ingest_raw LIMIT 0").description)
+    cur.execute("CREATE OR REPLACE TEMP TABLE ingest_gaps (first_row BIGINT, line_offset BIGINT)")
+    if layout.gaps:
+        cur.executemany("INSERT INTO ingest_gaps VALUES (?, ?)", layout.gaps)
+    cur.execute(_cells_sql(mapping, width, layout))
+    skipped_rows = _left_out(cur, headers, mapping, width)
+    warnings = _left_out_warnings(skipped_rows)
+    cur.execute(_rows_sql(mapping, width, bool(len(skipped_rows))))
+    warnings += _cell_problems(cur, headers, mapping, width, separator, content, layout, damaged=damaged)
+    return skipped_rows, warnings
+
+
+def _lookups(cur: duckdb.DuckDBPyConnection, plan: Plan, units: tuple[Unit, ...], allowed_units: set[str] | None
+             ) -> None:
+    """The small tables the check joins: units and types resolved per distinct raw value, messages, the period."""
+    resolver = UnitResolver(plan, units, allowed_units)
+    for name, table in (("ingest_unit_map", _unit_map(cur, resolver)), ("ingest_type_map", _type_map(cur, plan)),
+                        ("ingest_messages", _messages(plan))):
+        cur.register("ingest_lookup", table)  # copied into DuckDB: joins then never wait on Python
+        cur.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM ingest_lookup")
+        cur.unregister("ingest_lookup")
+    cur.execute("CREATE OR REPLACE TEMP TABLE ingest_plan AS SELECT ?::DATE AS start_date, ?::DATE AS deadline",
+                [plan.start, plan.deadline])
+
+
+def _titles_query(cur: duckdb.DuckDBPyConnection) -> str:
+    """ingest_titles_distinct when titles repeat (folded once each), ingest_titles_by_row when most differ."""
+    distinct, rows = cur.execute("SELECT approx_count_distinct(title), count(*) FROM ingest_cells").fetchall()[0]
+    return "ingest_titles_by_row" if distinct > rows / 2 else "ingest_titles_distinct"
+
+
+def _check_rows(cur: duckdb.DuckDBPyConnection, stage: str, done: Callable[[float], None]) -> int:
+    """Validate and normalise every row in SQL into the staging database (`stage`.checked); the rows checked."""
+    statements = [s for name in ("ingest_values", _titles_query(cur), "ingest_check")
+                  for s in ingest_sql.statements(name, stage=stage)]
+    for count, statement in enumerate(statements, 1):
+        cur.execute(statement)
+        done(count / len(statements))
+    ref_repeats, key_repeats = cur.execute("SELECT count(ref_hash), count(record_hash) FROM ingest_repeats"
+                                           ).fetchall()[0]
+    if ref_repeats:
+        cur.execute(ingest_sql.stage_sql("ingest_ref_conflicts", stage=stage))
+    if key_repeats:
+        cur.execute(ingest_sql.stage_sql("ingest_file_duplicates", stage=stage))
+    cur.execute(ingest_sql.stage_sql("ingest_excluded", stage=stage))
+    rows = cur.execute(f"SELECT count(*) FROM {stage}.checked").fetchall()[0][0]
+    if rows == 0:
+        raise IngestReadError(t("ingest.read.no_rows"))
+    return rows
+
+
+@dataclass
+class _Found:
+    errors: pd.DataFrame           # line, field, value, message
+    duplicate_rows: pd.DataFrame   # line, first_line: repeats inside the file
+    storable: int                  # rows that can be stored
+    data_version: int              # the store's version the outcomes are computed against
+
+
+def _found(cur: duckdb.DuckDBPyConnection, stage: str) -> _Found:
+    """What the checks found, and the storable records (ingest_records_in)."""
+    errors = cur.execute(sql("ingest_errors")).df()
+    errors["value"] = errors["value"].astype(object).where(errors["value"].notna(), None)  # blank cell: null
+    duplicate_rows = cur.execute("SELECT line, first_line FROM ingest_file_duplicates ORDER BY line").df()
+    data_version = cur.execute("SELECT coalesce(max(value::BIGINT), 0) FROM meta WHERE key = 'data_version'"
+                               ).fetchall()[0][0]
+    cur.execute(ingest_sql.stage_sql("ingest_records", stage=stage))
+    storable = cur.execute("SELECT count(*) FROM ingest_records_in").fetchall()[0][0]
+    return _Found(errors, duplicate_rows, storable, data_version)
+
+
+def _classify(cur: duckdb.DuckDBPyConnection, stage: str) -> dict[str, list[int]]:
+    """Each storable record against the store (`stage`.outcome): the lines of updates and of duplicates."""
+    if cur.execute("SELECT count(*) > 0 FROM current_activities").fetchall()[0][0]:
+        cur.execute(sql("ingest_classify"))
+    else:  # an empty store: every record is new
+        cur.execute("CREATE OR REPLACE TEMP TABLE ingest_outcome AS "
+                    "SELECT line, 'new' AS outcome, NULL::BIGINT AS old_id FROM ingest_records_in LIMIT 0")
+    cur.execute(f"CREATE TABLE {stage}.outcome AS SELECT * FROM ingest_outcome WHERE outcome <> 'new'")
+    return {name: [r[0] for r in cur.execute(
+        f"SELECT line FROM {stage}.outcome WHERE outcome = ? ORDER BY line", [name]).fetchall()]
+        for name in ("update", "duplicate")}
+
+
+def _located_errors(errors: pd.DataFrame, headers: list[str], mapping: dict[str, int]) -> pd.DataFrame:
+    """Errors under the file's own column headers, in spreadsheet order (row, then column)."""
     header_of = {name: headers[index] for name, index in mapping.items()}
     header_of["ma_don_vi / ten_don_vi"] = " / ".join(header_of.get(f, f) for f in UNIT_FIELDS if f in header_of)
     position = {**mapping, "ma_don_vi / ten_don_vi": -1}
@@ -781,26 +855,16 @@ def check_file(db: Database, plan: Plan, units: tuple[Unit, ...], data: bytes | 
     errors["column"] = errors["field"].map(lambda f: header_of.get(f, f))
     errors["position"] = errors["field"].map(lambda f: position.get(f, len(headers)))
     errors = errors.sort_values(["line", "position"], kind="stable")[["line", "column", "value", "message"]]
-    rejected = int(errors["line"].nunique())
-    accepted = rows - rejected
-    duplicate_rows["message"] = duplicate_rows["first_line"].map(lambda n: t("ingest.duplicate.in_file", line=n))
-    store_duplicates = outcome["duplicate"]
-    if len(store_duplicates):
-        store_frame = pd.DataFrame({"line": store_duplicates, "first_line": None,
-                                    "message": t("ingest.duplicate.in_store")})
-        duplicate_rows = pd.concat([duplicate_rows, store_frame], ignore_index=True).sort_values("line")
-    duplicate_rows = duplicate_rows[["line", "message"]].reset_index(drop=True)
-    if previous is not None:
-        warnings.insert(0, t("ingest.warning.same_file", id=previous))
-    return CheckResult(
-        file_name=file_name, sha256=sha, encoding=ENCODINGS[encoding], separator=separator, rows=rows,
-        accepted=accepted, rejected=rejected, duplicates=len(duplicate_rows), updated=len(outcome["update"]),
-        new=storable - len(outcome["update"]) - len(outcome["duplicate"]), errors=errors.reset_index(drop=True),
-        duplicate_rows=duplicate_rows, warnings=warnings, updated_lines=outcome["update"],
-        previous_submission=previous, data_version=data_version,
-        sheet=layout.sheet, header_row=layout.header_row, skipped_rows=skipped_rows,
-        stage=stage, db=db,
-    )
+    return errors.reset_index(drop=True)
+
+
+def _duplicate_rows(in_file: pd.DataFrame, in_store: list[int]) -> pd.DataFrame:
+    """Repeats inside the file (naming the first) and of stored records, by line."""
+    in_file["message"] = in_file["first_line"].map(lambda n: t("ingest.duplicate.in_file", line=n))
+    if len(in_store):
+        store_frame = pd.DataFrame({"line": in_store, "first_line": None, "message": t("ingest.duplicate.in_store")})
+        in_file = pd.concat([in_file, store_frame], ignore_index=True).sort_values("line")
+    return in_file[["line", "message"]].reset_index(drop=True)
 
 
 def column_letter(index: int) -> str:
@@ -814,9 +878,11 @@ def column_letter(index: int) -> str:
 
 
 def _nonblank(column: str) -> str:
-    """SQL: the cell holds more than spaces, tabs and non-breaking spaces (checked only when one starts it)."""
-    return (f"({column} <> '' AND NOT ((starts_with({column}, ' ') OR starts_with({column}, chr(9)) "
-            f"OR starts_with({column}, chr(160))) AND ingest_trim({column}) = ''))")
+    """SQL: the cell holds more than spaces, tabs and non-breaking spaces (checked only when one starts it). A CASE,
+    so the regular expression of ingest_trim runs only then: written with AND/OR, the optimiser may put it first."""
+    return (f"(CASE WHEN {column} IS NULL OR {column} = '' THEN false "
+            f"WHEN starts_with({column}, ' ') OR starts_with({column}, chr(9)) OR starts_with({column}, chr(160)) "
+            f"THEN ingest_trim({column}) <> '' ELSE true END)")
 
 
 def _cell_problems(cur: duckdb.DuckDBPyConnection, headers: list[str], mapping: dict[str, int], width: int,

@@ -2,7 +2,7 @@
 -- repeats (ingest_repeats) are grouped by the full key.
 INSERT INTO ingest_file_duplicates
 WITH v AS (SELECT c.line, c.unit_code, c.type_code, c.activity_date, t.title_key
-           FROM ingest_valid c JOIN ingest_stage.titles t ON t.title_id = c.title_id
+           FROM ingest_valid c JOIN ${stage}.titles t ON t.title_id = c.title_id
            WHERE c.record_hash IN (SELECT record_hash FROM ingest_repeats WHERE record_hash IS NOT NULL)
              AND c.line NOT IN (SELECT line FROM ingest_errors WHERE field = 'ma_hoat_dong')),
 g AS (

@@ -2,6 +2,6 @@
 CREATE OR REPLACE TEMP VIEW ingest_records_in AS
 SELECT c.line, c.unit_code, c.type_code, t.title, c.activity_date, c.participants, c.location, c.budget_vnd,
        c.activity_ref, c.notes, t.title_key
-FROM ingest_stage.checked c
-JOIN ingest_stage.titles t ON t.title_id = c.title_id
-WHERE c.valid AND c.line NOT IN (SELECT line FROM ingest_stage.excluded)
+FROM ${stage}.checked c
+JOIN ${stage}.titles t ON t.title_id = c.title_id
+WHERE c.valid AND c.line NOT IN (SELECT line FROM ${stage}.excluded)

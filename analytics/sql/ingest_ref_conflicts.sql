@@ -7,7 +7,7 @@ WITH g AS (
     GROUP BY ALL HAVING count(*) > 1
 ),
 f AS (SELECT v.line, v.activity_ref, v.type_code, v.activity_date, t.title_key, g.first_line
-      FROM ingest_valid v JOIN g USING (unit_code, activity_ref) JOIN ingest_stage.titles t ON t.title_id = v.title_id)
+      FROM ingest_valid v JOIN g USING (unit_code, activity_ref) JOIN ${stage}.titles t ON t.title_id = v.title_id)
 SELECT f.line, 'ma_hoat_dong', f.activity_ref,
        replace((SELECT message FROM ingest_messages WHERE key = 'ref_conflict'), '{line}', f.first_line::VARCHAR)
 FROM f JOIN f AS first ON first.line = f.first_line
