@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from analytics import auth
+from analytics.access import auth
 from ui.auth import actor_name, current_account, notice_for_sign_in, require_role, settings
 from ui.markup import plain
 from ui.state import context, t

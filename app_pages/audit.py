@@ -4,8 +4,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from analytics import audit
-from analytics.text import format_number
+from analytics.access import audit
+from analytics.core.text import format_number
 from ui.auth import require_role
 from ui.downloads import table_downloads
 from ui.state import context, language, t

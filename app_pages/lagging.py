@@ -2,8 +2,8 @@
 import pandas as pd
 import streamlit as st
 
-from analytics import views
-from analytics.text import format_date, format_percent
+from analytics.core.text import format_date, format_percent
+from analytics.measures import views
 from ui.downloads import table_downloads
 from ui.unit_reports import draw_overdue_reports
 from ui.markup import plain

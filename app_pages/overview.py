@@ -4,8 +4,8 @@ import html
 import pandas as pd
 import streamlit as st
 
-from analytics import views
-from analytics.text import format_date, format_number, format_percent
+from analytics.core.text import format_date, format_number, format_percent
+from analytics.measures import views
 from ui import charts
 from ui.downloads import report_download
 from ui.unit_reports import draw_reporting_card
@@ -169,7 +169,7 @@ with left:
             narrow_to_district(codes[0])
 if right is not None:
     with right:
-        from analytics.geo import centres
+        from analytics.reference.geo import centres
         on_map = judged[judged["code"].isin(centres(geojson))]
         st.plotly_chart(charts.district_map(geojson, on_map, t("overview.map_title"), labels, centres(geojson)),
                         width="stretch", key="overview-map", config=charts.chart_config(language()))

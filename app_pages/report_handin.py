@@ -4,10 +4,10 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from analytics import audit
 from analytics import unit_reports as reports
+from analytics.access import audit
+from analytics.core.text import format_date
 from analytics.unit_reports.files import download_name
-from analytics.text import format_date
 from ui.auth import actor_name, require_role, upload_scope
 from ui.downloads import DOCX_MIME
 from ui.state import context, t

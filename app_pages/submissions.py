@@ -1,8 +1,8 @@
 """Lịch sử nộp: every submission, and rolling one back after a confirmation dialog."""
 import streamlit as st
 
-from analytics import ingest_display
-from analytics.submissions import SubmissionError, list_submissions, rollback
+from analytics.intake import display as ingest_display
+from analytics.intake.submissions import SubmissionError, list_submissions, rollback
 from ui.auth import actor_name, require_role
 from ui.markup import plain
 from ui.state import context, language, t

@@ -1,8 +1,8 @@
 """Chỉ tiêu: units meeting each target, heatmaps of units × targets, the province's own targets."""
 import streamlit as st
 
-from analytics import views
-from analytics.text import format_date, format_percent
+from analytics.core.text import format_date, format_percent
+from analytics.measures import views
 from ui import charts
 from ui.downloads import table_downloads
 from ui.markup import plain

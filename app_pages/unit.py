@@ -1,8 +1,8 @@
 """Đơn vị: one unit's targets, timeline and activities; for a district, the standing of its communes."""
 import streamlit as st
 
-from analytics import views
-from analytics.text import format_date, format_number, format_percent
+from analytics.core.text import format_date, format_number, format_percent
+from analytics.measures import views
 from ui import charts
 from ui.downloads import report_download, table_downloads
 from ui.unit_reports import draw_unit_report_state

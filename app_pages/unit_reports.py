@@ -3,7 +3,7 @@ send, and (admin) each report's files and the review: accept, or return with a r
 import streamlit as st
 
 from analytics import unit_reports as reports
-from analytics.text import format_date, format_number, format_percent
+from analytics.core.text import format_date, format_number, format_percent
 from analytics.unit_reports.files import download_name
 from ui.auth import actor_name, current_account
 from ui.downloads import table_downloads

@@ -11,9 +11,9 @@ import time
 import pytest
 
 from analytics.context import open_context
-from analytics.db import Database
-from analytics.ingest import check_file
-from analytics.submissions import SubmissionError, commit, list_submissions, rollback
+from analytics.intake.check import check_file
+from analytics.intake.submissions import SubmissionError, commit, list_submissions, rollback
+from analytics.store.database import Database
 from tests.conftest import ROOT
 from tests.test_ingest import GOOD, csv_bytes
 
@@ -189,7 +189,7 @@ def test_demo_rows_count_as_stored_records(demo_db, tmp_path):
 CHILD = textwrap.dedent("""
     import sys, time
     from analytics.context import open_context
-    from analytics import ingest, submissions
+    from analytics.intake import check as ingest, submissions
     db_path, csv_path = sys.argv[1], sys.argv[2]
     ctx = open_context(db_path)
     result = ingest.check_file(ctx.db, ctx.plan, ctx.units, open(csv_path, "rb").read(), "lon.csv")

@@ -15,7 +15,7 @@ import duckdb
 import pytest
 from PIL import Image
 
-from analytics import audit, auth
+from analytics.access import audit, auth
 from analytics.context import open_context
 from analytics.unit_reports import cycle
 from analytics.unit_reports.files import ReportFileError, check_file, files_dir, read_bytes

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from analytics import attainment, views
-from analytics.geo import GeoError, centres, load_districts
+from analytics.measures import attainment, views
+from analytics.reference.geo import GeoError, centres, load_districts
 from tests.fixtures import add_activities, make_store
 
 D = dt.date

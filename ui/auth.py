@@ -18,11 +18,11 @@ import streamlit as st
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from analytics import audit, auth
-from analytics.auth import Account
+from analytics.access import audit, auth
+from analytics.access.auth import Account
 from analytics.context import Context
 from ui import sessions as browser_sessions
-from analytics.db import StoreWriteError
+from analytics.store.database import StoreWriteError
 from ui import download_guard
 from ui.markup import plain
 from ui.navigation import PAGES

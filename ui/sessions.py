@@ -11,8 +11,8 @@ import json
 
 import streamlit as st
 
-from analytics import sessions
-from analytics.auth import Account
+from analytics.access import sessions
+from analytics.access.auth import Account
 from analytics.context import Context
 
 _TOKEN = "auth_token"           # this tab's session token (session_state)

@@ -14,12 +14,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from analytics import attainment, views
 from analytics.context import Context, available_plans, open_context
-from analytics.i18n import LANGUAGE_NAMES, LANGUAGES
-from analytics.i18n import t as translate
-from analytics.settings import load_settings
-from analytics.text import format_date
+from analytics.core.i18n import LANGUAGE_NAMES, LANGUAGES
+from analytics.core.i18n import t as translate
+from analytics.core.settings import load_settings
+from analytics.core.text import format_date
+from analytics.measures import attainment, views
 from ui.markup import plain
 from ui.routing import route_through_entry_point
 
@@ -417,7 +417,7 @@ def activity_page(view: View, page: int, page_size: int, unit: str | None = None
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _geojson(path: str, modified: float) -> tuple[dict | None, str | None]:
-    from analytics.geo import GeoError, load_districts
+    from analytics.reference.geo import GeoError, load_districts
     try:
         return load_districts(Path(path)), None
     except GeoError as exc:

@@ -12,13 +12,13 @@ import re
 
 from typing import TYPE_CHECKING
 
-from analytics.i18n import t
+from analytics.core.i18n import t
 
 if TYPE_CHECKING:  # imported by every command: keep pandas and duckdb out of its start
     import duckdb
     import pandas as pd
 
-    from analytics.db import Database
+    from analytics.store.database import Database
 
 # Actions the product records; others are accepted too (shown by their code when no label exists).
 ACTIONS = (

@@ -17,12 +17,12 @@ from functools import cache
 from pathlib import Path
 from typing import Iterable
 
-from analytics import audit
-from analytics.db import Database, StoreWriteError
-from analytics.i18n import t
-from analytics.registry import Unit
-from analytics.settings import DATA_DIR
-from analytics.text import fold, nfc
+from analytics.access import audit
+from analytics.core.i18n import t
+from analytics.core.settings import DATA_DIR
+from analytics.core.text import fold, nfc
+from analytics.reference.registry import Unit
+from analytics.store.database import Database, StoreWriteError
 
 ROLES = ("viewer", "uploader", "admin")
 _NAME = re.compile(r"^[\w.@-]{3,64}$")
@@ -125,7 +125,7 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def _check_role(role: str, unit_code: str | None, units: Iterable[Unit]) -> str | None:
+def check_role(role: str, unit_code: str | None, units: Iterable[Unit]) -> str | None:
     if role not in ROLES:
         raise AuthError(t("auth.error.role", role=role, roles=", ".join(ROLES)))
     unit_code = (unit_code or "").strip() or None
@@ -179,7 +179,7 @@ def list_accounts(db: Database):
     return db.named("auth_accounts")
 
 
-def _require(db: Database, name: str) -> Account:
+def require_account(db: Database, name: str) -> Account:
     account = get_account(db, name)
     if account is None:
         raise AuthError(t("auth.error.no_account", name=name))
@@ -190,7 +190,7 @@ def _require(db: Database, name: str) -> Account:
 def add_account(db: Database, name: str, password: str, role: str, unit_code: str | None,
                 units: Iterable[Unit], actor: str | None, settings: AuthSettings) -> Account:
     name = check_name(name)
-    unit_code = _check_role(role, unit_code, units)
+    unit_code = check_role(role, unit_code, units)
     check_password(password, settings)
     password_hash = hash_password(password)
     with db.transaction() as cur:
@@ -205,7 +205,7 @@ def add_account(db: Database, name: str, password: str, role: str, unit_code: st
 
 def set_password(db: Database, name: str, password: str, actor: str | None, settings: AuthSettings) -> None:
     """New password; ends the account's open sessions and lifts any sign-in lock."""
-    account = _require(db, name)
+    account = require_account(db, name)
     check_password(password, settings)
     password_hash = hash_password(password)
     with db.transaction() as cur:
@@ -217,7 +217,7 @@ def set_password(db: Database, name: str, password: str, actor: str | None, sett
 
 def set_active(db: Database, name: str, active: bool, actor: str | None) -> None:
     """Disable (ends open sessions) or enable an account."""
-    account = _require(db, name)
+    account = require_account(db, name)
     if not active and account.role == "admin" and account.active and active_admins(db) <= 1:
         raise AuthError(t("auth.error.last_admin"))
     with db.transaction() as cur:
@@ -232,8 +232,8 @@ def set_active(db: Database, name: str, active: bool, actor: str | None) -> None
 def set_role(db: Database, name: str, role: str, unit_code: str | None, units: Iterable[Unit],
              actor: str | None) -> None:
     """New role (and unit for an uploader); ends the account's open sessions."""
-    account = _require(db, name)
-    unit_code = _check_role(role, unit_code, units)
+    account = require_account(db, name)
+    unit_code = check_role(role, unit_code, units)
     if role != "admin" and account.role == "admin" and account.active and active_admins(db) <= 1:
         raise AuthError(t("auth.error.last_admin"))
     with db.transaction() as cur:
@@ -434,104 +434,3 @@ def session_valid(db: Database, name: str, epoch: int) -> Account | None:
     if account is None or not account.active or account.session_epoch != epoch:
         return None
     return account
-
-
-# -- command line: python -m analytics users add|list|disable|enable|passwd ---------------------------
-def _read_password() -> str:
-    """From standard input, never from the command line: a TTY asks twice (hidden), a pipe gives one line."""
-    import getpass
-    import sys
-    if sys.stdin is not None and sys.stdin.isatty():
-        first = getpass.getpass(t("auth.cli.password_prompt"))
-        second = getpass.getpass(t("auth.cli.password_again"))
-        if first != second:
-            raise AuthError(t("auth.error.confirm"))
-        return first
-    line = sys.stdin.readline() if sys.stdin is not None else ""
-    if not line:
-        raise AuthError(t("auth.cli.no_password"))
-    return line.rstrip("\r\n")
-
-
-def add_commands(sub) -> None:
-    users = sub.add_parser("users", help=t("auth.cli.help"))
-    actions = users.add_subparsers(dest="users_command", required=True)
-    add = actions.add_parser("add", help=t("auth.cli.add_help"))
-    add.add_argument("name")
-    add.add_argument("--role", required=True, choices=ROLES)
-    add.add_argument("--unit", help=t("auth.cli.unit_help"))
-    listing = actions.add_parser("list", help=t("auth.cli.list_help"))
-    listing.add_argument("--json", action="store_true")
-    for name in ("disable", "enable", "passwd"):
-        action = actions.add_parser(name, help=t(f"auth.cli.{name}_help"))
-        action.add_argument("name")
-    for action in actions.choices.values():
-        action.add_argument("--db", type=Path)
-
-
-def run_users(args) -> int:
-    import json
-    import sys
-
-    from analytics.context import open_context
-
-    settings = load_auth_settings()
-    ctx = open_context(args.db)
-    try:
-        command = args.users_command
-        if command == "list":
-            frame = list_accounts(ctx.db)
-            accounts = [{
-                "name": r.name, "role": r.role, "unit_code": r.unit_code if isinstance(r.unit_code, str) else None,
-                "unit_name": r.unit_name if isinstance(r.unit_name, str) else None, "active": bool(r.active),
-                "created_at": _iso(r.created_at), "last_sign_in_at": _iso(r.last_sign_in_at),
-                "locked_until": _iso(r.locked_until),
-            } for r in frame.itertuples()]
-            if args.json:
-                json.dump({"accounts": accounts}, sys.stdout, ensure_ascii=False, indent=2)
-                sys.stdout.write("\n")
-                return 0
-            if not accounts:
-                print(t("auth.cli.none", path=ctx.db.path))
-            for a in accounts:
-                state = t("auth.state.active") if a["active"] else t("auth.state.disabled")
-                if a["locked_until"]:
-                    state += " · " + t("auth.state.locked")
-                unit = f"{a['unit_code']} {a['unit_name'] or ''}".strip() if a["unit_code"] else ""
-                print(f"{a['name']:<24}{t('auth.role.' + a['role']):<18}{state:<22}{unit}")
-            return 0
-        actor = audit.cli_actor()
-        if command == "add":
-            _check_role(args.role, args.unit, ctx.units)  # before asking for a password
-            check_name(args.name)
-            if get_account(ctx.db, args.name):
-                raise AuthError(t("auth.error.exists", name=args.name))
-            add_account(ctx.db, args.name, _read_password(), args.role, args.unit, ctx.units, actor, settings)
-            print(t("auth.cli.added", name=args.name, role=t("auth.role." + args.role)))
-        elif command == "passwd":
-            _require(ctx.db, args.name)
-            set_password(ctx.db, args.name, _read_password(), actor, settings)
-            print(t("auth.cli.password_changed", name=args.name))
-        else:
-            set_active(ctx.db, args.name, command == "enable", actor)
-            print(t(f"auth.cli.{command}d", name=args.name))
-        return 0
-    except AuthError as exc:
-        print(t("cli.error", detail=exc), file=sys.stderr)
-        return 1
-    finally:
-        ctx.close()
-
-
-def _iso(value) -> str | None:
-    return value.isoformat(sep=" ", timespec="seconds") if value is not None and value == value else None
-
-
-def _register() -> None:
-    from analytics import cli
-    cli.COMMANDS["users"] = run_users
-    if add_commands not in cli.EXTENSIONS:
-        cli.EXTENSIONS.append(add_commands)
-
-
-_register()

@@ -12,11 +12,11 @@ import secrets
 import threading
 from typing import TYPE_CHECKING
 
-from analytics import auth
-from analytics.db import StoreWriteError
+from analytics.access import auth
+from analytics.store.database import StoreWriteError
 
 if TYPE_CHECKING:
-    from analytics.db import Database
+    from analytics.store.database import Database
 
 COOKIE = "antq_session"
 TOUCH_EVERY = dt.timedelta(seconds=60)  # last_seen_at is written at most this often (a write per run is costly)

@@ -9,10 +9,11 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from analytics import audit, cli
+from analytics.access import audit
+from analytics.cli.common import EXIT_IO, date
 from analytics.context import open_context
-from analytics.i18n import t
-from analytics.text import format_date, format_number
+from analytics.core.i18n import t
+from analytics.core.text import format_date, format_number
 
 FORMATS = ("csv", "xlsx", "docx")
 
@@ -24,14 +25,14 @@ def add_commands(sub) -> None:
     parser.add_argument("--unit", help=t("export.cli.unit"))
     parser.add_argument("--district", help=t("export.cli.district"))
     parser.add_argument("--type", dest="type_code", help=t("export.cli.type"))
-    parser.add_argument("--from", dest="date_from", type=cli._date, help=t("export.cli.from"))
-    parser.add_argument("--to", dest="date_to", type=cli._date, help=t("export.cli.to"))
-    parser.add_argument("--as-of", dest="as_of", type=cli._date, help=t("export.cli.as_of"))
+    parser.add_argument("--from", dest="date_from", type=date, help=t("export.cli.from"))
+    parser.add_argument("--to", dest="date_to", type=date, help=t("export.cli.to"))
+    parser.add_argument("--as-of", dest="as_of", type=date, help=t("export.cli.as_of"))
     parser.add_argument("-o", "--output", type=Path, required=True, help=t("export.cli.output"))
 
 
 def _check(args, ctx) -> None:
-    from analytics.exports import ExportError
+    from analytics.outputs.exports import ExportError
     units = {u.code: u for u in ctx.units}
     if args.unit and args.unit not in units:
         raise ExportError(t("export.error.unknown_unit", code=args.unit))
@@ -46,10 +47,9 @@ def _check(args, ctx) -> None:
                             date_to=format_date(args.date_to)))
 
 
-@cli.command("export")
 def run_export(args) -> int:
     # pandas, xlsxwriter, python-docx: imported by the command that uses them, not by every command's start
-    from analytics.exports import (ActivitySelection, About, ExportError, describe_selection, write_activities_csv,
+    from analytics.outputs.exports import (ActivitySelection, About, ExportError, describe_selection, write_activities_csv,
                                    write_activities_xlsx)
     ctx = open_context(args.db)  # writable: the export is recorded in the audit log
     existed = Path(args.output).exists()
@@ -84,13 +84,13 @@ def run_export(args) -> int:
             Path(args.output).unlink(missing_ok=True)
         print(t("cli.error", detail=t("export.error.write", path=args.output, detail=exc.strerror or exc)),
               file=sys.stderr)
-        return cli.EXIT_IO
+        return EXIT_IO
     finally:
         ctx.close()
 
 
 def _report(args, ctx) -> None:
-    from analytics.report_docx import write_report
+    from analytics.outputs.report_docx import write_report
     if args.type_code or args.date_from or args.date_to:
         print(t("export.cli.type_filter_ignored"), file=sys.stderr)
     as_of = args.as_of or ctx.default_as_of()
@@ -99,4 +99,4 @@ def _report(args, ctx) -> None:
     print(t("export.cli.done_report", scope=scope, as_of=format_date(as_of), path=args.output))
 
 
-cli.EXTENSIONS.append(add_commands)
+COMMANDS = {"export": run_export}

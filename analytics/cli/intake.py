@@ -10,16 +10,17 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from analytics import audit, auth, cli
+from analytics.access import audit, auth
+from analytics.cli.common import fail, print_json
 from typing import TYPE_CHECKING
 
 from analytics.context import open_context
-from analytics.db import StoreLockedError
-from analytics.i18n import t
-from analytics.text import format_number
+from analytics.core.i18n import t
+from analytics.core.text import format_number
+from analytics.store.database import StoreLockedError
 
 if TYPE_CHECKING:
-    from analytics.ingest import CheckResult
+    from analytics.intake.check import CheckResult
 
 
 def add_commands(sub) -> None:
@@ -73,28 +74,28 @@ def _bound_memory(ctx, path: Path) -> None:
 
 
 def run_import(args) -> int:
-    from analytics.ingest import IngestReadError, check_file  # pandas, pyarrow: only for the commands that use them
-    from analytics.submissions import commit
+    from analytics.intake.check import IngestReadError, check_file  # pandas, pyarrow: only for the commands that use them
+    from analytics.intake.submissions import commit
     nothing_stored = {"file": args.file.name, "committed": False, "submission_id": None}  # --json beside the error
     if not args.file.is_file():
-        return cli.fail(args, 2, t("ingest.cli.read_error", file=args.file, reason=t("ingest.cli.no_such_file")),
+        return fail(args, 2, t("ingest.cli.read_error", file=args.file, reason=t("ingest.cli.no_such_file")),
                         **nothing_stored)
     try:
         ctx = open_context(args.db)
     except StoreLockedError as exc:
-        return cli.fail(args, 3, str(exc), **nothing_stored)
+        return fail(args, 3, str(exc), **nothing_stored)
     try:
         _bound_memory(ctx, args.file)
         allowed_units = None
         if args.user and auth.account_count(ctx.db):  # once accounts exist, --user is one, with its scope
             account = auth.get_account(ctx.db, args.user)
             if account is None or not account.active:
-                return cli.fail(args, 2, t("ingest.cli.no_such_account", name=args.user), **nothing_stored)
+                return fail(args, 2, t("ingest.cli.no_such_account", name=args.user), **nothing_stored)
             allowed_units = auth.scope_units(account, ctx.units)
         try:
             result = check_file(ctx.db, ctx.plan, ctx.units, args.file, args.file.name, allowed_units=allowed_units)
         except IngestReadError as exc:
-            return cli.fail(args, 2, t("ingest.cli.read_error", file=args.file, reason=exc), **nothing_stored)
+            return fail(args, 2, t("ingest.cli.read_error", file=args.file, reason=exc), **nothing_stored)
         outcome = None
         if not args.dry_run and not (result.rejected and not args.valid_only):
             outcome = commit(ctx.db, result, args.user or audit.cli_actor(), valid_only=args.valid_only)
@@ -105,7 +106,7 @@ def run_import(args) -> int:
     committed = bool(outcome and outcome.committed)
     submission_id = outcome.submission_id if outcome else None
     if args.json:
-        cli._print_json(import_document(result, committed, submission_id))
+        print_json(import_document(result, committed, submission_id))
     else:
         print(t("ingest.cli.summary", file=result.file_name, encoding=result.encoding, rows=format_number(result.rows),
                 accepted=format_number(result.accepted), rejected=format_number(result.rejected),
@@ -131,7 +132,7 @@ def run_import(args) -> int:
 
 
 def run_submissions(args) -> int:
-    from analytics.submissions import list_submissions
+    from analytics.intake.submissions import list_submissions
     ctx = open_context(args.db, read_only=True)
     try:
         frame = list_submissions(ctx.db)
@@ -139,7 +140,7 @@ def run_submissions(args) -> int:
         ctx.close()
     if args.json:
         records = frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
-        cli._print_json({"submissions": records})
+        print_json({"submissions": records})
         return 0
     if frame.empty:
         print(t("ingest.cli.no_submissions"))
@@ -152,7 +153,7 @@ def run_submissions(args) -> int:
 
 
 def run_rollback(args) -> int:
-    from analytics.submissions import SubmissionError, rollback
+    from analytics.intake.submissions import SubmissionError, rollback
     ctx = open_context(args.db)
     try:
         removed = rollback(ctx.db, args.id, args.user or audit.cli_actor())
@@ -165,7 +166,4 @@ def run_rollback(args) -> int:
     return 0
 
 
-cli.COMMANDS["import"] = run_import
-cli.COMMANDS["submissions"] = run_submissions
-cli.COMMANDS["rollback"] = run_rollback
-cli.EXTENSIONS.append(add_commands)
+COMMANDS = {"import": run_import, "submissions": run_submissions, "rollback": run_rollback}

@@ -16,11 +16,12 @@ import argparse
 import datetime as dt
 from pathlib import Path
 
-from analytics import audit, auth, cli
+from analytics.access import audit, auth
+from analytics.cli.common import date, fail, print_json
 from analytics.context import open_context
-from analytics.db import StoreLockedError
-from analytics.i18n import t
-from analytics.text import format_date
+from analytics.core.i18n import t
+from analytics.core.text import format_date
+from analytics.store.database import StoreLockedError
 from analytics.unit_reports import cycle
 from analytics.unit_reports.files import ReportFileError, check_file
 
@@ -41,7 +42,7 @@ def add_commands(sub) -> None:
     submit.add_argument("--scan", type=Path, action="append", default=[], help=t("reports.cli.scan"))
     submit.add_argument("--received", type=_moment, help=t("reports.cli.received"))
     listing = actions.add_parser("list", help=t("reports.cli.list_help"))
-    listing.add_argument("--as-of", dest="as_of", type=cli._date, help=t("reports.cli.as_of"))
+    listing.add_argument("--as-of", dest="as_of", type=date, help=t("reports.cli.as_of"))
     check = actions.add_parser("review", help=t("reports.cli.review_help"))
     check.add_argument("unit")
     verdict = check.add_mutually_exclusive_group(required=True)
@@ -84,18 +85,18 @@ def run_reports(args) -> int:
     try:
         ctx = open_context(args.db)  # writable: an older store gains the tables; downloads are audited
     except StoreLockedError as exc:
-        return cli.fail(args, 3, str(exc), **base)
+        return fail(args, 3, str(exc), **base)
     try:
         settings = cycle.load_report_settings()
-        return COMMANDS[args.reports_command](args, ctx, settings)
+        return ACTIONS[args.reports_command](args, ctx, settings)
     except _Refused as exc:
-        return cli.fail(args, exc.code, t("cli.error", detail=exc), **base)
+        return fail(args, exc.code, t("cli.error", detail=exc), **base)
     except ReportFileError as exc:
-        return cli.fail(args, 1, t("cli.error", detail=exc), **base)
+        return fail(args, 1, t("cli.error", detail=exc), **base)
     except cycle.ReportScopeError as exc:
-        return cli.fail(args, 1, t("cli.error", detail=exc), **base)
+        return fail(args, 1, t("cli.error", detail=exc), **base)
     except cycle.ReportError as exc:
-        return cli.fail(args, 2, t("cli.error", detail=exc), **base)
+        return fail(args, 2, t("cli.error", detail=exc), **base)
     finally:
         ctx.close()
 
@@ -117,7 +118,7 @@ def _submit(args, ctx, settings) -> int:
     done = cycle.hand_in(ctx, settings, args.unit, checked, actor, auth.scope_units(account, ctx.units),
                          received_at=args.received, channel="cli")
     if args.json:
-        cli._print_json({"unit": done.unit.code, "name": done.unit.name, "committed": True,
+        print_json({"unit": done.unit.code, "name": done.unit.name, "committed": True,
                          "report_id": done.report_id, "version": done.version, "state": done.state,
                          "files": [{"kind": f.kind, "name": f.name, "bytes": f.size, "sha256": f.sha256}
                                    for f in checked]})
@@ -130,7 +131,7 @@ def _list(args, ctx, settings) -> int:
     at = dt.datetime.combine(args.as_of, dt.time.max) if args.as_of else None
     document = cycle.report_document(ctx, settings, at)
     if args.json:
-        cli._print_json(document)
+        print_json(document)
         return 0
     print(t("reports.cli.list_header", handed_in=document["handed_in"], expected=document["expected"],
             on_time=document["on_time"], deadline=format_date(dt.date.fromisoformat(document["deadline"]))))
@@ -148,7 +149,7 @@ def _review(args, ctx, settings) -> int:
     actor = account.name if account else (args.user or audit.cli_actor())
     message = cycle.review(ctx, settings, args.unit, bool(args.accept), args.return_reason, actor)
     if args.json:
-        cli._print_json({"unit": args.unit, "state": "accepted" if args.accept else "returned",
+        print_json({"unit": args.unit, "state": "accepted" if args.accept else "returned",
                          "reason": args.return_reason, "by": actor})
     else:
         print(message)
@@ -174,12 +175,11 @@ def _get(args, ctx, settings) -> int:
             raise _Refused(2, t("export.error.write", path=target, detail=exc.strerror or exc)) from None
         written.append(str(target))
     if args.json:
-        cli._print_json({"unit": args.unit, "kind": args.kind, "files": written})
+        print_json({"unit": args.unit, "kind": args.kind, "files": written})
     else:
         print(t("reports.cli.written", files=", ".join(written)))
     return 0
 
 
-COMMANDS = {"submit": _submit, "list": _list, "review": _review, "get": _get}
-cli.COMMANDS["reports"] = run_reports
-cli.EXTENSIONS.append(add_commands)
+ACTIONS = {"submit": _submit, "list": _list, "review": _review, "get": _get}
+COMMANDS = {"reports": run_reports}

@@ -35,14 +35,14 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from analytics.db import Database, sql
-from analytics.i18n import LANGUAGES, t
-from analytics.ingest_layout import (MAX_COLUMNS, MAX_HEADER_BYTES, CsvHeader, LayoutError, Stripped, XlsxSheet,
+from analytics.core.i18n import LANGUAGES, t
+from analytics.store.database import Database, sql
+from analytics.intake.layout import (MAX_COLUMNS, MAX_HEADER_BYTES, CsvHeader, LayoutError, Stripped, XlsxSheet,
                                       count_columns, find_csv_header, is_number_header, read_xlsx,
                                       strip_blank_records, too_many_columns)
-from analytics.plan import Plan
-from analytics.registry import Unit
-from analytics.text import FOLD_SQL_MACRO, fold, format_number
+from analytics.core.text import FOLD_SQL_MACRO, fold, format_number
+from analytics.reference.plan import Plan
+from analytics.reference.registry import Unit
 
 # Canonical fields, in template order, with the header keys (folded, letters and digits only) that name them.
 FIELDS: dict[str, tuple[str, ...]] = {

@@ -10,9 +10,10 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 
-from analytics.db import Database
-from analytics.plan import Plan
-from analytics.registry import Unit
+from analytics.reference.plan import Plan
+from analytics.reference.registry import Unit
+from analytics.reference.sync import sync_reference
+from analytics.store.database import Database
 
 # Share of units per profile (the rest are on track).
 LAGGING_SHARE = 0.25
@@ -147,7 +148,7 @@ def build_demo(db_path: Path, plan: Plan, units: tuple[Unit, ...], rows: int, se
     """(Re)create the demo store at db_path. Returns the number of activities written."""
     frame = build_frame(plan, units, rows, seed)
     with Database(db_path) as db:
-        db.sync_reference(plan, units)
+        sync_reference(db, plan, units)
         with db.transaction() as cur:
             cur.execute("DELETE FROM activities")
             cur.register("demo_frame", frame)

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analytics.i18n import t
-from analytics.ingest import FIELDS, CheckResult
-from analytics.plan import Plan
-from analytics.registry import Unit
-from analytics.text import format_date, format_number
+from analytics.core.i18n import t
+from analytics.core.text import format_date, format_number
+from analytics.intake.check import FIELDS, CheckResult
+from analytics.reference.plan import Plan
+from analytics.reference.registry import Unit
 
 
 def errors_table(result: CheckResult, language: str | None = None, limit: int = 1000) -> pd.DataFrame:

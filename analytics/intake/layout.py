@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 import pyarrow as pa
 
-from analytics.i18n import t
-from analytics.text import format_number
+from analytics.core.i18n import t
+from analytics.core.text import format_number
 
 HEADER_SEARCH_ROWS = 20          # the header is the first of the first 20 non-blank rows that holds the required headers
 MAX_COLUMNS = 200                # a header (or an .xlsx row) wider than this is refused with its true width

@@ -3,7 +3,7 @@
 Storing (`commit`) is one transaction through `Database.transaction()`: the submission row, the new activity
 rows and the marks on superseded versions are written together or not at all (a crash or kill mid-way leaves
 the store as before). Inside that transaction every checked record is classified again against the store as
-it is now (analytics/sql/ingest_classify.sql):
+it is now (analytics/intake/sql/ingest_classify.sql):
 - new: inserted with the submission's id;
 - update: the same unit and ma_hoat_dong as a current record with different content: the new version is
   inserted and the old row gets `superseded_by` = this submission's id (it stays in the table, no longer current);
@@ -26,10 +26,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics import audit
-from analytics.db import Database, sql
-from analytics.i18n import t
-from analytics.ingest import CheckResult
+from analytics.access import audit
+from analytics.core.i18n import t
+from analytics.intake.check import CheckResult
+from analytics.store.database import Database, sql
 
 
 class SubmissionError(ValueError):

@@ -8,10 +8,10 @@ import io
 
 import xlsxwriter
 
-from analytics.i18n import t
-from analytics.ingest import FIELDS
-from analytics.plan import Plan
-from analytics.registry import Unit
+from analytics.core.i18n import t
+from analytics.intake.check import FIELDS
+from analytics.reference.plan import Plan
+from analytics.reference.registry import Unit
 
 EXAMPLE_UNIT = "25456"
 EXAMPLE_TYPE = "civilised_town"  # counts for the commune target X1

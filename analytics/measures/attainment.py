@@ -21,11 +21,11 @@ from dataclasses import asdict
 
 import pandas as pd
 
-from analytics import status
-from analytics.db import Database
-from analytics.plan import Plan
-from analytics.settings import DistrictSettings, LaggingSettings
-from analytics.status import (DISTRICT_STATUS_RANK, DISTRICT_STATUSES, FLAGS,  # noqa: F401  (published here before)
+from analytics.core.settings import DistrictSettings, LaggingSettings
+from analytics.measures import status
+from analytics.reference.plan import Plan
+from analytics.store.database import Database
+from analytics.measures.status import (DISTRICT_STATUS_RANK, DISTRICT_STATUSES, FLAGS,  # noqa: F401  (published here before)
                               SEVERITIES)
 
 

@@ -8,13 +8,13 @@ import datetime as dt
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Sequence
 
-from analytics.i18n import t
-from analytics.text import format_date, format_percent
+from analytics.core.i18n import t
+from analytics.core.text import format_date, format_percent
 
 if TYPE_CHECKING:
-    from analytics.db import Database
-    from analytics.plan import Plan
-    from analytics.settings import DistrictSettings, LaggingSettings
+    from analytics.core.settings import DistrictSettings, LaggingSettings
+    from analytics.reference.plan import Plan
+    from analytics.store.database import Database
 
 FLAGS = ("no_activity", "behind_pace", "projected_miss", "silent")
 SEVERITIES = ("high", "medium", "low")
@@ -141,8 +141,8 @@ def province_judgement(targets: Sequence[dict], rule: "DistrictSettings", langua
 def status_report(db: "Database", plan: "Plan", lagging: "LaggingSettings", as_of: dt.date,
                   rule: "DistrictSettings | None" = None) -> dict:
     """The `status --json` document (a published interface: add keys, never rename)."""
-    from analytics.db import sql
-    from analytics.settings import DistrictSettings
+    from analytics.core.settings import DistrictSettings
+    from analytics.store.database import sql
     rule = rule or DistrictSettings()
     params = {"plan_id": plan.id, "start": plan.start, "deadline": plan.deadline, "as_of": as_of,
               **asdict(lagging)}

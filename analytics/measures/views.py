@@ -2,7 +2,7 @@
 
 Everything heavy runs in DuckDB: activity queries are the named queries analytics/sql/view_*.sql on top of
 the filtered set view_filtered_activities.sql; pages receive small frames. Attainment frames come from
-analytics.attainment and are narrowed here in pandas (a few hundred rows).
+analytics.measures.attainment and are narrowed here in pandas (a few hundred rows).
 """
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics.db import Database, sql
-from analytics.plan import Plan
-from analytics.text import fold
+from analytics.core.text import fold
+from analytics.reference.plan import Plan
+from analytics.store.database import Database, sql
 
 STATUSES = ("met", "on_track", "lagging")
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}

@@ -24,10 +24,10 @@ from typing import BinaryIO, Iterable, Iterator, Sequence
 import pandas as pd
 import xlsxwriter
 
-from analytics.db import Database, sql
-from analytics.i18n import t
-from analytics.text import format_date
-from analytics.views import ActivityFilter
+from analytics.core.i18n import t
+from analytics.core.text import format_date
+from analytics.measures.views import ActivityFilter
+from analytics.store.database import Database, sql
 
 BOM = "\ufeff".encode("utf-8")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

@@ -13,7 +13,7 @@ strengths and shortcomings as facts in words; IV. next steps, proposals and comm
 results only: no dashboard flag (pace, silence, projection, severity), no internal target code.
 
 Three scopes: one unit; a district (the district-level union with its grassroots unions); the province. Figures
-come from analytics.attainment, as `status --json` does, so they are equal for the same as-of date.
+come from analytics.measures.attainment, as `status --json` does, so they are equal for the same as-of date.
 
 For a page or another module: `build_report(ctx, scope, as_of) -> bytes` with scope None/"province", or a unit
 code (a district-level union with grassroots unions gets its district's report).
@@ -35,14 +35,14 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from analytics import attainment
 from analytics.context import Context
-from analytics.db import Database
-from analytics.exports import ExportError
-from analytics.i18n import t
-from analytics.plan import Plan
-from analytics.registry import Unit
-from analytics.text import format_date, format_number, format_percent
+from analytics.core.i18n import t
+from analytics.core.text import format_date, format_number, format_percent
+from analytics.measures import attainment
+from analytics.outputs.exports import ExportError
+from analytics.reference.plan import Plan
+from analytics.reference.registry import Unit
+from analytics.store.database import Database
 
 FONT = "Times New Roman"
 BODY_PT, TABLE_PT, SMALL_PT = 14, 13, 12

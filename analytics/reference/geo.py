@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from analytics.i18n import t
+from analytics.core.i18n import t
 
 
 class GeoError(ValueError):

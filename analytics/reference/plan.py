@@ -6,7 +6,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from analytics.i18n import t
+from analytics.core.i18n import t
 
 LEVELS = ("province", "district", "commune")
 

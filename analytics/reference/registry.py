@@ -10,8 +10,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from analytics.i18n import t
-from analytics.plan import LEVELS, PlanError
+from analytics.core.i18n import t
+from analytics.reference.plan import LEVELS, PlanError
 
 COLUMNS = ("code", "name", "level", "kind", "parent_code", "valid_from", "valid_to", "note", "union_name", "symbol",
            "superior_line", "committee_line", "standing_committee", "unconfirmed")  # the last six may be left off

@@ -9,7 +9,6 @@ file is fresh, so a command is not starved by a busy server.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import random
 import re
@@ -22,17 +21,14 @@ from typing import TYPE_CHECKING, Callable, Iterator
 
 import duckdb
 
-from analytics.i18n import t
-from analytics.text import FOLD_SQL_MACRO, fold
+from analytics.core.i18n import t
+from analytics.core.text import FOLD_SQL_MACRO
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from analytics.plan import Plan
-    from analytics.registry import Unit
-
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
-SQL_DIR = Path(__file__).parent / "sql"
+PACKAGE_DIR = Path(__file__).resolve().parent.parent  # analytics/: each capability keeps its queries in its sql/
 DEFAULT_BUSY_TIMEOUT = 30.0  # seconds; ANTQ_BUSY_TIMEOUT overrides
 WAIT_FRESH = 2.0
 POLL_WAITERS = 0.1  # seconds between an idle holder's looks for a waiter  # seconds a `.wait` file counts after its last touch (a waiter touches it every backoff step)
@@ -60,9 +56,20 @@ def is_write_failure(exc: BaseException) -> bool:
 
 
 @cache
+def _queries() -> dict[str, Path]:
+    """Every named query: analytics/<capability>/sql/NAME.sql. A name is unique across capabilities."""
+    found: dict[str, Path] = {}
+    for path in sorted(PACKAGE_DIR.rglob("sql/*.sql")):
+        if path.stem in found:
+            raise RuntimeError(f"two queries named {path.stem!r}: {found[path.stem]} and {path}")
+        found[path.stem] = path
+    return found
+
+
+@cache
 def sql(name: str) -> str:
-    """A named query from analytics/sql/NAME.sql."""
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+    """A named query: analytics/<capability>/sql/NAME.sql (e.g. sql("unit_targets") from analytics/measures/sql/)."""
+    return _queries()[name].read_text(encoding="utf-8")
 
 
 def _first_line(exc: BaseException) -> str:
@@ -349,46 +356,3 @@ class Database:
 
     def set_meta(self, cur: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
         cur.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
-
-    # -- reference data -----------------------------------------------------------------------
-    def reference_fingerprint(self, plan: "Plan", units: tuple["Unit", ...]) -> str:
-        return hashlib.sha256(repr((plan, units)).encode()).hexdigest()
-
-    def has_reference(self, plan: "Plan", units: tuple["Unit", ...]) -> bool:
-        """True when the store holds exactly these plan, taxonomy and registry files."""
-        return self.meta(f"reference:{plan.id}") == self.reference_fingerprint(plan, units)
-
-    def sync_reference(self, plan: "Plan", units: tuple["Unit", ...]) -> bool:
-        """Load the plan, taxonomy and registry into the store when the files changed. True if synced."""
-        fingerprint = self.reference_fingerprint(plan, units)
-        if self.read_only or self.meta(f"reference:{plan.id}") == fingerprint:
-            return False
-        with self.transaction() as cur:
-            cur.execute("DELETE FROM units")
-            cur.executemany(  # name_key folds both names, so a search finds a unit by either
-                "INSERT INTO units (code, name, level, kind, parent_code, district_code, valid_from, valid_to, "
-                "note, name_key, admin_name, symbol, superior_line, committee_line, standing_committee, "
-                "unconfirmed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [[u.code, u.name, u.level, u.kind, u.parent_code, u.district_code, u.valid_from,
-                  u.valid_to, u.note, fold(f"{u.name} {u.admin_name}"), u.admin_name, u.symbol, u.superior_line,
-                  u.committee_line, u.standing_committee, " ".join(u.unconfirmed)] for u in units],
-            )
-            cur.execute("DELETE FROM activity_groups")
-            cur.executemany("INSERT INTO activity_groups VALUES (?, ?, ?, ?)",
-                            [[g.code, g.label, g.label_en, i] for i, g in enumerate(plan.groups)])
-            cur.execute("DELETE FROM activity_types")
-            cur.executemany(
-                "INSERT INTO activity_types VALUES (?, ?, ?, ?, ?, ?)",
-                [[a.code, a.label, a.label_en, a.group, i, fold(a.label)] for i, a in enumerate(plan.activity_types)],
-            )
-            cur.execute("DELETE FROM target_types WHERE plan_id = ?", [plan.id])
-            cur.execute("DELETE FROM targets WHERE plan_id = ?", [plan.id])
-            cur.execute("INSERT OR REPLACE INTO plans VALUES (?, ?, ?, ?)",
-                        [plan.id, plan.name, plan.start, plan.deadline])
-            cur.executemany("INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?)",
-                            [[plan.id, tg.id, tg.level, tg.description, tg.minimum, i]
-                             for i, tg in enumerate(plan.targets)])
-            cur.executemany("INSERT INTO target_types VALUES (?, ?, ?)",
-                            [[plan.id, tg.id, code] for tg in plan.targets for code in tg.activity_types])
-            self.set_meta(cur, f"reference:{plan.id}", fingerprint)
-        return True

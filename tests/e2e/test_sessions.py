@@ -1,7 +1,7 @@
 """Sign-in that survives a reload and a new tab, and ends everywhere at sign-out (a real server and browser)."""
 from __future__ import annotations
 
-from analytics import sessions
+from analytics.access import sessions
 from tests.e2e.pages import App
 from tests.e2e.test_signin import PASSWORDS, SignInForm, with_accounts
 
