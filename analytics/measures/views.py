@@ -1,6 +1,6 @@
 """Frames for the leadership pages (overview, targets, lagging units, unit page, activity explorer).
 
-Everything heavy runs in DuckDB: activity queries are the named queries analytics/sql/view_*.sql on top of
+Everything heavy runs in DuckDB: activity queries are the named queries analytics/measures/sql/view_*.sql on top of
 the filtered set view_filtered_activities.sql; pages receive small frames. Attainment frames come from
 analytics.measures.attainment and are narrowed here in pandas (a few hundred rows).
 """
@@ -66,22 +66,6 @@ def _filtered(db: Database, name: str, flt: ActivityFilter, **extra) -> pd.DataF
     return db.df(query, {**flt.params(), **extra})
 
 
-def activity_kpis(db: Database, flt: ActivityFilter) -> dict:
-    row = _filtered(db, "view_activity_kpis", flt).iloc[0]
-    last = row["last_activity"]
-    return {"activities": int(row["activities"]), "participants": int(row["participants"]),
-            "reporting_units": int(row["reporting_units"]),
-            "last_activity": None if pd.isna(last) else pd.Timestamp(last).date()}
-
-
-def activities_by_type(db: Database, flt: ActivityFilter) -> pd.DataFrame:
-    """Every activity type of the taxonomy with its count (zero included), in taxonomy order."""
-    frame = _filtered(db, "view_activities_by_type", flt)
-    if flt.group:
-        frame = frame[frame["group_code"] == flt.group].reset_index(drop=True)
-    return frame
-
-
 def activities_by_group(by_type: pd.DataFrame) -> pd.DataFrame:
     return (by_type.groupby(["group_code", "group_label"], sort=False, as_index=False)
             [["activities", "participants"]].sum())
@@ -94,25 +78,6 @@ def _period_starts(lo: dt.date, hi: dt.date, grain: str) -> list[dt.date]:
         starts.append(day)
         day = day + dt.timedelta(days=7) if grain == "week" else (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return starts
-
-
-def timeline(db: Database, flt: ActivityFilter, grain: str, deadline: dt.date) -> pd.DataFrame:
-    """Activities per week or month from lo to hi, with the running total and the pace line.
-
-    The pace line runs straight from nothing on the first day to the count the current average rate
-    projects for the deadline, so a cumulative curve above it is speeding up, below it slowing down.
-    """
-    if grain not in GRAINS:
-        raise ValueError(grain)
-    columns = ["period", "period_end", "activities", "participants", "cumulative", "pace"]
-    if flt.empty_window:
-        return pd.DataFrame(columns=columns)
-    counts = _filtered(db, "view_timeline", flt, grain=grain)
-    counts["period"] = pd.to_datetime(counts["period"]).dt.date
-    starts = _period_starts(flt.lo, flt.hi, grain)
-    frame = pd.DataFrame({"period": starts}).merge(counts, on="period", how="left").fillna(0)
-    frame[["activities", "participants"]] = frame[["activities", "participants"]].astype("int64")
-    return _with_running_total_and_pace(frame, starts, flt, deadline)[columns]
 
 
 def _with_running_total_and_pace(frame: pd.DataFrame, starts: list[dt.date], flt: ActivityFilter,
@@ -151,7 +116,7 @@ class ActivityDigest:
     """The filtered activities boiled down in one scan (view_activity_digest.sql): per (type, day) and per unit.
 
     The page's headline figures, counts by type and timeline all derive from it, so a filter change costs one
-    pass over the store instead of three. Equal to activity_kpis / activities_by_type / timeline (tested).
+    pass over the store instead of three.
     """
     flt: ActivityFilter
     daily: pd.DataFrame    # type_code, activity_date, activities, participants
