@@ -10,6 +10,7 @@ import time
 
 import pytest
 
+from analytics.access import auth
 from analytics.context import open_context
 from analytics.intake.check import check_file
 from analytics.intake.submissions import SubmissionError, commit, list_submissions, rollback
@@ -274,3 +275,11 @@ def test_a_formula_like_title_is_stored_as_plain_text(ctx):
     _, outcome = upload(ctx, [row("=1+1"), row("@SUM(A1)"), row("+84 912")])
     assert outcome.committed
     assert sorted(ctx.db.df("SELECT title FROM activities")["title"]) == ["+84 912", "=1+1", "@SUM(A1)"]
+
+
+def test_only_an_administrator_rolls_back(ctx):
+    _, outcome = upload(ctx, [GOOD])
+    uploader = auth.Account("can_bo", "uploader", "25456", True, 0)
+    with pytest.raises(SubmissionError, match="Chỉ tài khoản quản trị"):
+        rollback(ctx.db, outcome.submission_id, "can_bo", uploader)
+    assert rollback(ctx.db, outcome.submission_id, "quantri", auth.Account("quantri", "admin", None, True, 0)) == 1

@@ -138,6 +138,13 @@ def check_role(role: str, unit_code: str | None, units: Iterable[Unit]) -> str |
     return unit_code
 
 
+def is_admin(account: Account | None) -> bool:
+    """May `account` do an administrator's work (roll back a submission, review a report, record its receipt)?
+    None is this machine's operator with no sign-in in force: the command line without --user, or the dashboard
+    before the first account exists."""
+    return account is None or account.role == "admin"
+
+
 def scope_units(account: Account | None, units: Iterable[Unit]) -> set[str] | None:
     """Unit codes `account` may upload for; None: no restriction (admin, or no sign-in in force).
 

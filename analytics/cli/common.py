@@ -8,8 +8,13 @@ import argparse
 import datetime as dt
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from analytics.core.i18n import t
+
+if TYPE_CHECKING:
+    from analytics.access.auth import Account
+    from analytics.store.database import Database
 
 EXIT_IO = 4  # the store or an output file could not be written (disk full, read-only): nothing half-written
 
@@ -38,3 +43,19 @@ def fail(args, code: int, message: str, **document) -> int:
     if getattr(args, "json", False):
         print_json({**document, "error": message, "exit_code": code})
     return code
+
+
+class NoSuchAccount(LookupError):
+    """--user names no active account (once accounts exist); the message is the sentence to print."""
+
+
+def acting_account(db: "Database", name: str | None) -> "Account | None":
+    """The account a command acts as: --user once accounts exist, with its role and scope; None for this
+    machine's operator (no --user, or no account yet)."""
+    from analytics.access import auth
+    if not name or not auth.account_count(db):
+        return None
+    account = auth.get_account(db, name)
+    if account is None or not account.active:
+        raise NoSuchAccount(t("ingest.cli.no_such_account", name=name))
+    return account

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from analytics.access import audit, auth
-from analytics.cli.common import fail, print_json
+from analytics.cli.common import NoSuchAccount, acting_account, fail, print_json
 from typing import TYPE_CHECKING
 
 from analytics.context import open_context
@@ -86,12 +86,11 @@ def run_import(args) -> int:
         return fail(args, 3, str(exc), **nothing_stored)
     try:
         _bound_memory(ctx, args.file)
-        allowed_units = None
-        if args.user and auth.account_count(ctx.db):  # once accounts exist, --user is one, with its scope
-            account = auth.get_account(ctx.db, args.user)
-            if account is None or not account.active:
-                return fail(args, 2, t("ingest.cli.no_such_account", name=args.user), **nothing_stored)
-            allowed_units = auth.scope_units(account, ctx.units)
+        try:
+            account = acting_account(ctx.db, args.user)  # once accounts exist, --user is one, with its scope
+        except NoSuchAccount as exc:
+            return fail(args, 2, str(exc), **nothing_stored)
+        allowed_units = auth.scope_units(account, ctx.units)
         try:
             result = check_file(ctx.db, ctx.plan, ctx.units, args.file, args.file.name, allowed_units=allowed_units)
         except IngestReadError as exc:
@@ -156,7 +155,11 @@ def run_rollback(args) -> int:
     from analytics.intake.submissions import SubmissionError, rollback
     ctx = open_context(args.db)
     try:
-        removed = rollback(ctx.db, args.id, args.user or audit.cli_actor())
+        account = acting_account(ctx.db, args.user)  # only an administrator may (checked by rollback itself)
+        removed = rollback(ctx.db, args.id, args.user or audit.cli_actor(), account)
+    except NoSuchAccount as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     except SubmissionError as exc:
         print(str(exc), file=sys.stderr)
         return 1

@@ -17,7 +17,7 @@ import datetime as dt
 from pathlib import Path
 
 from analytics.access import audit, auth
-from analytics.cli.common import date, fail, print_json
+from analytics.cli.common import NoSuchAccount, acting_account, date, fail, print_json
 from analytics.context import open_context
 from analytics.core.i18n import t
 from analytics.core.text import format_date
@@ -67,16 +67,14 @@ class _Refused(Exception):
 
 def _account(ctx, name: str | None) -> auth.Account | None:
     """The --user account (None: this machine's operator, or no accounts yet)."""
-    if not name or not auth.account_count(ctx.db):
-        return None
-    account = auth.get_account(ctx.db, name)
-    if account is None or not account.active:
-        raise _Refused(2, t("ingest.cli.no_such_account", name=name))
-    return account
+    try:
+        return acting_account(ctx.db, name)
+    except NoSuchAccount as exc:
+        raise _Refused(2, str(exc)) from None
 
 
 def _require_admin(account: auth.Account | None, what: str) -> None:
-    if account is not None and account.role != "admin":
+    if not auth.is_admin(account):
         raise _Refused(1, t("reports.error.admin_only", what=t(f"reports.cli.what.{what}")))
 
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analytics.access import audit
+from analytics.access import audit, auth
 from analytics.core.i18n import t
 from analytics.intake.check import CheckResult
 from analytics.store.database import Database, sql
@@ -104,8 +104,13 @@ def list_submissions(db: Database) -> pd.DataFrame:
     return db.named("submission_list")
 
 
-def rollback(db: Database, submission_id: int, user_name: str | None = None) -> int:
-    """Undo a whole submission (see the module docstring). Returns the number of its rows removed."""
+def rollback(db: Database, submission_id: int, user_name: str | None = None,
+             account: "auth.Account | None" = None) -> int:
+    """Undo a whole submission (see the module docstring). Returns the number of its rows removed.
+
+    Only an administrator may (auth.is_admin): `account` is who asks, None this machine's operator."""
+    if not auth.is_admin(account):
+        raise SubmissionError(t("ingest.rollback.admin_only"))
     with db.transaction() as cur:
         found = cur.execute("SELECT status FROM submissions WHERE id = ?", [submission_id]).fetchall()
         row = found[0] if found else None
