@@ -8,13 +8,13 @@ from analytics import unit_reports as reports
 from analytics.access import audit, auth
 from analytics.core.text import format_date
 from analytics.unit_reports.files import download_name
-from ui.auth import actor_name, require_role, upload_scope
+from ui.auth import actor_name, require_page, upload_scope
 from ui.downloads import DOCX_MIME
 from ui.state import context, t
 from ui.markup import plain
 from ui.unit_reports import moment, settings, state_label, uploader_words
 
-account = require_role("uploader", "admin")
+account = require_page(__file__)
 ctx = context()
 config = settings()
 day = reports.deadline(ctx, config)

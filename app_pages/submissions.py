@@ -4,11 +4,11 @@ import streamlit as st
 from analytics.access import auth
 from analytics.intake import display as ingest_display
 from analytics.intake.submissions import SubmissionError, list_submissions, rollback
-from ui.auth import actor_name, require_role
+from ui.auth import actor_name, require_page
 from ui.markup import plain
 from ui.state import context, language, t
 
-account = require_role("uploader", "admin")
+account = require_page(__file__)
 can_roll_back = auth.is_admin(account)
 ctx = context()
 st.title(t("submissions.title"))

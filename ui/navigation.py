@@ -10,10 +10,10 @@ from pathlib import Path
 
 import streamlit as st
 
+from analytics.access.auth import ROLES
 from ui.state import t
 
 ROOT = Path(__file__).resolve().parent.parent
-ALL_ROLES = ("viewer", "uploader", "admin")
 
 
 @dataclass(frozen=True)
@@ -23,7 +23,7 @@ class PageSpec:
     icon: str
     url_path: str
     section_key: str = "nav.section.analysis"
-    roles: tuple[str, ...] = ALL_ROLES
+    roles: tuple[str, ...] = ROLES  # who may open it: the one list (each page asks require_page)
 
 
 PAGES: tuple[PageSpec, ...] = (
