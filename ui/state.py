@@ -464,6 +464,14 @@ def context_line(view: View, **extra: str) -> None:
     st.caption(" · ".join(plain(p) for p in parts), help=t("context.help"))
 
 
+def stop_before_period(view: View) -> None:
+    """A page of figures as of a date before the plan's start has nothing to show: it says so and stops."""
+    plan = view.ctx.plan
+    if view.as_of < plan.start:
+        st.info(t("overview.before_period", as_of=format_date(view.as_of), start=format_date(plan.start)))
+        st.stop()
+
+
 NARROW_SCREEN_PX = 640
 
 

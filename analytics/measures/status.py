@@ -20,6 +20,17 @@ FLAGS = ("no_activity", "behind_pace", "projected_miss", "silent")
 SEVERITIES = ("high", "medium", "low")
 DISTRICT_STATUSES = ("met", "on_track", "behind")
 DISTRICT_STATUS_RANK = {"behind": 0, "on_track": 1, "met": 2}
+UNIT_STATUSES = ("met", "on_track", "lagging")  # a unit, or a (unit, target) pair, as the charts colour it
+SEVERITY_RANK = {severity: rank for rank, severity in enumerate(SEVERITIES)}  # most severe first
+
+
+def status_word(status: str, language: str | None = None) -> str:
+    """The word for a status (met, on_track, lagging, behind): the pages, their files and the Word report."""
+    return t(f"status.{status}", language)
+
+
+def status_words(statuses: Sequence[str], language: str | None = None) -> dict[str, str]:
+    return {status: status_word(status, language) for status in statuses}
 
 
 def _missing(value) -> bool:

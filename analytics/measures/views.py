@@ -12,11 +12,10 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analytics.core.text import fold
+from analytics.measures.status import SEVERITY_RANK
 from analytics.reference.plan import Plan
 from analytics.store.database import Database, sql
 
-STATUSES = ("met", "on_track", "lagging")
-SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
 LEVEL_RANK = {"province": 0, "district": 1, "commune": 2}
 GRAINS = ("week", "month")
 

@@ -39,6 +39,7 @@ from analytics.context import Context
 from analytics.core.i18n import t
 from analytics.core.text import format_date, format_number, format_percent
 from analytics.measures import attainment
+from analytics.measures.status import status_word
 from analytics.outputs.exports import ExportError
 from analytics.reference.plan import Plan
 from analytics.reference.registry import Unit
@@ -488,7 +489,7 @@ def _reporting_units(data: ReportData) -> int:
 
 # -- II. results --------------------------------------------------------------------------------------
 def verdict(met: bool, final: bool) -> str:
-    return _t("docx.met") if met else _t("docx.not_met") if final else _t("docx.not_yet_met")
+    return status_word("met", LANGUAGE) if met else _t("docx.not_met") if final else _t("docx.not_yet_met")
 
 
 def target_rows(targets: pd.DataFrame, descriptions: dict[str, str], final: bool) -> list[list[str]]:
