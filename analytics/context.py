@@ -9,7 +9,7 @@ from analytics.core.settings import Settings, load_settings
 from analytics.reference.plan import Plan, load_plan
 from analytics.reference.registry import Unit, load_units
 from analytics.reference.sync import has_reference, sync_reference
-from analytics.store.database import Database
+from analytics.store.database import Database, sql
 
 
 @dataclass
@@ -21,10 +21,7 @@ class Context:
 
     def default_as_of(self) -> dt.date:
         """The latest activity date within the plan period, else the plan's start."""
-        latest = self.db.scalar(
-            "SELECT max(activity_date) FROM current_activities WHERE activity_date BETWEEN ? AND ?",
-            [self.plan.start, self.plan.deadline],
-        )
+        latest = self.db.scalar(sql("latest_activity_date"), {"start": self.plan.start, "deadline": self.plan.deadline})
         return latest or self.plan.start
 
     def is_demo(self) -> bool:

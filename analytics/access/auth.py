@@ -22,7 +22,7 @@ from analytics.core.i18n import t
 from analytics.core.settings import DATA_DIR
 from analytics.core.text import fold, nfc
 from analytics.reference.registry import Unit
-from analytics.store.database import Database, StoreWriteError
+from analytics.store.database import Database, StoreWriteError, sql
 
 ROLES = ("viewer", "uploader", "admin")
 _NAME = re.compile(r"^[\w.@-]{3,64}$")
@@ -170,7 +170,7 @@ def scope_units(account: Account | None, units: Iterable[Unit]) -> set[str] | No
 
 # -- reading ----------------------------------------------------------------------------------
 def account_count(db: Database) -> int:
-    return int(db.scalar("SELECT count(*) FROM accounts"))
+    return int(db.scalar(sql("auth_account_count")))
 
 
 def get_account(db: Database, name: str) -> Account | None:
@@ -201,11 +201,9 @@ def add_account(db: Database, name: str, password: str, role: str, unit_code: st
     check_password(password, settings)
     password_hash = hash_password(password)
     with db.transaction() as cur:
-        if cur.execute("SELECT count(*) FROM accounts WHERE name_key = ?", [fold(name)]).fetchone()[0]:
+        if cur.execute(sql("auth_name_taken"), [fold(name)]).fetchone()[0]:
             raise AuthError(t("auth.error.exists", name=name))
-        cur.execute("INSERT INTO accounts (name_key, name, role, unit_code, password_hash, created_by, "
-                    "password_changed_at) VALUES (?, ?, ?, ?, ?, ?, current_localtimestamp())",
-                    [fold(name), name, role, unit_code, password_hash, actor])
+        cur.execute(sql("auth_insert"), [fold(name), name, role, unit_code, password_hash, actor])
         audit.record(db, actor, "account_add", {"account": name, "role": role, "unit": unit_code}, cur=cur)
     return Account(name, role, unit_code, True, 0)
 
@@ -216,9 +214,8 @@ def set_password(db: Database, name: str, password: str, actor: str | None, sett
     check_password(password, settings)
     password_hash = hash_password(password)
     with db.transaction() as cur:
-        cur.execute("UPDATE accounts SET password_hash = ?, password_changed_at = current_localtimestamp(), "
-                    "session_epoch = session_epoch + 1 WHERE name_key = ?", [password_hash, account.key])
-        cur.execute("DELETE FROM sign_in_throttle WHERE name_key = ?", [account.key])
+        cur.execute(sql("auth_set_password"), [password_hash, account.key])
+        cur.execute(sql("auth_throttle_clear"), [account.key])
         audit.record(db, actor, "account_password", {"account": account.name}, cur=cur)
 
 
@@ -228,10 +225,9 @@ def set_active(db: Database, name: str, active: bool, actor: str | None) -> None
     if not active and account.role == "admin" and account.active and active_admins(db) <= 1:
         raise AuthError(t("auth.error.last_admin"))
     with db.transaction() as cur:
-        cur.execute("UPDATE accounts SET active = ?, session_epoch = session_epoch + 1 WHERE name_key = ?",
-                    [active, account.key])
+        cur.execute(sql("auth_set_active"), [active, account.key])
         if active:
-            cur.execute("DELETE FROM sign_in_throttle WHERE name_key = ?", [account.key])
+            cur.execute(sql("auth_throttle_clear"), [account.key])
         audit.record(db, actor, "account_enable" if active else "account_disable", {"account": account.name},
                      cur=cur)
 
@@ -244,14 +240,13 @@ def set_role(db: Database, name: str, role: str, unit_code: str | None, units: I
     if role != "admin" and account.role == "admin" and account.active and active_admins(db) <= 1:
         raise AuthError(t("auth.error.last_admin"))
     with db.transaction() as cur:
-        cur.execute("UPDATE accounts SET role = ?, unit_code = ?, session_epoch = session_epoch + 1 "
-                    "WHERE name_key = ?", [role, unit_code, account.key])
+        cur.execute(sql("auth_set_role"), [role, unit_code, account.key])
         audit.record(db, actor, "account_role", {"account": account.name, "role": role, "unit": unit_code},
                      cur=cur)
 
 
 def active_admins(db: Database) -> int:
-    return int(db.scalar("SELECT count(*) FROM accounts WHERE role = 'admin' AND active"))
+    return int(db.scalar(sql("auth_active_admins")))
 
 
 # -- sign-in ------------------------------------------------------------------------------------
@@ -274,7 +269,7 @@ def audit_name(db: Database, name: str) -> str:
     if secret is None:
         try:
             with db.transaction(bump_version=False) as cur:
-                row = cur.execute("SELECT value FROM meta WHERE key = 'audit_name_secret'").fetchone()
+                row = cur.execute(sql("auth_name_secret")).fetchone()
                 secret = row[0] if row else secrets.token_hex(16)
                 if not row:
                     db.set_meta(cur, "audit_name_secret", secret)
@@ -298,11 +293,10 @@ def _reserve(db: Database, key: str | None, address: str | None, settings: AuthS
     try:
         with db.transaction(bump_version=False) as cur:
             def get(k):
-                return cur.execute("SELECT failures, last_failed_at, locked_until FROM sign_in_throttle "
-                                   "WHERE name_key = ?", [k]).fetchone() or _MEMORY.get(k)
+                return cur.execute(sql("auth_throttle_get"), [k]).fetchone() or _MEMORY.get(k)
 
             def put(k, failures, at, lock):
-                cur.execute("INSERT OR REPLACE INTO sign_in_throttle VALUES (?, ?, ?, ?)", [k, failures, at, lock])
+                cur.execute(sql("auth_throttle_put"), [k, failures, at, lock])
             return _count(get, put, key, address, settings, now)
     except StoreWriteError:
         with _MEMORY_LOCK:
@@ -387,15 +381,12 @@ def authenticate(db: Database, name: str, password: str, settings: AuthSettings,
             with db.transaction(bump_version=False) as cur:
                 # The counter goes, and the lock this very attempt set (its number was the last allowed); a lock
                 # set by another attempt stays: a lock is never shortened by an attempt in flight.
-                cur.execute("DELETE FROM sign_in_throttle WHERE name_key = ? AND (locked_until IS NULL "
-                            "OR locked_until = ?)", [key, lock])
+                cur.execute(sql("auth_throttle_signed_in"), [key, lock])
                 if address:  # a success is no failure of the address either (an office shares one address)
-                    cur.execute("UPDATE sign_in_throttle SET failures = greatest(failures - 1, 0) "
-                                "WHERE name_key = ?", [_ADDRESS_KEY + address])
+                    cur.execute(sql("auth_address_signed_in"), [_ADDRESS_KEY + address])
                 if _hasher.check_needs_rehash(stored["password_hash"]):
-                    cur.execute("UPDATE accounts SET password_hash = ? WHERE name_key = ?",
-                                [hash_password(password), key])
-                cur.execute("UPDATE accounts SET last_sign_in_at = ? WHERE name_key = ?", [now, key])
+                    cur.execute(sql("auth_rehash"), [hash_password(password), key])
+                cur.execute(sql("auth_signed_in"), [now, key])
                 audit.record(db, stored["name"], "sign_in", None, cur=cur)
         _bookkeeping(succeeded)
         with _MEMORY_LOCK:

@@ -161,9 +161,7 @@ def status_report(db: "Database", plan: "Plan", lagging: "LaggingSettings", as_o
     by_unit: dict[str, list[dict]] = {}
     for row in targets:
         by_unit.setdefault(row["unit_code"], []).append(row)
-    total = db.scalar("SELECT count(*) FROM current_activities "
-                      "WHERE activity_date BETWEEN ? AND least(?::DATE, ?::DATE)",
-                      [plan.start, as_of, plan.deadline])
+    total = db.scalar(sql("activity_total"), {"start": plan.start, "as_of": as_of, "deadline": plan.deadline})
     units = []
     for code, rows in by_unit.items():
         level = severity(rows)
