@@ -4,9 +4,9 @@
     store/         the DuckDB store (Database), named queries (sql), migrations
     reference/     plan, unit registry, district map, their sync into a store
     context.py     open_context(): settings + plan + registry + store, for a page or a command
+    access/        accounts and roles, sign-in sessions, the audit log
     measures/      attainment and lagging, the status rules and words, the leadership pages' frames
     intake/        submitted files checked and stored or rolled back, the template, the demo store
-    access/        accounts and roles, sign-in sessions, the audit log
     outputs/       CSV/XLSX exports, the Word results report
     unit_reports/  the year-end reports cycle
     cli/           `python -m analytics`, one module per command group
