@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from analytics.db import StoreError, StoreLockedError
-from analytics.plan import PlanError
+from analytics.reference.plan import PlanError
+from analytics.store.database import StoreError, StoreLockedError
 from ui import errors
 from ui.auth import gate, route_through_entry_point
 from ui.markup import plain

@@ -5,10 +5,11 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-from analytics.db import Database
-from analytics.plan import Plan, load_plan
-from analytics.registry import Unit, load_units
-from analytics.settings import Settings, load_settings
+from analytics.core.settings import Settings, load_settings
+from analytics.reference.plan import Plan, load_plan
+from analytics.reference.registry import Unit, load_units
+from analytics.reference.sync import has_reference, sync_reference
+from analytics.store.database import Database, sql
 
 
 @dataclass
@@ -20,10 +21,7 @@ class Context:
 
     def default_as_of(self) -> dt.date:
         """The latest activity date within the plan period, else the plan's start."""
-        latest = self.db.scalar(
-            "SELECT max(activity_date) FROM current_activities WHERE activity_date BETWEEN ? AND ?",
-            [self.plan.start, self.plan.deadline],
-        )
+        latest = self.db.scalar(sql("latest_activity_date"), {"start": self.plan.start, "deadline": self.plan.deadline})
         return latest or self.plan.start
 
     def is_demo(self) -> bool:
@@ -50,11 +48,11 @@ def open_context(db_path: Path | str | None = None, plan_path: Path | None = Non
     path = db_path or settings.db_path
     db = Database(path, read_only=read_only, linger=linger)
     if read_only:
-        if not db.has_reference(plan, units):
+        if not has_reference(db, plan, units):
             db.close()
             with Database(path) as writer:
-                writer.sync_reference(plan, units)
+                sync_reference(writer, plan, units)
             db = Database(path, read_only=True, linger=linger)
     else:
-        db.sync_reference(plan, units)
+        sync_reference(db, plan, units)
     return Context(settings, plan, units, db)

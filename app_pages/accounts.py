@@ -2,12 +2,12 @@
 import pandas as pd
 import streamlit as st
 
-from analytics import auth
-from ui.auth import actor_name, current_account, notice_for_sign_in, require_role, settings
+from analytics.access import auth
+from ui.auth import actor_name, current_account, notice_for_sign_in, require_page, settings
 from ui.markup import plain
 from ui.state import context, t
 
-require_role("admin")
+require_page(__file__)
 ctx = context()
 me = current_account()
 unit_names = {u.code: u.name for u in ctx.units}

@@ -4,15 +4,15 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from analytics import audit
-from analytics.text import format_number
-from ui.auth import require_role
+from analytics.access import audit
+from analytics.core.text import format_number
+from ui.auth import require_page
 from ui.downloads import table_downloads
 from ui.state import context, language, t
 
 LIMIT = 5000
 
-require_role("admin")
+require_page(__file__)
 db = context().db
 st.title(t("audit.title"))
 st.caption(t("audit.caption"))

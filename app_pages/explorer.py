@@ -2,8 +2,8 @@
 import pandas as pd
 import streamlit as st
 
-from analytics import views
-from analytics.text import format_date, format_number
+from analytics.core.text import format_date, format_number
+from analytics.measures import views
 from ui.downloads import table_downloads
 from ui.state import activity_kpis, activity_page, context_line, sidebar_view, t, unit_summary
 

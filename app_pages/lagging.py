@@ -2,24 +2,22 @@
 import pandas as pd
 import streamlit as st
 
-from analytics import views
-from analytics.text import format_date, format_percent
+from analytics.core.text import format_date, format_percent
+from analytics.measures import views
+from analytics.measures.status import DISTRICT_STATUSES, SEVERITIES, status_words
 from ui.downloads import table_downloads
 from ui.unit_reports import draw_overdue_reports
 from ui.markup import plain
-from ui.state import (activity_kpis, context_line, district_statuses, share_query, sidebar_view, t,
+from ui.state import (activity_kpis, context_line, district_statuses, share_query, sidebar_view, stop_before_period, t,
                       unit_status, unit_summary, unit_targets, wide_and_narrow)
 
 view = sidebar_view()
-plan = view.ctx.plan
 filters = view.filter_labels()
 st.title(t("lagging.title"))
 context_line(view)
 draw_overdue_reports(view.ctx, view.as_of)
 
-if view.as_of < plan.start:
-    st.info(t("overview.before_period", as_of=format_date(view.as_of), start=format_date(plan.start)))
-    st.stop()
+stop_before_period(view)
 
 if activity_kpis(view.base)["activities"] == 0:
     st.info(t("overview.empty_store"))
@@ -33,23 +31,23 @@ if lagging.empty:
 
 # The district judgement, in the same words as the overview.
 judged = district_statuses(view)
-status_words = {s: t(f"status.{s}") for s in ("met", "on_track", "behind")}
+district_words = status_words(DISTRICT_STATUSES)
 if view.district:
     own = judged[judged["code"] == view.district]
     if len(own):
         d = own.iloc[0]
         box = {"behind": st.warning, "on_track": st.info, "met": st.success}[d["status"]]
-        box(t("overview.scope_status", who=plain(d["name"]), status=status_words[d["status"]]) + " — "
+        box(t("overview.scope_status", who=plain(d["name"]), status=district_words[d["status"]]) + " — "
             + plain("; ".join(d["reasons"])))
 elif len(judged):
     with st.expander(t("lagging.districts", behind=int((judged["status"] == "behind").sum()), total=len(judged))):
         st.dataframe(pd.DataFrame({
-            t("col.district_unit"): judged["name"], t("col.status"): judged["status"].map(status_words),
+            t("col.district_unit"): judged["name"], t("col.status"): judged["status"].map(district_words),
             t("col.lagging_units"): [f"{lg}/{n}" for lg, n in zip(judged["lagging_units"], judged["units"])],
             t("col.why"): judged["reasons"].map("; ".join)}), hide_index=True, width="stretch",
             key="lagging-districts", column_config={t("col.why"): st.column_config.TextColumn(width="large")})
 
-severities = list(views.SEVERITY_RANK)
+severities = list(SEVERITIES)
 controls = st.columns([2, 2, 1])
 chosen = controls[0].multiselect(t("lagging.severity_filter"), severities, default=severities, key="lagging-severity",
                                  format_func=lambda s: t(f"severity.{s}"))

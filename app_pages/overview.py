@@ -4,26 +4,25 @@ import html
 import pandas as pd
 import streamlit as st
 
-from analytics import views
-from analytics.text import format_date, format_number, format_percent
+from analytics.core.text import format_date, format_number, format_percent
+from analytics.measures import views
+from analytics.measures.status import UNIT_STATUSES, status_words
 from ui import charts
 from ui.downloads import report_download
 from ui.unit_reports import draw_reporting_card
 from ui.markup import plain
 from ui.state import (activities_by_type, activity_kpis, context_line, district_geojson, district_statuses, kpis,
-                      language, month_change, narrow_to_district, pick_count, province_status, sidebar_view, t, timeline, unit_summary)
+                      language, month_change, narrow_to_district, pick_count, province_status, sidebar_view, stop_before_period, t, timeline, unit_summary)
 
 view = sidebar_view()
 plan = view.ctx.plan
 filters = view.filter_labels()
-labels = {status: t(f"status.{status}") for status in (*views.STATUSES, "behind")}
+labels = status_words((*UNIT_STATUSES, "behind"))
 st.title(t("overview.title"))
 context_line(view)
 report_download(view)
 
-if view.as_of < plan.start:
-    st.info(t("overview.before_period", as_of=format_date(view.as_of), start=format_date(plan.start)))
-    st.stop()
+stop_before_period(view)
 
 # -- who is behind, and why ---------------------------------------------------------------------------
 judged = district_statuses(view)
@@ -170,7 +169,7 @@ with left:
             narrow_to_district(codes[0])
 if right is not None:
     with right:
-        from analytics.geo import centres
+        from analytics.reference.geo import centres
         on_map = judged[judged["code"].isin(centres(geojson))]
         st.plotly_chart(charts.district_map(geojson, on_map, t("overview.map_title"), labels, centres(geojson)),
                         width="stretch", key="overview-map", config=charts.chart_config(language()))

@@ -4,17 +4,17 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from analytics import audit
 from analytics import unit_reports as reports
+from analytics.access import audit, auth
+from analytics.core.text import format_date
 from analytics.unit_reports.files import download_name
-from analytics.text import format_date
-from ui.auth import actor_name, require_role, upload_scope
+from ui.auth import actor_name, require_page, upload_scope
 from ui.downloads import DOCX_MIME
 from ui.state import context, t
 from ui.markup import plain
 from ui.unit_reports import moment, settings, state_label, uploader_words
 
-account = require_role("uploader", "admin")
+account = require_page(__file__)
 ctx = context()
 config = settings()
 day = reports.deadline(ctx, config)
@@ -75,7 +75,7 @@ word = st.file_uploader(t("reports.handin.word"), ["docx"], key=f"report-word-{c
 scans = st.file_uploader(t("reports.handin.scan"), ["pdf", "jpg", "jpeg", "png"], key=f"report-scan-{code}-{nonce}",
                       accept_multiple_files=True, help=t("reports.handin.scan_help"))
 received = None
-if account is None or account.role == "admin":
+if auth.is_admin(account):
     if st.checkbox(t("reports.handin.received"), key=f"report-received-{nonce}", help=t("reports.handin.received_help")):
         when = st.container(horizontal=True)
         received_day = when.date_input(t("reports.handin.received_day"), value=min(dt.date.today(), day),

@@ -1,14 +1,15 @@
 """Lịch sử nộp: every submission, and rolling one back after a confirmation dialog."""
 import streamlit as st
 
-from analytics import ingest_display
-from analytics.submissions import SubmissionError, list_submissions, rollback
-from ui.auth import actor_name, require_role
+from analytics.access import auth
+from analytics.intake import display as ingest_display
+from analytics.intake.submissions import SubmissionError, list_submissions, rollback
+from ui.auth import actor_name, require_page
 from ui.markup import plain
 from ui.state import context, language, t
 
-account = require_role("uploader", "admin")
-can_roll_back = account is None or account.role == "admin"
+account = require_page(__file__)
+can_roll_back = auth.is_admin(account)
 ctx = context()
 st.title(t("submissions.title"))
 
@@ -35,7 +36,7 @@ def confirm_rollback(row) -> None:
     if yes.button(t("submissions.dialog.confirm"), type="primary", icon=":material/undo:"):
         forget_pending()
         try:
-            removed = rollback(ctx.db, int(row.id), actor_name())
+            removed = rollback(ctx.db, int(row.id), actor_name(), account)
         except SubmissionError as exc:
             st.error(plain(exc))
             return

@@ -1,25 +1,24 @@
 """Chỉ tiêu: units meeting each target, heatmaps of units × targets, the province's own targets."""
 import streamlit as st
 
-from analytics import views
-from analytics.text import format_date, format_percent
+from analytics.core.text import format_date, format_percent
+from analytics.measures import views
+from analytics.measures.status import UNIT_STATUSES, status_words
 from ui import charts
 from ui.downloads import table_downloads
 from ui.markup import plain
-from ui.state import (activity_kpis, context_line, sidebar_view, t, unit_summary, unit_targets,
+from ui.state import (activity_kpis, context_line, sidebar_view, stop_before_period, t, unit_summary, unit_targets,
                       wide_and_narrow)
 
 view = sidebar_view()
 plan = view.ctx.plan
 filters = view.filter_labels()
-labels = {status: t(f"status.{status}") for status in views.STATUSES}
+labels = status_words(UNIT_STATUSES)
 hover = {"target": t("col.target"), "status": t("col.status")}
 st.title(t("targets.title"))
 context_line(view)
 
-if view.as_of < plan.start:
-    st.info(t("overview.before_period", as_of=format_date(view.as_of), start=format_date(plan.start)))
-    st.stop()
+stop_before_period(view)
 nothing_yet = activity_kpis(view.base)["activities"] == 0
 if nothing_yet:
     st.info(t("targets.empty", as_of=format_date(view.as_of)))

@@ -1,13 +1,14 @@
 """Đơn vị: one unit's targets, timeline and activities; for a district, the standing of its communes."""
 import streamlit as st
 
-from analytics import views
-from analytics.text import format_date, format_number, format_percent
+from analytics.core.text import format_date, format_number, format_percent
+from analytics.measures import views
+from analytics.measures.status import UNIT_STATUSES, status_words
 from ui import charts
 from ui.downloads import report_download, table_downloads
 from ui.unit_reports import draw_unit_report_state
 from ui.markup import plain
-from ui.state import (activity_kpis, activity_page, context_line, sidebar_view, t, timeline, unit_status, unit_summary,
+from ui.state import (activity_kpis, activity_page, context_line, sidebar_view, stop_before_period, t, timeline, unit_status, unit_summary,
                       unit_targets, wide_and_narrow)
 
 PAGE_SIZE = 50
@@ -15,7 +16,7 @@ PAGE_SIZE = 50
 view = sidebar_view(page_params=("unit",))
 plan = view.ctx.plan
 filters = view.filter_labels()
-labels = {status: t(f"status.{status}") for status in views.STATUSES}
+labels = status_words(UNIT_STATUSES)
 st.title(t("unit.title"))
 context_line(view)
 
@@ -55,9 +56,7 @@ st.caption(" · ".join(filter(None, [t(f"level.{unit['level']}"), plain(district
 report_download(view, code)
 draw_unit_report_state(view.ctx, code, view.as_of)
 
-if view.as_of < plan.start:
-    st.info(t("overview.before_period", as_of=format_date(view.as_of), start=format_date(plan.start)))
-    st.stop()
+stop_before_period(view)
 
 figures = activity_kpis(view, unit=code)
 cards = st.container(horizontal=True)  # wraps onto more rows on a narrow screen

@@ -3,7 +3,8 @@ send, and (admin) each report's files and the review: accept, or return with a r
 import streamlit as st
 
 from analytics import unit_reports as reports
-from analytics.text import format_date, format_number, format_percent
+from analytics.access import auth
+from analytics.core.text import format_date, format_number, format_percent
 from analytics.unit_reports.files import download_name
 from ui.auth import actor_name, current_account
 from ui.downloads import table_downloads
@@ -17,7 +18,7 @@ config = settings()
 day = reports.deadline(ctx, config)
 lang = language()
 account = current_account()
-is_admin = account is None or account.role == "admin"  # None: no sign-in in force (this machine, no accounts)
+is_admin = auth.is_admin(account)
 st.title(t("reports.list.title"))
 st.caption(t("reports.list.intro", deadline=format_date(day)))
 

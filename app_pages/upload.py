@@ -1,16 +1,16 @@
 """Nộp báo cáo: download the template, upload, see the check result before anything is stored, confirm."""
 import streamlit as st
 
-from analytics import ingest_display, ingest_template
-from analytics.ingest import SEPARATOR_NAMES, IngestReadError, check_file
-from analytics.submissions import commit
-from analytics.text import format_number
-from ui.auth import actor_name, require_role, upload_scope
+from analytics.core.text import format_number
+from analytics.intake import display as ingest_display, template as ingest_template
+from analytics.intake.check import SEPARATOR_NAMES, IngestReadError, check_file
+from analytics.intake.submissions import commit
+from ui.auth import actor_name, require_page, upload_scope
 from ui.markup import plain
 from ui.state import context, language, t
 from ui.uploader import file_uploader
 
-require_role("uploader", "admin")
+require_page(__file__)
 ctx = context()
 lang = language()
 st.title(t("upload.title"))

@@ -51,7 +51,7 @@ def table(header: list[str], rows: list[list[str]]) -> list[str]:
 def page_titles() -> dict[str, str]:
     import logging
 
-    from analytics.i18n import t
+    from analytics.core.i18n import t
     from ui.navigation import PAGES
     for name in list(logging.root.manager.loggerDict):
         if name.startswith("streamlit"):  # "no runtime" warnings of importing the UI outside a server

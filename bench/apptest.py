@@ -33,7 +33,7 @@ def _let_go() -> None:
     """Lets go of every store the app holds, as the server's lease does after STORE_LINGER or for a waiting command."""
     import gc
 
-    from analytics.db import Database
+    from analytics.store.database import Database
     for obj in gc.get_objects():
         if isinstance(obj, Database):
             obj.release()  # close() is for good since the hardening merge; the lease reopens after release()
@@ -50,7 +50,7 @@ def _compile_once() -> None:
 def measure_page(path: str, dates: list[dt.date]) -> dict:
     from streamlit.testing.v1 import AppTest
 
-    from analytics.i18n import t
+    from analytics.core.i18n import t
 
     from streamlit.util import calc_hash
 

@@ -27,10 +27,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analytics.demo import TITLES, VENUES  # noqa: E402
-from analytics.plan import Plan, load_plan  # noqa: E402
-from analytics.registry import Unit, load_units  # noqa: E402
-from analytics.settings import load_settings  # noqa: E402
+from analytics.core.settings import load_settings  # noqa: E402
+from analytics.intake.demo import TITLES, VENUES  # noqa: E402
+from analytics.reference.plan import Plan, load_plan  # noqa: E402
+from analytics.reference.registry import Unit, load_units  # noqa: E402
 
 HEADER = "ma_don_vi,ten_don_vi,loai_hoat_dong,ten_hoat_dong,ngay_to_chuc,so_nguoi_tham_gia,dia_diem,kinh_phi,ma_hoat_dong,ghi_chu\n"
 
@@ -40,7 +40,7 @@ def write_file(path: Path, plan: Plan, units: tuple[Unit, ...], rows: int, seed:
     """A valid submission CSV (UTF-8, day-first dates, Vietnamese numbers), no record repeated.
 
     Records are distinct (unit, day, type, title) combinations drawn without replacement, with the titles clerks
-    reuse (analytics.demo.TITLES); distinct_titles=True appends a serial number to every title (worst case
+    reuse (analytics.intake.demo.TITLES); distinct_titles=True appends a serial number to every title (worst case
     for the per-title folding)."""
     rng = np.random.default_rng(seed)
     active = [u for u in units if u.active_between(plan.start, plan.deadline)]

@@ -24,8 +24,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    from analytics.attainment import status_report
     from analytics.context import open_context
+    from analytics.measures.attainment import status_report
 
     ctx = open_context(args.db, read_only=True)
     try:

@@ -7,8 +7,8 @@ from pathlib import Path
 import json
 
 from analytics.context import Context, open_context
-from analytics.settings import DATA_DIR
-from analytics.text import fold
+from analytics.core.settings import DATA_DIR
+from analytics.core.text import fold
 
 
 def add_activities(ctx: Context, rows: list[tuple[str, str, str]], title: str = "Hoạt động thử") -> None:

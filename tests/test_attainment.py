@@ -4,8 +4,8 @@ from dataclasses import replace
 
 import pytest
 
-from analytics import attainment
-from analytics.settings import LaggingSettings
+from analytics.core.settings import LaggingSettings
+from analytics.measures import attainment
 from tests.fixtures import make_store
 
 D = dt.date.fromisoformat

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from analytics import audit, auth
+from analytics.access import audit, auth
 from tests.conftest import app_test
 from tests.fixtures import make_store
 

@@ -7,10 +7,10 @@ import sys
 
 import pytest
 
-from analytics import audit, auth
-from analytics.db import Database
-from analytics.registry import load_units
-from analytics.settings import load_settings
+from analytics.access import audit, auth
+from analytics.core.settings import load_settings
+from analytics.reference.registry import load_units
+from analytics.store.database import Database
 from tests.conftest import ROOT
 from tests.fixtures import make_store
 

@@ -5,8 +5,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
-from analytics import audit, auth
-from analytics.i18n import t
+from analytics.access import audit, auth
+from analytics.core.i18n import t
 from tests.conftest import ROOT, app_test
 from tests.fixtures import make_store, settings_with_auth
 from ui.navigation import PAGES
@@ -96,7 +96,7 @@ def test_sign_in_then_sign_out_ends_the_session(accounts_db):
 
 def auth_db(path):
     from ui.state import _context
-    from analytics.settings import load_settings
+    from analytics.core.settings import load_settings
     return _context(str(path), str(load_settings().plan_path)).db
 
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import duckdb
 
-from analytics import auth
-from analytics.ingest import check_file
-from analytics.submissions import commit
+from analytics.access import auth
+from analytics.intake.check import check_file
+from analytics.intake.submissions import commit
 from tests.conftest import app_test
 from tests.fixtures import make_store
 
@@ -67,7 +67,7 @@ def test_the_upload_page_applies_the_signed_in_uploaders_scope(tmp_path, use_db)
 
 
 def test_an_upload_by_an_uploader_is_audited_with_their_name(tmp_path):
-    from analytics import audit
+    from analytics.access import audit
     ctx = make_store(tmp_path / "audited.duckdb")
     try:
         uploader = auth.Account("nop703", "uploader", "703", True, 0)

@@ -229,8 +229,8 @@ def test_status_and_catalog_start_without_the_heavy_packages(demo_db):
 
 
 def test_status_json_is_the_same_as_the_pages_figures(demo_db):
-    from analytics import attainment
     from analytics.context import open_context
+    from analytics.measures import attainment
     report = json.loads(cli("status", "--db", str(demo_db), "--as-of", "2022-08-31", "--json").stdout)
     ctx = open_context(demo_db, read_only=True)
     try:

@@ -62,7 +62,7 @@ PAGE_UNDER_LIMIT = textwrap.dedent("""
     import json, os, resource, sys
     sys.path.insert(0, {root!r})
     os.environ["ANTQ_DB"] = {db!r}
-    from analytics import auth
+    from analytics.access import auth
     from analytics.context import open_context
     ctx = open_context({db!r})
     auth.add_account(ctx.db, "nop", "mat-khau-nop-1", "admin", None, ctx.units, None, auth.AuthSettings())

@@ -5,8 +5,8 @@ import json
 
 import pytest
 
-from analytics import attainment
-from analytics.settings import DistrictSettings, LaggingSettings
+from analytics.core.settings import DistrictSettings, LaggingSettings
+from analytics.measures import attainment
 from tests.fixtures import make_store
 from tests.test_cli import cli
 

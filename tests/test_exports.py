@@ -12,9 +12,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from analytics import exports
-from analytics.exports import About, ActivitySelection
-from analytics.text import fold
+from analytics.core.text import fold
+from analytics.outputs import exports
+from analytics.outputs.exports import About, ActivitySelection
 from tests.conftest import ROOT
 from tests.fixtures import make_store
 
@@ -100,7 +100,7 @@ def test_csv_filters_unit_district_type_and_dates(tiny):
 
 
 def test_a_page_filter_with_view_parameter_names_exports_as_shown(tiny):
-    class PageFilter:  # what analytics.views.ActivityFilter gives: params() with the same names
+    class PageFilter:  # what analytics.measures.views.ActivityFilter gives: params() with the same names
         def __init__(self, level, text):
             self.level, self.text = level, text
 

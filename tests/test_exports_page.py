@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from analytics import exports
+from analytics.outputs import exports
 from tests.fixtures import make_store
 from tests.test_exports import insert
 
@@ -20,7 +20,7 @@ def tiny_path(tmp_path, use_db):
 def shown_table_with_full_export():
     import pandas as pd
 
-    from analytics.exports import ActivitySelection
+    from analytics.outputs.exports import ActivitySelection
     from ui.downloads import table_downloads
     table_downloads(pd.DataFrame({"Tên hoạt động": ["một dòng đang hiển thị"]}), "tra-cuu", {"Cấp": "Tất cả"},
                     "explorer", activities=ActivitySelection())

@@ -5,8 +5,8 @@ import string
 import duckdb
 import pytest
 
-from analytics.i18n import LOCALES_DIR, catalogue, t
-from analytics.text import FOLD_SQL_MACRO, fold, format_number, format_percent
+from analytics.core.i18n import LOCALES_DIR, catalogue, t
+from analytics.core.text import FOLD_SQL_MACRO, fold, format_number, format_percent
 
 
 def test_every_catalogue_file_has_the_same_keys_in_both_languages():

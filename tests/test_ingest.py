@@ -14,8 +14,8 @@ import openpyxl
 import pytest
 
 from analytics.context import open_context
-from analytics.ingest import IngestReadError, check_file, column_letter, match_key, split_prefix
-from analytics.text import fold
+from analytics.core.text import fold
+from analytics.intake.check import IngestReadError, check_file, column_letter, match_key, split_prefix
 
 HEADER = ["ma_don_vi", "ten_don_vi", "loai_hoat_dong", "ten_hoat_dong", "ngay_to_chuc", "so_nguoi_tham_gia",
           "dia_diem", "kinh_phi", "ma_hoat_dong", "ghi_chu"]
@@ -166,7 +166,7 @@ def test_a_utf8_file_with_a_few_stray_bytes_rejects_those_cells_instead_of_readi
 
 
 def test_the_templates_example_row_is_not_stored_as_an_activity(ctx):
-    from analytics.ingest_template import template_csv
+    from analytics.intake.template import template_csv
     row = ["Tập huấn kỹ năng", "20/05/2022"]
     data = template_csv(ctx.plan, ctx.units) + ",".join(GOOD[:3] + row + GOOD[5:8] + ["HD-7", ""]).encode()
     result = check(ctx, data)

@@ -1,10 +1,10 @@
-"""The vectorised title fold gives DuckDB's own fold for every string it answers (analytics/ingest_fold.py)."""
+"""The vectorised title fold gives DuckDB's own fold for every string it answers (analytics/title_fold.py)."""
 import random
 
 import duckdb
 import pyarrow as pa
 
-from analytics import ingest_fold
+from analytics.intake import title_fold
 
 VIETNAMESE = "aàáảãạăằắẳẵặâầấẩẫậeèéẻẽẹêềếểễệiìíỉĩịoòóỏõọôồốổỗộơờớởỡợuùúủũụưừứửữựyỳýỷỹỵdđ"
 OTHERS = ["\u0301", "😀", "한", "\u00a0", "Ω", "\x00", "ǅ", "ﬁ", "ḍ", "ẞ", "Ǆ", "ɐ", "İ", "\u202f", "你", "\u200b"]
@@ -23,7 +23,7 @@ def test_fold_equals_duckdb_fold_or_defers_to_it():
     strings += ["", "Thắp sáng đường quê – đợt 2", "ĐẠI HỘI ĐOÀN", "Tuổi trẻ “Xung kích”"]
     with duckdb.connect() as con:
         expected = _duckdb_fold(con, strings)
-    folded = ingest_fold.fold_latin(pa.array(strings)).to_pylist()
+    folded = title_fold.fold_latin(pa.array(strings)).to_pylist()
     answered = [(got, want) for got, want in zip(folded, expected) if got is not None]
     assert all(got == want for got, want in answered)
     assert len(answered) > len(strings) / 3  # Vietnamese and punctuation are answered, not deferred
@@ -32,13 +32,13 @@ def test_fold_equals_duckdb_fold_or_defers_to_it():
 
 def test_unknown_characters_and_nulls_are_left_to_duckdb():
     array = pa.array(["Xã 한", None, "a\u0301", "ok", "emoji 😀", "nul\x00"]).slice(0)
-    assert ingest_fold.fold_latin(array).to_pylist() == [None, None, None, "ok", None, None]
-    assert ingest_fold.fold_latin(pa.array(["Àb", "Cđ", "x"]).slice(1)).to_pylist() == ["cd", "x"]
+    assert title_fold.fold_latin(array).to_pylist() == [None, None, None, "ok", None, None]
+    assert title_fold.fold_latin(pa.array(["Àb", "Cđ", "x"]).slice(1)).to_pylist() == ["cd", "x"]
 
 
 def test_the_sql_function_is_registered_once_per_database():
     with duckdb.connect() as con:
         first, second = con.cursor(), con.cursor()
-        ingest_fold.register(first)
-        ingest_fold.register(second)
+        title_fold.register(first)
+        title_fold.register(second)
         assert second.execute("SELECT ingest_fold_latin('Hòa Thạnh')").fetchall() == [("hoa thanh",)]

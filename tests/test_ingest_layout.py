@@ -18,7 +18,7 @@ import pytest
 import xlsxwriter
 
 from analytics.context import open_context
-from analytics.ingest import IngestReadError, _sanitised, check_file
+from analytics.intake.check import IngestReadError, _sanitised, check_file
 from tests.conftest import ROOT
 from tests.test_ingest import GOOD, HEADER, csv_bytes
 

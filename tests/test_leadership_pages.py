@@ -6,8 +6,9 @@ import io
 import pandas as pd
 import pytest
 
-from analytics import exports, views
 from analytics.context import open_context
+from analytics.measures import views
+from analytics.outputs import exports
 from tests.test_pages import charts, frame, metrics, open_page
 
 HOA_THANH, TAN_CHAU = "Thị đoàn Hòa Thành", "Huyện đoàn Tân Châu"
@@ -21,7 +22,7 @@ def page_warnings(at) -> list:
 def test_overview_says_who_is_behind_and_why_worst_first(demo_db, use_db):
     ctx = open_context(demo_db)  # as the dashboard opens it (one configuration per process)
     try:  # the lagging units 30 days before the as-of date (31/05/2022), counted apart
-        from analytics import attainment
+        from analytics.measures import attainment
         then = attainment.unit_targets(ctx.db, ctx.plan, dt.date(2022, 5, 31), ctx.settings.lagging)
         before = int(views.unit_summary(then)["lagging"].sum())
     finally:

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from analytics import audit, auth
+from analytics.access import audit, auth
 from tests.fixtures import make_store
 
 NOW = dt.datetime(2022, 6, 1, 9, 0, 0)

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from analytics import auth
+from analytics.access import auth
 from analytics.context import open_context
 from tests.conftest import app_test
 from tests.test_ingest import GOOD, HEADER, csv_bytes

@@ -6,9 +6,9 @@ import re
 import pytest
 
 from analytics.context import open_context
-from analytics.i18n import catalogue, t
-from analytics.registry import load_units
-from analytics.settings import load_settings
+from analytics.core.i18n import catalogue, t
+from analytics.core.settings import load_settings
+from analytics.reference.registry import load_units
 from tests.conftest import app_test
 from tests.fixtures import make_store
 
@@ -55,7 +55,7 @@ def chart_titles(at) -> list[str]:
 def status_counts(db, as_of):
     ctx = open_context(db)  # same configuration as the dashboard's cached connection in this process
     try:
-        from analytics import attainment
+        from analytics.measures import attainment
         targets = attainment.unit_targets(ctx.db, ctx.plan, as_of, ctx.settings.lagging)
         return targets, attainment.unit_status(targets, ctx.plan, ctx.settings.lagging, as_of)
     finally:
@@ -368,8 +368,8 @@ def test_explorer_filters_and_pages_in_the_store(demo_db, use_db):
     at.sidebar.selectbox(key="sb.district").set_value("").run()
     at.multiselect(key="explorer-types").set_value(["anti_drug"]).run()
     total = showing(at)[2]
-    from analytics.i18n import t
-    from analytics.text import format_number
+    from analytics.core.i18n import t
+    from analytics.core.text import format_number
     # The downloads hold every matching record, not only the page shown.
     assert t("downloads.all_rows", "vi", rows=format_number(total)) in [c.value for c in at.caption]
     at.number_input(key="explorer-page").set_value(2).run()
@@ -384,7 +384,7 @@ def test_explorer_filters_and_pages_in_the_store(demo_db, use_db):
 
 # -- more than one plan -------------------------------------------------------------------------------
 def test_a_second_plan_file_adds_a_plan_choice_that_the_link_carries(demo_db, use_db, monkeypatch, tmp_path):
-    from analytics.settings import DATA_DIR
+    from analytics.core.settings import DATA_DIR
     plans = tmp_path / "plans"
     plans.mkdir()
     text = (DATA_DIR / "plans" / "antq-2022.toml").read_text(encoding="utf-8")

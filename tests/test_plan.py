@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from analytics.plan import PlanError, load_plan
-from analytics.settings import load_settings
+from analytics.core.settings import load_settings
+from analytics.reference.plan import PlanError, load_plan
 
 SETTINGS = load_settings()
 PLAN_TEXT = SETTINGS.plan_path.read_text(encoding="utf-8")

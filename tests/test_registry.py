@@ -6,9 +6,9 @@ from pathlib import Path
 import pytest
 
 from analytics.context import open_context
-from analytics.plan import PlanError
-from analytics.registry import load_units
-from analytics.settings import load_settings
+from analytics.core.settings import load_settings
+from analytics.reference.plan import PlanError
+from analytics.reference.registry import load_units
 
 SETTINGS = load_settings()
 # A copy of the 2022 catalogue of administrative units (three public catalogues agree on every row), kept in the project
@@ -161,8 +161,8 @@ def test_a_store_made_before_migration_007_upgrades_in_place(tmp_path):
 
 @pytest.mark.parametrize("name", ["Huyện đoàn Gò Dầu", "Huyện Gò Dầu", "huyen doan go dau", "Huyện  Gò Dầu"])
 def test_uploads_name_a_unit_by_either_name(name):
-    from analytics.ingest import UnitResolver
-    from analytics.plan import load_plan
+    from analytics.intake.check import UnitResolver
+    from analytics.reference.plan import load_plan
     plan = load_plan(SETTINGS.plan_path, SETTINGS.activity_types_path)
     resolver = UnitResolver(plan, load_units(SETTINGS.units_path), None)
     assert resolver.resolve(None, name)[0] == "710"

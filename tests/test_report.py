@@ -15,8 +15,8 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from analytics.context import open_context
-from analytics.report_docx import build_report, place_date, scope_of
-from analytics.text import format_number, format_percent
+from analytics.core.text import format_number, format_percent
+from analytics.outputs.report_docx import build_report, place_date, scope_of
 from tests.conftest import ROOT, app_test
 
 AS_OF = "2022-09-30"

@@ -10,7 +10,7 @@ import pytest
 from starlette.applications import Starlette
 from streamlit.web.server.starlette.starlette_app_utils import generate_xsrf_token_string
 
-from analytics.sessions import COOKIE
+from analytics.access.sessions import COOKIE
 from ui import session_cookie
 
 TOKEN = "t" * 43

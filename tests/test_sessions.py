@@ -1,5 +1,5 @@
-"""Sign-in sessions kept in the store (analytics/sessions.py): a random token, only its hash stored; ended by
-sign-out, idling, disabling the account and a new password. Also the store lease (analytics/db.py)."""
+"""Sign-in sessions kept in the store (analytics/access/sessions.py): a random token, only its hash stored; ended by
+sign-out, idling, disabling the account and a new password. Also the store lease (analytics/store/database.py)."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,8 +8,8 @@ import time
 
 import pytest
 
-from analytics import auth, sessions
-from analytics.db import Database, StoreError, StoreLockedError
+from analytics.access import auth, sessions
+from analytics.store.database import Database, StoreError, StoreLockedError
 from tests.conftest import ROOT
 from tests.fixtures import make_store
 
@@ -150,7 +150,7 @@ def test_threads_share_one_lease_and_a_waiting_command_gets_the_file(tmp_path):
     import sys
     started = time.monotonic()
     command = subprocess.run([sys.executable, "-c", (
-        "import sys; from analytics.db import Database; db = Database(sys.argv[1], timeout=10); "
+        "import sys; from analytics.store.database import Database; db = Database(sys.argv[1], timeout=10); "
         "print(db.scalar('SELECT 42'))"), str(path)], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert command.returncode == 0 and command.stdout.strip() == "42", command.stderr
     assert time.monotonic() - started < 4  # well before the 5 s linger ran out: the waiting sign let it in

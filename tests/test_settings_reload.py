@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import os
 
-from analytics.settings import DATA_DIR, load_settings
+from analytics.core.settings import DATA_DIR, load_settings
 
 
 def test_settings_follow_the_file_and_the_environment(tmp_path, monkeypatch):

@@ -10,10 +10,11 @@ import time
 
 import pytest
 
+from analytics.access import auth
 from analytics.context import open_context
-from analytics.db import Database
-from analytics.ingest import check_file
-from analytics.submissions import SubmissionError, commit, list_submissions, rollback
+from analytics.intake.check import check_file
+from analytics.intake.submissions import SubmissionError, commit, list_submissions, rollback
+from analytics.store.database import Database
 from tests.conftest import ROOT
 from tests.test_ingest import GOOD, csv_bytes
 
@@ -189,7 +190,7 @@ def test_demo_rows_count_as_stored_records(demo_db, tmp_path):
 CHILD = textwrap.dedent("""
     import sys, time
     from analytics.context import open_context
-    from analytics import ingest, submissions
+    from analytics.intake import check as ingest, submissions
     db_path, csv_path = sys.argv[1], sys.argv[2]
     ctx = open_context(db_path)
     result = ingest.check_file(ctx.db, ctx.plan, ctx.units, open(csv_path, "rb").read(), "lon.csv")
@@ -274,3 +275,11 @@ def test_a_formula_like_title_is_stored_as_plain_text(ctx):
     _, outcome = upload(ctx, [row("=1+1"), row("@SUM(A1)"), row("+84 912")])
     assert outcome.committed
     assert sorted(ctx.db.df("SELECT title FROM activities")["title"]) == ["+84 912", "=1+1", "@SUM(A1)"]
+
+
+def test_only_an_administrator_rolls_back(ctx):
+    _, outcome = upload(ctx, [GOOD])
+    uploader = auth.Account("can_bo", "uploader", "25456", True, 0)
+    with pytest.raises(SubmissionError, match="Chỉ tài khoản quản trị"):
+        rollback(ctx.db, outcome.submission_id, "can_bo", uploader)
+    assert rollback(ctx.db, outcome.submission_id, "quantri", auth.Account("quantri", "admin", None, True, 0)) == 1

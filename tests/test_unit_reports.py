@@ -15,7 +15,7 @@ import duckdb
 import pytest
 from PIL import Image
 
-from analytics import audit, auth
+from analytics.access import audit, auth
 from analytics.context import open_context
 from analytics.unit_reports import cycle
 from analytics.unit_reports.files import ReportFileError, check_file, files_dir, read_bytes
@@ -312,7 +312,7 @@ def test_cli_submit_list_review_get_with_exit_codes(cli_store, tmp_path):
 def test_cli_says_the_store_is_busy_with_exit_3(cli_store, tmp_path):
     holder = duckdb.connect(str(cli_store))  # another process would hold it the same way
     try:
-        busy = subprocess.run([sys.executable, "-c", "import sys; from analytics.cli import main; sys.exit(main("
+        busy = subprocess.run([sys.executable, "-c", "import sys; from analytics.cli.main import main; sys.exit(main("
                                f"['reports', 'list', '--json', '--db', {str(cli_store)!r}]))"],
                               cwd=ROOT, capture_output=True, text=True, timeout=120,
                               env={**os.environ, "ANTQ_BUSY_TIMEOUT": "1"})  # gives up after 1 s, not 30

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from analytics import audit, auth
+from analytics.access import audit, auth
 from analytics.context import open_context
 from analytics.unit_reports import cycle
 from tests.conftest import app_test

@@ -7,7 +7,7 @@ import duckdb
 import openpyxl
 
 from analytics.context import open_context
-from analytics.ingest_template import codes_csv, template_csv, template_xlsx
+from analytics.intake.template import codes_csv, template_csv, template_xlsx
 from tests.conftest import app_test
 from tests.test_ingest import GOOD, csv_bytes
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import tomllib
 
 from analytics.context import open_context
-from analytics.ingest import check_file
-from analytics.ingest_template import template_csv, template_xlsx
+from analytics.intake.check import check_file
+from analytics.intake.template import template_csv, template_xlsx
 from tests.conftest import ROOT, app_test
 from tests.test_ingest_layout import activity, office_workbook
 

@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import ipaddress
 import time
+from pathlib import Path
 
 import streamlit as st
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from analytics import audit, auth
-from analytics.auth import Account
+from analytics.access import audit, auth
+from analytics.access.auth import Account
 from analytics.context import Context
 from ui import sessions as browser_sessions
-from analytics.db import StoreWriteError
+from analytics.store.database import StoreWriteError
 from ui import download_guard
 from ui.markup import plain
 from ui.navigation import PAGES
@@ -223,6 +224,14 @@ def sign_in_form(ctx: Context) -> None:
             st.error(t("auth.signin.wrong_slow", seconds=max(1, round(result.wait_seconds))))
         else:
             st.error(t("auth.signin.wrong"))
+
+
+def require_page(page_file: str) -> Account | None:
+    """For a page, with its own `__file__`: stop unless the current user's role may open it, by the roles its
+    entry in ui/navigation.PAGES lists (the same list that builds the menu)."""
+    name = f"app_pages/{Path(page_file).name}"
+    spec = next(spec for spec in PAGES if spec.path == name)
+    return require_role(*spec.roles)
 
 
 def require_role(*roles: str) -> Account | None:

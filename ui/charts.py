@@ -13,7 +13,7 @@ import math
 
 import pandas as pd
 
-from analytics.text import format_number
+from analytics.core.text import format_number
 from ui.markup import chart_text
 
 # Okabe-Ito: distinguishable for the common kinds of colour blindness; status is also written out.
@@ -34,7 +34,7 @@ PLOTLY_TEXTS = ("Download plot as a PNG", "Download plot", "Zoom", "Pan", "Box S
 
 def chart_config(language: str) -> dict:
     """st.plotly_chart's config: no plotly logo, the toolbar in the reader's language."""
-    from analytics.i18n import t
+    from analytics.core.i18n import t
     dictionary = {text: t(f"plotly.{text}", language) for text in PLOTLY_TEXTS}
     return {"displaylogo": False, "locale": language, "locales": {language: {"dictionary": dictionary}}}
 

@@ -10,9 +10,10 @@ import io
 import pandas as pd
 import streamlit as st
 
-from analytics import audit, exports
-from analytics.report_docx import report_bytes, report_file_name
-from analytics.text import format_number
+from analytics.access import audit
+from analytics.core.text import format_number
+from analytics.outputs import exports
+from analytics.outputs.report_docx import report_bytes, report_file_name
 from ui.auth import actor_name
 from ui.state import View, context, language, t
 
@@ -30,7 +31,7 @@ def table_downloads(frame: pd.DataFrame, name: str, filters: dict[str, str], key
     """CSV and XLSX of `frame` (already filtered, Vietnamese headers) as files named `name`.csv/.xlsx.
 
     `filters` maps a Vietnamese filter label to its value, stated in the workbook's second sheet.
-    `activities`: a page's activity filter (an object with `params()` as analytics.views.ActivityFilter); when
+    `activities`: a page's activity filter (an object with `params()` as analytics.measures.views.ActivityFilter); when
     given, the files hold every matching activity record from the store, not only the rows shown, streamed, with
     the columns and order of the page's table (exports.SCREEN_COLUMNS, newest first).
     `total`: the number of those records when the page knows it (saves a count query).

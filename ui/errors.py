@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit import runtime
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from analytics.db import StoreWriteError
+from analytics.store.database import StoreWriteError
 from ui.routing import served
 from ui.state import t
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import streamlit as st
 
+from analytics.access.auth import ROLES
 from ui.state import t
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_URL_PATH = "tong-quan"  # the overview: served at the root, and under this name too
-ALL_ROLES = ("viewer", "uploader", "admin")
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class PageSpec:
     icon: str
     url_path: str
     section_key: str = "nav.section.analysis"
-    roles: tuple[str, ...] = ALL_ROLES
+    roles: tuple[str, ...] = ROLES  # who may open it: the one list (each page asks require_page)
 
 
 PAGES: tuple[PageSpec, ...] = (

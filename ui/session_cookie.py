@@ -26,7 +26,7 @@ import secrets
 import threading
 import time
 
-from analytics.sessions import COOKIE
+from analytics.access.sessions import COOKIE
 from ui.download_guard import XSRF_COOKIE, xsrf_token
 
 ROUTE = "_antq/session"

@@ -1,4 +1,4 @@
-"""The browser side of analytics/sessions.py: the session cookie, its token checked on every run.
+"""The browser side of analytics/access/sessions.py: the session cookie, its token checked on every run.
 
 Under scripts/serve.py (and `make demo`) the server sets and clears the cookie itself (ui/session_cookie.py):
 HttpOnly, SameSite=Strict, so no script in the page can read the token. Under a plain `streamlit run
@@ -13,8 +13,8 @@ import json
 
 import streamlit as st
 
-from analytics import sessions
-from analytics.auth import Account
+from analytics.access import sessions
+from analytics.access.auth import Account
 from analytics.context import Context
 from ui import session_cookie
 

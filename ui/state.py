@@ -14,12 +14,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from analytics import attainment, views
 from analytics.context import Context, available_plans, open_context
-from analytics.i18n import LANGUAGE_NAMES, LANGUAGES
-from analytics.i18n import t as translate
-from analytics.settings import load_settings
-from analytics.text import format_date
+from analytics.core.i18n import LANGUAGE_NAMES, LANGUAGES
+from analytics.core.i18n import t as translate
+from analytics.core.settings import load_settings
+from analytics.core.text import format_date
+from analytics.measures import attainment, views
 from ui.markup import plain
 from ui.routing import route_through_entry_point
 
@@ -51,7 +51,7 @@ def t(key: str, **values: object) -> str:
 
 # Seconds the server keeps the store file open after its last query: leaders clicking through pages keep DuckDB's
 # cache warm; an idle server lets the file go. A command waiting for the file is let in at once whatever this is
-# (its `.wait` sign, analytics/db.py); see README "Store".
+# (its `.wait` sign, analytics/store/database.py); see README "Store".
 STORE_LINGER = 10.0
 
 
@@ -430,7 +430,7 @@ def activity_page(view: View, page: int, page_size: int, unit: str | None = None
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _geojson(path: str, modified: float) -> tuple[dict | None, str | None]:
-    from analytics.geo import GeoError, load_districts
+    from analytics.reference.geo import GeoError, load_districts
     try:
         return load_districts(Path(path)), None
     except GeoError as exc:
@@ -475,6 +475,14 @@ def context_line(view: View, **extra: str) -> None:
              groups.get(view.group, view.group) if view.group else t("filter.all_groups"),
              t("context.dates", lo=format_date(lo), hi=format_date(hi)), *extra.values()]
     st.caption(" · ".join(plain(p) for p in parts), help=t("context.help"))
+
+
+def stop_before_period(view: View) -> None:
+    """A page of figures as of a date before the plan's start has nothing to show: it says so and stops."""
+    plan = view.ctx.plan
+    if view.as_of < plan.start:
+        st.info(t("overview.before_period", as_of=format_date(view.as_of), start=format_date(plan.start)))
+        st.stop()
 
 
 NARROW_SCREEN_PX = 640

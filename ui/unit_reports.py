@@ -10,7 +10,7 @@ import streamlit as st
 
 from analytics import unit_reports as reports
 from analytics.context import Context
-from analytics.text import format_date, format_number, format_percent
+from analytics.core.text import format_date, format_number, format_percent
 from ui.markup import plain
 from ui.state import language, t
 

@@ -18,23 +18,22 @@ import datetime as dt
 import os
 import tomllib
 from dataclasses import dataclass, field
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from analytics import audit
+from analytics.access import audit
 from analytics.context import Context
-from analytics.i18n import t
-from analytics.registry import Unit
-from analytics.settings import DATA_DIR
-from analytics.text import format_date, nfc
+from analytics.core.i18n import t
+from analytics.core.settings import DATA_DIR
+from analytics.core.text import format_date, nfc
+from analytics.reference.registry import Unit
+from analytics.store.database import sql
 from analytics.unit_reports.files import (KINDS, CheckedFile, ReportFileError, download_name, files_dir,
                                           read_bytes, store_bytes)
 
 if TYPE_CHECKING:
     import pandas as pd
 
-SQL_DIR = Path(__file__).parent / "sql"
 STATES = ("missing", "missing_scan", "missing_word", "handed_in", "late", "accepted", "returned")
 HANDED_IN_STATES = ("handed_in", "late", "accepted")
 OPEN_STATES = ("missing", "missing_scan", "missing_word", "returned")  # still owed to the province
@@ -46,11 +45,6 @@ class ReportError(ValueError):
 
 class ReportScopeError(ReportError):
     """The user may not hand in for that unit."""
-
-
-@cache
-def sql(name: str) -> str:
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -393,7 +387,7 @@ def draft_as_of(ctx: Context, today: dt.date | None = None) -> dt.date:
 def draft_report(ctx: Context, unit_code: str, today: dt.date | None = None) -> tuple[str, bytes]:
     """The unit's results report in Word to fill in and sign (the one place that calls the report builder, so
     it can be re-pointed): a district-level union's covers its district, a grassroots union's itself."""
-    from analytics.report_docx import report_bytes, report_file_name
+    from analytics.outputs.report_docx import report_bytes, report_file_name
     unit = next(u for u in ctx.units if u.code == unit_code)
     as_of = draft_as_of(ctx, today)
     if unit.level == "district":

@@ -17,7 +17,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from analytics.i18n import t
+from analytics.core.i18n import t
 
 KINDS = ("word", "scan")
 EXTENSIONS = {"docx": "docx", "pdf": "pdf", "jpeg": "jpg", "png": "png"}

@@ -13,7 +13,7 @@ from pathlib import Path
 import docx
 import openpyxl
 
-from analytics.i18n import t
+from analytics.core.i18n import t
 from tests.conftest import ROOT
 from tests.e2e.pages import App
 

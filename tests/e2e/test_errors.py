@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from analytics.i18n import t
+from analytics.core.i18n import t
 from tests.e2e.pages import EXCEPTION, MAIN, App
 from ui.navigation import FAULT_PAGE_ENV, FAULT_PAGE_URL
 

@@ -10,10 +10,10 @@ import urllib.request
 
 import openpyxl
 
-from analytics import auth
+from analytics.access import auth
 from analytics.context import open_context
-from analytics.db import Database
-from analytics.i18n import t
+from analytics.core.i18n import t
+from analytics.store.database import Database
 from tests.e2e.pages import DATAFRAME, UPLOAD_INPUT, App
 from tests.e2e.test_signin import PASSWORDS, SignInForm, settings_file, with_accounts
 from tests.test_ingest import GOOD, HEADER, csv_bytes

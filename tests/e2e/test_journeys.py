@@ -9,8 +9,8 @@ from pathlib import Path
 
 import docx
 
-from analytics.i18n import t
-from analytics.text import format_number
+from analytics.core.i18n import t
+from analytics.core.text import format_number
 from tests.e2e.pages import SELECTBOX, App, NavLink
 from ui.navigation import PAGES, ROOT
 

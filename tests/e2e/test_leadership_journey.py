@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlparse
 
-from analytics.i18n import t
+from analytics.core.i18n import t
 from playwright.sync_api import expect
 
 from tests.e2e.pages import HEADING, METRIC, SELECTBOX, App

@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from analytics.i18n import t
+from analytics.core.i18n import t
 from tests.e2e.pages import ALERT, HEADING, MAIN, App
 from tests.e2e.test_leadership_journey import select_row
 

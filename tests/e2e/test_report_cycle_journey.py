@@ -10,7 +10,7 @@ from pathlib import Path
 import docx
 from playwright.sync_api import expect
 
-from analytics import audit, auth
+from analytics.access import audit, auth
 from analytics.context import open_context
 from tests.e2e.pages import ALERT, SELECTBOX, App
 from tests.e2e.test_signin import SignInForm

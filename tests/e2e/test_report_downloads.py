@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 
 from analytics.context import open_context
-from analytics.i18n import t
+from analytics.core.i18n import t
 from analytics.unit_reports import cycle
 from tests.e2e.pages import DATAFRAME, App
 from tests.e2e.test_hardening import FORMULA_START, status_without_cookies

@@ -3,7 +3,7 @@ image payloads are read as typed, never a live link or a fetched image."""
 from __future__ import annotations
 
 from analytics.context import open_context
-from analytics.i18n import t
+from analytics.core.i18n import t
 from analytics.unit_reports import cycle
 from tests.e2e.pages import UPLOAD_INPUT, App
 from tests.e2e.test_signin import PASSWORDS, SignInForm, with_accounts

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import time
 
-from analytics import sessions
+from analytics.access import sessions
 from tests.e2e.pages import App
 from tests.e2e.test_signin import PASSWORDS, SignInForm, with_accounts
 

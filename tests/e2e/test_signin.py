@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from analytics import audit, auth
+from analytics.access import audit, auth
 from analytics.context import open_context
-from analytics.db import Database
+from analytics.store.database import Database
 from tests.e2e.pages import ALERT, BUTTON, HEADING, METRIC, NAV_LINK, TEXT_INPUT, App
 from tests.fixtures import settings_with_auth
 

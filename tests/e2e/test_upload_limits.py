@@ -2,7 +2,7 @@
 sees why in Vietnamese (Streamlit's own reason is English)."""
 from __future__ import annotations
 
-from analytics.i18n import t
+from analytics.core.i18n import t
 from tests.e2e.pages import App
 
 REFUSED_CHIP = '[data-testid="stFileChip"][aria-invalid="true"]'
