@@ -1,6 +1,6 @@
 # Two commands do everything on a fresh machine:
 #   make demo   set up, build the demo store (once) and start the dashboard on it
-#   make test   set up (packages and Debian's chromium) and run every test: unit, AppTest and browser
+#   make test   set up (packages and Debian's chromium), lint (ruff) and run every test: unit, AppTest and browser
 # And: make bench [BENCH_ARGS="--sizes 10000,100000 --repeat 3"]   the benchmark table (README, Benchmark)
 DEMO_DB ?= data/store/demo.duckdb
 PORT ?= 8501
@@ -17,6 +17,7 @@ demo: setup
 
 test:
 	@bash scripts/setup.sh --browser
+	.venv/bin/ruff check . && .venv/bin/ruff format --check .
 	.venv/bin/python -m pytest -q -p no:cacheprovider tests
 
 bench:
