@@ -1,4 +1,5 @@
 """Entry point: page config, the shared sidebar and navigation. Run: streamlit run dashboard.py"""
+
 from __future__ import annotations
 
 import streamlit as st

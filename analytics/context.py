@@ -1,4 +1,5 @@
 """Everything a command or page needs: settings, the plan, the registry and the open store."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,8 +36,12 @@ def available_plans(settings: Settings) -> list[Path]:
     return sorted(settings.plan_path.parent.glob("*.toml"))
 
 
-def open_context(db_path: Path | str | None = None, plan_path: Path | None = None,
-                 read_only: bool = False, linger: float | None = None) -> Context:
+def open_context(
+    db_path: Path | str | None = None,
+    plan_path: Path | None = None,
+    read_only: bool = False,
+    linger: float | None = None,
+) -> Context:
     """The settings, the chosen plan and the store, brought up to that plan.
 
     read_only: the file is opened read-only (and must exist); a store that has not seen the plan (a new year's

@@ -1,4 +1,5 @@
 """Tài khoản: an administrator adds accounts, changes roles, resets passwords, disables and enables."""
+
 import pandas as pd
 import streamlit as st
 
@@ -36,16 +37,24 @@ if frame.empty:
     st.info(t("accounts.empty"))
 else:
     state = [t("auth.state.active") if r.active else t("auth.state.disabled") for r in frame.itertuples()]
-    state = [s + (" · " + t("auth.state.locked") if not pd.isna(r.locked_until) else "")
-             for s, r in zip(state, frame.itertuples())]
-    st.dataframe(pd.DataFrame({
-        t("accounts.col.name"): frame["name"],
-        t("accounts.col.role"): [t(f"auth.role.{r}") for r in frame["role"]],
-        t("accounts.col.unit"): [unit_label(c) if isinstance(c, str) else "" for c in frame["unit_code"]],
-        t("accounts.col.state"): state,
-        t("accounts.col.created_at"): frame["created_at"].map(when),
-        t("accounts.col.last_sign_in_at"): frame["last_sign_in_at"].map(when),
-    }), hide_index=True, width="stretch")
+    state = [
+        s + (" · " + t("auth.state.locked") if not pd.isna(r.locked_until) else "")
+        for s, r in zip(state, frame.itertuples())
+    ]
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("accounts.col.name"): frame["name"],
+                t("accounts.col.role"): [t(f"auth.role.{r}") for r in frame["role"]],
+                t("accounts.col.unit"): [unit_label(c) if isinstance(c, str) else "" for c in frame["unit_code"]],
+                t("accounts.col.state"): state,
+                t("accounts.col.created_at"): frame["created_at"].map(when),
+                t("accounts.col.last_sign_in_at"): frame["last_sign_in_at"].map(when),
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+    )
 
 role_label = {role: t(f"auth.role.{role}") for role in auth.ROLES}
 unit_options = [None, *unit_names]
@@ -54,8 +63,9 @@ with st.expander(t("accounts.add.title"), expanded=frame.empty, icon=":material/
     with st.form("accounts-add", clear_on_submit=True):
         left, right = st.columns(2)
         name = left.text_input(t("accounts.field.name"))
-        role = left.selectbox(t("accounts.field.role"), auth.ROLES, index=2 if frame.empty else 0,
-                              format_func=role_label.get)
+        role = left.selectbox(
+            t("accounts.field.role"), auth.ROLES, index=2 if frame.empty else 0, format_func=role_label.get
+        )
         unit = left.selectbox(t("accounts.field.unit"), unit_options, format_func=unit_label)
         password = right.text_input(t("accounts.field.password"), type="password", autocomplete="new-password")
         again = right.text_input(t("accounts.field.password_again"), type="password", autocomplete="new-password")
@@ -78,11 +88,15 @@ if not frame.empty:
         target = auth.get_account(ctx.db, chosen)
         is_me = me is not None and target is not None and target.key == me.key
         with st.form("accounts-role"):
-            new_role = st.selectbox(t("accounts.field.role"), auth.ROLES, index=auth.ROLES.index(target.role),
-                                    format_func=role_label.get)
-            new_unit = st.selectbox(t("accounts.field.unit"), unit_options, format_func=unit_label,
-                                    index=unit_options.index(target.unit_code) if target.unit_code in unit_options
-                                    else 0)
+            new_role = st.selectbox(
+                t("accounts.field.role"), auth.ROLES, index=auth.ROLES.index(target.role), format_func=role_label.get
+            )
+            new_unit = st.selectbox(
+                t("accounts.field.unit"),
+                unit_options,
+                format_func=unit_label,
+                index=unit_options.index(target.unit_code) if target.unit_code in unit_options else 0,
+            )
             save_role = st.form_submit_button(t("accounts.edit.role_submit"))
         if save_role:
             try:
@@ -114,5 +128,9 @@ if not frame.empty:
             except auth.AuthError as exc:
                 st.error(plain(exc))
             else:
-                flash(t("accounts.edit.disabled_done" if target.active else "accounts.edit.enabled_done",
-                        name=plain(target.name)))
+                flash(
+                    t(
+                        "accounts.edit.disabled_done" if target.active else "accounts.edit.enabled_done",
+                        name=plain(target.name),
+                    )
+                )

@@ -1,4 +1,5 @@
 """Nộp báo cáo năm: a unit hands in its year-end report (Word file + signed scan); an admin may do it on its behalf."""
+
 import datetime as dt
 
 import pandas as pd
@@ -10,8 +11,8 @@ from analytics.core.text import format_date
 from analytics.unit_reports.files import download_name
 from ui.auth import actor_name, require_page, upload_scope
 from ui.downloads import DOCX_MIME
-from ui.state import context, t
 from ui.markup import plain
+from ui.state import context, t
 from ui.unit_reports import moment, settings, state_label, uploader_words
 
 account = require_page(__file__)
@@ -30,8 +31,12 @@ choices = [u for u in reports.expected_units(ctx, config) if scope is None or u.
 if not choices:
     st.info(t("reports.handin.no_unit"), icon=":material/info:")
     st.stop()
-code = st.selectbox(t("reports.handin.unit"), [u.code for u in choices], key="report-handin-unit",
-                    format_func={u.code: u.name for u in choices}.get)
+code = st.selectbox(
+    t("reports.handin.unit"),
+    [u.code for u in choices],
+    key="report-handin-unit",
+    format_func={u.code: u.name for u in choices}.get,
+)
 report = next(r for r in reports.unit_reports(ctx, config) if r.unit.code == code)
 
 # -- where this unit stands ----------------------------------------------------------------------------------
@@ -41,13 +46,21 @@ if report.handed_in_at:
     line += " " + t("reports.unit_state.when", at=moment(report.handed_in_at), version=report.version)
 st.markdown(line)
 if report.state == "returned" and report.review:
-    st.warning(t("reports.handin.returned", reason=plain(report.review.get("reason") or ""),
-                 by=plain(report.review.get("by") or ""), at=moment(report.review.get("at"))),
-               icon=":material/undo:")
+    st.warning(
+        t(
+            "reports.handin.returned",
+            reason=plain(report.review.get("reason") or ""),
+            by=plain(report.review.get("by") or ""),
+            at=moment(report.review.get("at")),
+        ),
+        icon=":material/undo:",
+    )
 missing = report.missing_kinds()
 if missing:
-    st.info(t("reports.handin.missing", what=", ".join(t(f"reports.kind.{k}") for k in missing)),
-            icon=":material/pending_actions:")
+    st.info(
+        t("reports.handin.missing", what=", ".join(t(f"reports.kind.{k}") for k in missing)),
+        icon=":material/pending_actions:",
+    )
 
 # -- the draft to fill in and sign -------------------------------------------------------------------------
 st.subheader(t("reports.handin.draft_header"))
@@ -63,29 +76,54 @@ def _draft() -> bytes:  # made on the click, outside the script run: everything 
     return data
 
 
-st.download_button(t("reports.handin.draft_button"), _draft, file_name=f"du-thao-bao-cao-nam-{code}.docx",
-                   mime=DOCX_MIME, icon=":material/description:", on_click="ignore", key=f"report-draft-{code}")
+st.download_button(
+    t("reports.handin.draft_button"),
+    _draft,
+    file_name=f"du-thao-bao-cao-nam-{code}.docx",
+    mime=DOCX_MIME,
+    icon=":material/description:",
+    on_click="ignore",
+    key=f"report-draft-{code}",
+)
 
 # -- hand in ----------------------------------------------------------------------------------------------------
 st.subheader(t("reports.handin.form_header"))
 nonce = st.session_state.setdefault("report_handin_nonce", 0)
 st.html(uploader_words(config.max_file_mb, ["docx", "pdf", "jpg", "png"]))  # one style rule for both uploaders
-word = st.file_uploader(t("reports.handin.word"), ["docx"], key=f"report-word-{code}-{nonce}",
-                     help=t("reports.handin.word_help"))
-scans = st.file_uploader(t("reports.handin.scan"), ["pdf", "jpg", "jpeg", "png"], key=f"report-scan-{code}-{nonce}",
-                      accept_multiple_files=True, help=t("reports.handin.scan_help"))
+word = st.file_uploader(
+    t("reports.handin.word"), ["docx"], key=f"report-word-{code}-{nonce}", help=t("reports.handin.word_help")
+)
+scans = st.file_uploader(
+    t("reports.handin.scan"),
+    ["pdf", "jpg", "jpeg", "png"],
+    key=f"report-scan-{code}-{nonce}",
+    accept_multiple_files=True,
+    help=t("reports.handin.scan_help"),
+)
 received = None
 if auth.is_admin(account):
-    if st.checkbox(t("reports.handin.received"), key=f"report-received-{nonce}", help=t("reports.handin.received_help")):
+    if st.checkbox(
+        t("reports.handin.received"), key=f"report-received-{nonce}", help=t("reports.handin.received_help")
+    ):
         when = st.container(horizontal=True)
-        received_day = when.date_input(t("reports.handin.received_day"), value=min(dt.date.today(), day),
-                                       format="DD/MM/YYYY", key=f"report-received-day-{nonce}")
-        received_time = when.time_input(t("reports.handin.received_time"), value=dt.time(8, 0),
-                                        key=f"report-received-time-{nonce}")
+        received_day = when.date_input(
+            t("reports.handin.received_day"),
+            value=min(dt.date.today(), day),
+            format="DD/MM/YYYY",
+            key=f"report-received-day-{nonce}",
+        )
+        received_time = when.time_input(
+            t("reports.handin.received_time"), value=dt.time(8, 0), key=f"report-received-time-{nonce}"
+        )
         received = dt.datetime.combine(received_day, received_time)
 
-if st.button(t("reports.handin.submit"), type="primary", icon=":material/send:", key="report-handin-submit",
-             disabled=word is None and not scans):
+if st.button(
+    t("reports.handin.submit"),
+    type="primary",
+    icon=":material/send:",
+    key="report-handin-submit",
+    disabled=word is None and not scans,
+):
     checked, errors = [], []
     for kind, upload in [("word", word)] * (word is not None) + [("scan", s) for s in scans or []]:
         try:
@@ -110,24 +148,41 @@ if st.button(t("reports.handin.submit"), type="primary", icon=":material/send:",
 versions = reports.history(ctx, code)
 if versions:
     st.subheader(t("reports.handin.history_header"))
-    st.dataframe(pd.DataFrame([{
-        t("reports.col.version"): v["version"],
-        t("reports.col.handed_in_at"): moment(v["handed_in_at"]),
-        t("reports.col.by"): v["by"] or "",
-        t("reports.col.word"): ", ".join(f["name"] for f in v["files"] if f["kind"] == "word"),
-        t("reports.col.scan"): ", ".join(f["name"] for f in v["files"] if f["kind"] == "scan"),
-        t("reports.col.review"): t(f"reports.review.{v['review']['state']}") if v["review"] else "",
-        t("reports.col.reason"): (v["review"] or {}).get("reason") or "",
-    } for v in versions]), hide_index=True, width="stretch", key="report-history")
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    t("reports.col.version"): v["version"],
+                    t("reports.col.handed_in_at"): moment(v["handed_in_at"]),
+                    t("reports.col.by"): v["by"] or "",
+                    t("reports.col.word"): ", ".join(f["name"] for f in v["files"] if f["kind"] == "word"),
+                    t("reports.col.scan"): ", ".join(f["name"] for f in v["files"] if f["kind"] == "scan"),
+                    t("reports.col.review"): t(f"reports.review.{v['review']['state']}") if v["review"] else "",
+                    t("reports.col.reason"): (v["review"] or {}).get("reason") or "",
+                }
+                for v in versions
+            ]
+        ),
+        hide_index=True,
+        width="stretch",
+        key="report-history",
+    )
     latest = versions[0]
     buttons = st.container(horizontal=True)
     for index, item in enumerate(latest["files"]):
+
         def _file(kind=item["kind"], position=int(item["position"])) -> bytes:
             return reports.download(ctx, code, kind, actor, latest["report_id"])[position - 1][1]
+
         label = t(f"reports.download.{item['kind']}")
         if item["kind"] == "scan" and len(latest["files"]) > 2:
             label += f" ({item['position']})"
-        buttons.download_button(label, _file, file_name=download_name(code, item["kind"], item["media_type"],
-                                                                      int(item["position"]), latest["version"]),
-                                mime="application/octet-stream", on_click="ignore", icon=":material/download:",
-                                key=f"report-own-{index}")
+        buttons.download_button(
+            label,
+            _file,
+            file_name=download_name(code, item["kind"], item["media_type"], int(item["position"]), latest["version"]),
+            mime="application/octet-stream",
+            on_click="ignore",
+            icon=":material/download:",
+            key=f"report-own-{index}",
+        )

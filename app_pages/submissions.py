@@ -1,4 +1,5 @@
 """Lịch sử nộp: every submission, and rolling one back after a confirmation dialog."""
+
 import streamlit as st
 
 from analytics.access import auth
@@ -31,7 +32,9 @@ def forget_pending() -> None:
 
 @st.dialog(t("submissions.dialog.title"), on_dismiss=forget_pending)
 def confirm_rollback(row) -> None:
-    st.write(t("submissions.dialog.body", id=row.id, file=plain(row.file_name), inserted=row.inserted, updated=row.updated))
+    st.write(
+        t("submissions.dialog.body", id=row.id, file=plain(row.file_name), inserted=row.inserted, updated=row.updated)
+    )
     yes, no = st.columns(2)
     if yes.button(t("submissions.dialog.confirm"), type="primary", icon=":material/undo:"):
         forget_pending()
@@ -56,9 +59,15 @@ if can_roll_back:
     else:
         options = {int(r.id): r for r in active.itertuples()}
         chosen = st.selectbox(
-            t("submissions.rollback.select"), list(options),
-            format_func=lambda i: t("submissions.rollback.option", id=i, file=options[i].file_name,
-                                    created=options[i].created_at.strftime("%d/%m/%Y %H:%M")))
+            t("submissions.rollback.select"),
+            list(options),
+            format_func=lambda i: t(
+                "submissions.rollback.option",
+                id=i,
+                file=options[i].file_name,
+                created=options[i].created_at.strftime("%d/%m/%Y %H:%M"),
+            ),
+        )
         if st.button(t("submissions.rollback.button"), icon=":material/undo:"):
             st.session_state["rollback_pending"] = chosen
         # The dialog stays open across reruns until confirmed, cancelled or dismissed.

@@ -1,4 +1,5 @@
 """Đơn vị: one unit's targets, timeline and activities; for a district, the standing of its communes."""
+
 import streamlit as st
 
 from analytics.core.text import format_date, format_number, format_percent
@@ -6,10 +7,21 @@ from analytics.measures import views
 from analytics.measures.status import UNIT_STATUSES, status_words
 from ui import charts
 from ui.downloads import report_download, table_downloads
-from ui.unit_reports import draw_unit_report_state
 from ui.markup import plain
-from ui.state import (activity_kpis, activity_page, context_line, sidebar_view, stop_before_period, t, timeline, unit_status, unit_summary,
-                      unit_targets, wide_and_narrow)
+from ui.state import (
+    activity_kpis,
+    activity_page,
+    context_line,
+    sidebar_view,
+    stop_before_period,
+    t,
+    timeline,
+    unit_status,
+    unit_summary,
+    unit_targets,
+    wide_and_narrow,
+)
+from ui.unit_reports import draw_unit_report_state
 
 PAGE_SIZE = 50
 
@@ -31,28 +43,35 @@ elif "unit-choice" not in st.session_state and st.session_state.get("view.unit")
     st.session_state["unit-choice"] = st.session_state["view.unit"]
 
 query = st.text_input(t("unit.search"), key="unit-search", placeholder=t("unit.search_placeholder"))
-candidates = views.search_units(views.in_district(status, view.district) if view.district and not query else status,
-                                query)
+candidates = views.search_units(
+    views.in_district(status, view.district) if view.district and not query else status, query
+)
 options = list(candidates["code"])
 if st.session_state.get("unit-choice") not in options and options:
     st.session_state["unit-choice"] = options[0]
 if not options:
     st.warning(t("unit.no_match", query=plain(query)))
     st.stop()
-code = st.selectbox(t("unit.choose", count=len(options)), options, key="unit-choice",
-                    format_func=lambda c: f"{names[c]} ({c})")
+code = st.selectbox(
+    t("unit.choose", count=len(options)), options, key="unit-choice", format_func=lambda c: f"{names[c]} ({c})"
+)
 st.session_state["view.unit"] = code
 st.session_state["unit.applied"] = code  # the link now names this unit: not a new request
 st.query_params["unit"] = code
 
 # Severity and reasons for this unit and, for a district, its communes.
-shown_units = (code, *status.loc[(status["district_code"] == code) & (status["level"] == "commune"), "code"]) \
-    if status.set_index("code").loc[code, "level"] == "district" else (code,)
+shown_units = (
+    (code, *status.loc[(status["district_code"] == code) & (status["level"] == "commune"), "code"])
+    if status.set_index("code").loc[code, "level"] == "district"
+    else (code,)
+)
 details = unit_status(view, shown_units)
 unit = details.set_index("code").loc[code]
 district_name = names.get(unit["district_code"], "") if unit["level"] == "commune" else ""
 st.header(plain(unit["name"]))
-st.caption(" · ".join(filter(None, [t(f"level.{unit['level']}"), plain(district_name), t("unit.code", code=plain(code))])))
+st.caption(
+    " · ".join(filter(None, [t(f"level.{unit['level']}"), plain(district_name), t("unit.code", code=plain(code))]))
+)
 report_download(view, code)
 draw_unit_report_state(view.ctx, code, view.as_of)
 
@@ -62,14 +81,21 @@ figures = activity_kpis(view, unit=code)
 cards = st.container(horizontal=True)  # wraps onto more rows on a narrow screen
 cards.metric(t("col.attainment"), format_percent(unit["attainment"]), border=True)
 cards.metric(t("col.targets_met"), f"{unit['targets_met']}/{unit['targets_total']}", border=True)
-cards.metric(t("kpi.activities"), format_number(figures["activities"]), border=True,
-             help=t("unit.activities_help"))
+cards.metric(t("kpi.activities"), format_number(figures["activities"]), border=True, help=t("unit.activities_help"))
 last = unit["last_activity"]
-cards.metric(t("col.last_activity"), format_date(last.date() if hasattr(last, "date") else last)
-             if last is not None and last == last else t("unit.never"), border=True)
+cards.metric(
+    t("col.last_activity"),
+    format_date(last.date() if hasattr(last, "date") else last)
+    if last is not None and last == last
+    else t("unit.never"),
+    border=True,
+)
 if unit["lagging"]:
-    st.warning(t("unit.lagging", severity=t(f"severity.{unit['severity']}")) + "\n\n"
-               + "\n".join(f"- {plain(reason)}" for reason in unit["reasons"]))
+    st.warning(
+        t("unit.lagging", severity=t(f"severity.{unit['severity']}"))
+        + "\n\n"
+        + "\n".join(f"- {plain(reason)}" for reason in unit["reasons"])
+    )
 elif unit["targets_met"] == unit["targets_total"]:
     st.success(t("unit.all_met"))
 rows = unit_targets(view)
@@ -80,15 +106,31 @@ if figures["activities"] and not rows["count"].sum():  # active, yet nothing it 
 # -- targets ------------------------------------------------------------------------------------------
 st.subheader(t("unit.targets_heading"))
 rows["status"] = views.pair_status(rows)
-targets_table = rows.assign(description=[plan.target(i).description for i in rows["target_id"]],
-                            progress=rows["progress"] * 100, status=rows["status"].map(labels))[
-    ["target_id", "description", "count", "minimum", "progress", "projected", "status"]].rename(columns={
-        "target_id": t("col.target"), "description": t("col.description"), "count": t("col.count"),
-        "minimum": t("col.minimum"), "progress": t("col.progress"), "projected": t("col.projected"),
-        "status": t("col.status")})
-st.dataframe(targets_table, hide_index=True, width="stretch", key="unit-targets", column_config={
-    t("col.progress"): st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=100),
-    t("col.description"): st.column_config.TextColumn(width="large")})
+targets_table = rows.assign(
+    description=[plan.target(i).description for i in rows["target_id"]],
+    progress=rows["progress"] * 100,
+    status=rows["status"].map(labels),
+)[["target_id", "description", "count", "minimum", "progress", "projected", "status"]].rename(
+    columns={
+        "target_id": t("col.target"),
+        "description": t("col.description"),
+        "count": t("col.count"),
+        "minimum": t("col.minimum"),
+        "progress": t("col.progress"),
+        "projected": t("col.projected"),
+        "status": t("col.status"),
+    }
+)
+st.dataframe(
+    targets_table,
+    hide_index=True,
+    width="stretch",
+    key="unit-targets",
+    column_config={
+        t("col.progress"): st.column_config.ProgressColumn(format="%.0f%%", min_value=0, max_value=100),
+        t("col.description"): st.column_config.TextColumn(width="large"),
+    },
+)
 table_downloads(targets_table, f"chi-tieu-{code}", {**filters, t("col.unit"): unit["name"]}, "unit-targets")
 
 # -- communes of a district ---------------------------------------------------------------------------
@@ -97,29 +139,49 @@ if unit["level"] == "district":
     if len(communes):
         st.subheader(t("unit.communes_heading", count=len(communes)))
         communes = communes.assign(status=views.unit_status_colour(communes)).sort_values(
-            ["attainment", "name"], ascending=[False, True])
-        communes["hover"] = [t("overview.hover_unit", met=r.targets_met, total=r.targets_total)
-                             for r in communes.itertuples()]
-        table = communes.assign(attainment=communes["attainment"].map(format_percent),
-                                status=communes["status"].map(labels),
-                                severity=communes["severity"].map(lambda s: t(f"severity.{s}") if s else ""),
-                                reasons=communes["reasons"].map("; ".join))[
-            ["code", "name", "targets_met", "targets_total", "attainment", "status", "severity", "reasons"]].rename(
-            columns={"code": t("col.code"), "name": t("col.unit"), "targets_met": t("col.targets_met"),
-                     "targets_total": t("col.targets"), "attainment": t("col.attainment"), "status": t("col.status"),
-                     "severity": t("col.severity"), "reasons": t("col.reasons")})
+            ["attainment", "name"], ascending=[False, True]
+        )
+        communes["hover"] = [
+            t("overview.hover_unit", met=r.targets_met, total=r.targets_total) for r in communes.itertuples()
+        ]
+        table = communes.assign(
+            attainment=communes["attainment"].map(format_percent),
+            status=communes["status"].map(labels),
+            severity=communes["severity"].map(lambda s: t(f"severity.{s}") if s else ""),
+            reasons=communes["reasons"].map("; ".join),
+        )[["code", "name", "targets_met", "targets_total", "attainment", "status", "severity", "reasons"]].rename(
+            columns={
+                "code": t("col.code"),
+                "name": t("col.unit"),
+                "targets_met": t("col.targets_met"),
+                "targets_total": t("col.targets"),
+                "attainment": t("col.attainment"),
+                "status": t("col.status"),
+                "severity": t("col.severity"),
+                "reasons": t("col.reasons"),
+            }
+        )
         wide, narrow = wide_and_narrow("unit-communes")
         with wide:
-            charts.show(charts.attainment_bars(communes, t("unit.communes_title", district=unit["name"]),
-                                               t("chart.attainment_axis"), labels),
-                        table, f"xa-thuoc-{code}", {**filters, t("col.unit"): unit["name"]}, "unit-communes",
-                        t("chart.data"))
+            charts.show(
+                charts.attainment_bars(
+                    communes, t("unit.communes_title", district=unit["name"]), t("chart.attainment_axis"), labels
+                ),
+                table,
+                f"xa-thuoc-{code}",
+                {**filters, t("col.unit"): unit["name"]},
+                "unit-communes",
+                t("chart.data"),
+            )
         with narrow:  # a phone: one bar per commune cannot be read at 390 px, so a list, the least advanced first
-            st.markdown("\n".join(
-                f"- **{plain(r.name)}**: {format_percent(r.attainment)} · {labels[r.status]} · "
-                f"{t('overview.hover_unit', met=r.targets_met, total=r.targets_total)}"
-                + (f" — {plain('; '.join(r.reasons))}" if len(r.reasons) else "")
-                for r in communes.sort_values(["attainment", "name"], kind="stable").itertuples()))
+            st.markdown(
+                "\n".join(
+                    f"- **{plain(r.name)}**: {format_percent(r.attainment)} · {labels[r.status]} · "
+                    f"{t('overview.hover_unit', met=r.targets_met, total=r.targets_total)}"
+                    + (f" — {plain('; '.join(r.reasons))}" if len(r.reasons) else "")
+                    for r in communes.sort_values(["attainment", "name"], kind="stable").itertuples()
+                )
+            )
 
 # -- timeline and activities ------------------------------------------------------------------------
 st.subheader(t("unit.activities_heading"))
@@ -127,31 +189,86 @@ if figures["activities"] == 0:
     st.info(t("unit.no_activities", unit=plain(unit["name"])))
     st.stop()
 frame = timeline(view, "month", unit=code)
-chart_labels = {"per_period": t("timeline.per_month"), "cumulative": t("timeline.cumulative"),
-                "pace": t("timeline.pace"), "deadline": t("timeline.deadline", deadline=format_date(plan.deadline)),
-                "axis_period": t("timeline.per_month"), "axis_cumulative": t("timeline.cumulative"),
-                "period": t("grain.month")}
+chart_labels = {
+    "per_period": t("timeline.per_month"),
+    "cumulative": t("timeline.cumulative"),
+    "pace": t("timeline.pace"),
+    "deadline": t("timeline.deadline", deadline=format_date(plan.deadline)),
+    "axis_period": t("timeline.per_month"),
+    "axis_cumulative": t("timeline.cumulative"),
+    "period": t("grain.month"),
+}
 timeline_table = frame.assign(period=frame["period"].map(format_date), pace=frame["pace"].round().astype("int64"))[
-    ["period", "activities", "participants", "cumulative", "pace"]].rename(columns={
-        "period": t("col.period_start"), "activities": t("col.activities"), "participants": t("col.participants"),
-        "cumulative": t("timeline.cumulative"), "pace": t("timeline.pace")})
-charts.show(charts.timeline(frame, plan.deadline, t("unit.timeline_title", unit=unit["name"]), chart_labels),
-            timeline_table, f"dien-bien-{code}", {**filters, t("col.unit"): unit["name"]}, "unit-timeline",
-            t("chart.data"))
+    ["period", "activities", "participants", "cumulative", "pace"]
+].rename(
+    columns={
+        "period": t("col.period_start"),
+        "activities": t("col.activities"),
+        "participants": t("col.participants"),
+        "cumulative": t("timeline.cumulative"),
+        "pace": t("timeline.pace"),
+    }
+)
+charts.show(
+    charts.timeline(frame, plan.deadline, t("unit.timeline_title", unit=unit["name"]), chart_labels),
+    timeline_table,
+    f"dien-bien-{code}",
+    {**filters, t("col.unit"): unit["name"]},
+    "unit-timeline",
+    t("chart.data"),
+)
 
 pages = max((figures["activities"] - 1) // PAGE_SIZE + 1, 1)
-page = st.number_input(t("explorer.page", pages=pages), min_value=1, max_value=pages, value=1, step=1,
-                       key="unit-page")
+page = st.number_input(t("explorer.page", pages=pages), min_value=1, max_value=pages, value=1, step=1, key="unit-page")
 activities, total = activity_page(view, int(page), PAGE_SIZE, unit=code)
-st.caption(t("explorer.showing", first=format_number((page - 1) * PAGE_SIZE + 1 if total else 0),
-             last=format_number(min(page * PAGE_SIZE, total)), total=format_number(total)))
+st.caption(
+    t(
+        "explorer.showing",
+        first=format_number((page - 1) * PAGE_SIZE + 1 if total else 0),
+        last=format_number(min(page * PAGE_SIZE, total)),
+        total=format_number(total),
+    )
+)
 # The columns and order of the explorer (and of this table's downloads, exports.SCREEN_COLUMNS).
-shown = activities[["activity_date", "unit_name", "title", "type_label", "group_label", "participants", "location",
-                    "budget_vnd", "unit_code", "id"]].rename(columns={
-    "id": t("col.id"), "activity_date": t("col.date"), "unit_code": t("col.code"), "unit_name": t("col.unit"),
-    "type_label": t("col.type"), "group_label": t("col.group"), "title": t("col.title"),
-    "participants": t("col.participants"), "location": t("col.location"), "budget_vnd": t("col.budget")})
-st.dataframe(shown, hide_index=True, width="stretch", key="unit-activities", column_config={
-    t("col.date"): st.column_config.DateColumn(format="DD/MM/YYYY")})
-table_downloads(shown, f"hoat-dong-{code}", {**filters, t("col.unit"): unit["name"]}, "unit-activities",
-                activities=view.activity_filter(unit=code), total=total)
+shown = activities[
+    [
+        "activity_date",
+        "unit_name",
+        "title",
+        "type_label",
+        "group_label",
+        "participants",
+        "location",
+        "budget_vnd",
+        "unit_code",
+        "id",
+    ]
+].rename(
+    columns={
+        "id": t("col.id"),
+        "activity_date": t("col.date"),
+        "unit_code": t("col.code"),
+        "unit_name": t("col.unit"),
+        "type_label": t("col.type"),
+        "group_label": t("col.group"),
+        "title": t("col.title"),
+        "participants": t("col.participants"),
+        "location": t("col.location"),
+        "budget_vnd": t("col.budget"),
+    }
+)
+st.dataframe(
+    shown,
+    hide_index=True,
+    width="stretch",
+    key="unit-activities",
+    column_config={t("col.date"): st.column_config.DateColumn(format="DD/MM/YYYY")},
+)
+table_downloads(
+    shown,
+    f"hoat-dong-{code}",
+    {**filters, t("col.unit"): unit["name"]},
+    "unit-activities",
+    activities=view.activity_filter(unit=code),
+    total=total,
+)

@@ -1,5 +1,6 @@
 """Báo cáo của đơn vị: who has handed in the year-end report (V.2), completeness and timeliness, a reminder to
 send, and (admin) each report's files and the review: accept, or return with a reason."""
+
 import streamlit as st
 
 from analytics import unit_reports as reports
@@ -8,10 +9,9 @@ from analytics.core.text import format_date, format_number, format_percent
 from analytics.unit_reports.files import download_name
 from ui.auth import actor_name, current_account
 from ui.downloads import table_downloads
-from ui.state import context, language, t
 from ui.markup import plain
-from ui.unit_reports import (HANDIN_PAGE, count_text, district_table, moment, reports_table, settings,
-                             state_label)
+from ui.state import context, language, t
+from ui.unit_reports import HANDIN_PAGE, count_text, district_table, moment, reports_table, settings, state_label
 
 ctx = context()
 config = settings()
@@ -29,10 +29,22 @@ if done:
 report_list = reports.unit_reports(ctx, config)
 figures = reports.summary(report_list)
 cards = st.container(horizontal=True)
-cards.metric(t("reports.metric.handed_in"), count_text(figures["handed_in"], figures["expected"]), border=True,
-             delta=format_percent(figures["handed_in_share"]), delta_color="off", delta_arrow="off")
-cards.metric(t("reports.metric.on_time"), count_text(figures["on_time"], figures["expected"]), border=True,
-             delta=format_percent(figures["on_time_share"]), delta_color="off", delta_arrow="off")
+cards.metric(
+    t("reports.metric.handed_in"),
+    count_text(figures["handed_in"], figures["expected"]),
+    border=True,
+    delta=format_percent(figures["handed_in_share"]),
+    delta_color="off",
+    delta_arrow="off",
+)
+cards.metric(
+    t("reports.metric.on_time"),
+    count_text(figures["on_time"], figures["expected"]),
+    border=True,
+    delta=format_percent(figures["on_time_share"]),
+    delta_color="off",
+    delta_arrow="off",
+)
 cards.metric(t("reports.metric.late"), format_number(figures["late"]), border=True)
 cards.metric(t("reports.metric.missing_scan"), format_number(figures["missing_scan"]), border=True)
 cards.metric(t("reports.metric.returned"), format_number(figures["returned"]), border=True)
@@ -40,23 +52,48 @@ cards.metric(t("reports.metric.accepted"), format_number(figures["accepted"]), b
 
 # -- every unit ---------------------------------------------------------------------------------------------
 st.subheader(t("reports.list.units_header"))
-chosen = st.multiselect(t("reports.list.state_filter"), reports.STATES, default=reports.STATES, key="reports-state-filter",
-                        format_func=lambda s: t(f"reports.state.{s}"))
+chosen = st.multiselect(
+    t("reports.list.state_filter"),
+    reports.STATES,
+    default=reports.STATES,
+    key="reports-state-filter",
+    format_func=lambda s: t(f"reports.state.{s}"),
+)
 shown = [r for r in report_list if r.state in chosen]
 table = reports_table(shown, ctx.units)
-st.dataframe(table, hide_index=True, width="stretch", key="reports-table",
-             column_config={t("reports.col.version"): st.column_config.NumberColumn(format="%d", width="small")})
-table_downloads(table, "bao-cao-cua-don-vi", {t("reports.list.deadline"): format_date(day)}, "reports-table",
-                title=t("reports.list.title"))
+st.dataframe(
+    table,
+    hide_index=True,
+    width="stretch",
+    key="reports-table",
+    column_config={t("reports.col.version"): st.column_config.NumberColumn(format="%d", width="small")},
+)
+table_downloads(
+    table,
+    "bao-cao-cua-don-vi",
+    {t("reports.list.deadline"): format_date(day)},
+    "reports-table",
+    title=t("reports.list.title"),
+)
 
 # -- completeness and timeliness per district ------------------------------------------------------------------
 st.subheader(t("reports.list.district_header"))
-st.caption(t("reports.list.district_help", handed_in=format_percent(figures["handed_in_share"]),
-             on_time=format_percent(figures["on_time_share"])))
+st.caption(
+    t(
+        "reports.list.district_help",
+        handed_in=format_percent(figures["handed_in_share"]),
+        on_time=format_percent(figures["on_time_share"]),
+    )
+)
 districts = district_table(reports.completeness_by_district(report_list, ctx.units))
 st.dataframe(districts, hide_index=True, width="stretch", key="reports-districts")
-table_downloads(districts, "bao-cao-theo-huyen", {t("reports.list.deadline"): format_date(day)}, "reports-districts",
-                title=t("reports.list.district_header"))
+table_downloads(
+    districts,
+    "bao-cao-theo-huyen",
+    {t("reports.list.deadline"): format_date(day)},
+    "reports-districts",
+    title=t("reports.list.district_header"),
+)
 
 # -- reminder -----------------------------------------------------------------------------------------------------
 reminder = reports.reminder_text(ctx, config, report_list, language=lang)
@@ -77,29 +114,45 @@ st.page_link(HANDIN_PAGE, label=t("reports.review.on_behalf"), icon=":material/a
 if not reviewable:
     st.info(t("reports.review.none"), icon=":material/info:")
     st.stop()
-code = st.selectbox(t("reports.review.unit"), [r.unit.code for r in reviewable], key="reports-review-unit",
-                    format_func=lambda c: next(f"{r.unit.name} · {state_label(r)}"
-                                               for r in reviewable if r.unit.code == c))
+code = st.selectbox(
+    t("reports.review.unit"),
+    [r.unit.code for r in reviewable],
+    key="reports-review-unit",
+    format_func=lambda c: next(f"{r.unit.name} · {state_label(r)}" for r in reviewable if r.unit.code == c),
+)
 report = next(r for r in reviewable if r.unit.code == code)
-st.markdown(t("reports.review.version", version=report.version, at=moment(report.handed_in_at),
-              by=plain(report.by or "–")))
+st.markdown(
+    t("reports.review.version", version=report.version, at=moment(report.handed_in_at), by=plain(report.by or "–"))
+)
 actor = actor_name()
 buttons = st.container(horizontal=True)
 scan_pages = sum(f["kind"] == "scan" for f in report.files)
 for index, item in enumerate(report.files):
+
     def _file(kind=item["kind"], position=int(item["position"])) -> bytes:
         return reports.download(ctx, code, kind, actor, report.report_id)[position - 1][1]
+
     label = t(f"reports.download.{item['kind']}")
     if item["kind"] == "scan" and scan_pages > 1:
         label += f" ({item['position']})"
-    buttons.download_button(label, _file, file_name=download_name(code, item["kind"], item["media_type"],
-                                                                  int(item["position"]), report.version),
-                            mime="application/octet-stream", on_click="ignore", icon=":material/download:",
-                            key=f"reports-file-{code}-{index}")
+    buttons.download_button(
+        label,
+        _file,
+        file_name=download_name(code, item["kind"], item["media_type"], int(item["position"]), report.version),
+        mime="application/octet-stream",
+        on_click="ignore",
+        icon=":material/download:",
+        key=f"reports-file-{code}-{index}",
+    )
 if report.review:
-    st.caption(t("reports.review.last", state=t(f"reports.review.{report.review['state']}"),
-                 by=plain(report.review.get("by") or "–"), at=moment(report.review.get("at"))))
-
+    st.caption(
+        t(
+            "reports.review.last",
+            state=t(f"reports.review.{report.review['state']}"),
+            by=plain(report.review.get("by") or "–"),
+            at=moment(report.review.get("at")),
+        )
+    )
 
 
 def review(accept: bool, reason: str | None) -> None:
@@ -113,8 +166,13 @@ def review(accept: bool, reason: str | None) -> None:
 
 accept_column, return_column = st.columns(2)
 with accept_column:
-    if st.button(t("reports.review.accept"), type="primary", icon=":material/task_alt:", key="reports-accept",
-                 disabled=bool(report.missing_kinds()) or report.state == "accepted"):
+    if st.button(
+        t("reports.review.accept"),
+        type="primary",
+        icon=":material/task_alt:",
+        key="reports-accept",
+        disabled=bool(report.missing_kinds()) or report.state == "accepted",
+    ):
         review(True, None)
     if report.missing_kinds():
         st.caption(t("reports.review.accept_needs_both"))

@@ -7,6 +7,7 @@ pages) gets plain reruns. Then one more rerun after the store was let go (as the
 command asks for the file): `reopen_s`, the cost of opening the file again with DuckDB's cache cold.
 AppTest compiles the scripts afresh on every run; a server compiles each once (one ScriptCache for every
 session), so the runs here share one cache too and time what the server does. Prints JSON {page: {...}}."""
+
 from __future__ import annotations
 
 import argparse
@@ -20,6 +21,7 @@ CHART_ELEMENTS = ("plotly_chart", "arrow_vega_lite_chart", "deck_gl_json_chart")
 
 def pages() -> list:
     from ui.navigation import PAGES
+
     return [spec for spec in PAGES if (ROOT / spec.path).exists()]
 
 
@@ -34,6 +36,7 @@ def _let_go() -> None:
     import gc
 
     from analytics.store.database import Database
+
     for obj in gc.get_objects():
         if isinstance(obj, Database):
             obj.release()  # close() is for good since the hardening merge; the lease reopens after release()
@@ -43,17 +46,16 @@ def _compile_once() -> None:
     """One ScriptCache for every AppTest run, as the server keeps one (AppTest makes a new one per run)."""
     from streamlit.runtime.scriptrunner.script_cache import ScriptCache
     from streamlit.testing.v1 import app_test
+
     shared = ScriptCache()
     app_test.ScriptCache = lambda: shared
 
 
 def measure_page(path: str, dates: list[dt.date]) -> dict:
     from streamlit.testing.v1 import AppTest
-
-    from analytics.core.i18n import t
-
     from streamlit.util import calc_hash
 
+    from analytics.core.i18n import t
     from ui.navigation import PAGES
 
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=300)
@@ -87,8 +89,15 @@ def measure_page(path: str, dates: list[dt.date]) -> dict:
     if has_as_of:
         as_of_widgets[0].set_value(dates[0] - dt.timedelta(days=1))
     reopen_s = timed(at.run)
-    return {"first_s": first_s, "rerun_s": median(reruns), "reopen_s": reopen_s, "rerun_max_s": max(reruns), "runs": len(reruns),
-            "filter": "as_of" if has_as_of else None, "charts": charts}
+    return {
+        "first_s": first_s,
+        "rerun_s": median(reruns),
+        "reopen_s": reopen_s,
+        "rerun_max_s": max(reruns),
+        "runs": len(reruns),
+        "filter": "as_of" if has_as_of else None,
+        "charts": charts,
+    }
 
 
 def main() -> None:
@@ -99,6 +108,7 @@ def main() -> None:
     os.environ["ANTQ_DB"] = args.db
 
     from analytics.context import open_context
+
     ctx = open_context(args.db, read_only=True)
     start, deadline = ctx.plan.start, ctx.plan.deadline
     ctx.close()
@@ -108,7 +118,7 @@ def main() -> None:
     dates = as_of_dates(start, deadline, args.repeat * len(specs))
     results = {}
     for i, spec in enumerate(specs):
-        results[spec.path] = measure_page(spec.path, dates[i::len(specs)])
+        results[spec.path] = measure_page(spec.path, dates[i :: len(specs)])
     emit(results)
 
 

@@ -3,9 +3,11 @@ Run: python -m bench.browser DB [--repeat N]
 
 Starts `streamlit run` on the store (as the browser tests do), then for every page in the menu opens it N+1
 times in a fresh browser context: the first load is cold (empty browser cache; the server computes the page's
-frames), the others warm (a returning visitor: scripts cached, Streamlit's caches answer). A page without a chart reports the time until its run finishes instead.
+frames), the others warm (a returning visitor: scripts cached, Streamlit's caches answer). A page without a chart
+reports the time until its run finishes instead.
 Prints JSON {"pages": {path: {...}}, "rss_mib", "peak_mib"}: the server's resident memory after all visits
 and its peak (VmHWM), from /proc."""
+
 from __future__ import annotations
 
 import argparse
@@ -44,8 +46,9 @@ def load_time(context, url: str, charted: bool | None) -> tuple[float, bool]:
     page = context.new_page()
     try:
         page.goto(url)
-        seen = page.wait_for_function(FIRST_CHART_JS, arg=[CHART, APP_IDLE, APP_CONNECTED, hold],
-                                      polling=20, timeout=TIMEOUT_MS + 1000).json_value()
+        seen = page.wait_for_function(
+            FIRST_CHART_JS, arg=[CHART, APP_IDLE, APP_CONNECTED, hold], polling=20, timeout=TIMEOUT_MS + 1000
+        ).json_value()
         return seen["ms"] / 1000, seen["chart"]
     finally:
         page.close()

@@ -1,4 +1,5 @@
 """Shared bits of the benchmarks: timing, medians, child processes, the machine's description."""
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,14 @@ def repeat_median(func: Callable[[], object], repeat: int, warmup: int = 1) -> f
 
 def run_python(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """`python ARGS` from the repository root with this interpreter; raises with its stderr on failure."""
-    done = subprocess.run([sys.executable, *args], cwd=ROOT, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})}, stdin=subprocess.DEVNULL)
+    done = subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        stdin=subprocess.DEVNULL,
+    )
     if done.returncode != 0:
         raise RuntimeError(f"python {' '.join(args)} failed ({done.returncode}):\n{done.stderr[-4000:]}")
     return done
@@ -61,18 +68,35 @@ def peak_rss_mib() -> float:
 
 def machine() -> str:
     """One line naming the machine and the software versions the figures were taken with."""
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.processor() or "?")
-    mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines()
-                  if line.startswith("MemTotal:"))
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "?",
+    )
+    mem_kb = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal:")
+    )
     import duckdb
     import streamlit
+
     try:
-        chromium = subprocess.run(["/usr/bin/chromium", "--version"], capture_output=True, text=True,
-                                  timeout=20).stdout.strip()
+        chromium = subprocess.run(
+            ["/usr/bin/chromium", "--version"], capture_output=True, text=True, timeout=20
+        ).stdout.strip()
     except (OSError, subprocess.TimeoutExpired):
         chromium = "chromium ?"
-    os_name = next((line.split("=", 1)[1].strip('"') for line in Path("/etc/os-release").read_text().splitlines()
-                    if line.startswith("PRETTY_NAME=")), platform.system())
-    return (f"{cpu}, {os.cpu_count()} CPU, {mem_kb / 1024 / 1024:.1f} GiB RAM, {os_name}; Python "
-            f"{platform.python_version()}, DuckDB {duckdb.__version__}, Streamlit {streamlit.__version__}, {chromium}")
+    os_name = next(
+        (
+            line.split("=", 1)[1].strip('"')
+            for line in Path("/etc/os-release").read_text().splitlines()
+            if line.startswith("PRETTY_NAME=")
+        ),
+        platform.system(),
+    )
+    return (
+        f"{cpu}, {os.cpu_count()} CPU, {mem_kb / 1024 / 1024:.1f} GiB RAM, {os_name}; Python "
+        f"{platform.python_version()}, DuckDB {duckdb.__version__}, Streamlit {streamlit.__version__}, {chromium}"
+    )

@@ -8,6 +8,7 @@ then take turns: move the sidebar's as-of date to a date no other run used (so t
 served from the cache), then pick another district, `--rounds` changes each, `--think` seconds (±50%) apart.
 A run's time is from sending the change to the server's script_finished. Server memory is read from /proc
 (resident at the end, peak over the run). Prints JSON {N: {...}} (the README table)."""
+
 from __future__ import annotations
 
 import argparse
@@ -34,10 +35,16 @@ class Session:
 
     async def __aenter__(self) -> "Session":
         import websockets
+
         origin = self.url.rstrip("/")
-        self.socket = await websockets.connect(origin.replace("http", "ws", 1) + "/_stcore/stream",
-                                               subprotocols=["streamlit"], origin=origin, max_size=None,
-                                               open_timeout=60, ping_interval=None)
+        self.socket = await websockets.connect(
+            origin.replace("http", "ws", 1) + "/_stcore/stream",
+            subprotocols=["streamlit"],
+            origin=origin,
+            max_size=None,
+            open_timeout=60,
+            ping_interval=None,
+        )
         return self
 
     async def __aexit__(self, *exc) -> None:
@@ -47,6 +54,7 @@ class Session:
         """Sends a rerun and waits for it to finish successfully; seconds taken."""
         from streamlit.proto.BackMsg_pb2 import BackMsg
         from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
         message = BackMsg()
         message.rerun_script.query_string = ""
         message.rerun_script.page_script_hash = ""
@@ -73,6 +81,7 @@ class Session:
 
     def state(self, label: str, value) -> object:
         from streamlit.proto.WidgetStates_pb2 import WidgetState
+
         proto = self.widgets[label]
         state = WidgetState(id=proto.id)
         if isinstance(value, dt.date):
@@ -82,8 +91,15 @@ class Session:
         return state
 
 
-async def leader(url: str, rounds: int, think: float, dates: list[dt.date], rng: random.Random,
-                 results: list[float], firsts: list[float]) -> None:
+async def leader(
+    url: str,
+    rounds: int,
+    think: float,
+    dates: list[dt.date],
+    rng: random.Random,
+    results: list[float],
+    firsts: list[float],
+) -> None:
     async with Session(url) as session:
         firsts.append(await session.run())
         districts = list(session.widgets[DISTRICT_LABEL].options)
@@ -107,8 +123,9 @@ async def drive(url: str, sessions: int, rounds: int, think: float, dates: list[
     results: list[float] = []
     firsts: list[float] = []
     rng = random.Random(seed)
-    await asyncio.gather(*(leader(url, rounds, think, dates, random.Random(rng.random()), results, firsts)
-                           for _ in range(sessions)))
+    await asyncio.gather(
+        *(leader(url, rounds, think, dates, random.Random(rng.random()), results, firsts) for _ in range(sessions))
+    )
     return results, firsts
 
 
@@ -120,6 +137,7 @@ def percentile(values: list[float], share: float) -> float:
 def measure(db: str, sessions: int, rounds: int, think: float, seed: int) -> dict:
     from analytics.context import open_context
     from tests.e2e.server import DashboardServer
+
     ctx = open_context(db, read_only=True)
     start, deadline = ctx.plan.start, ctx.plan.deadline
     ctx.close()
@@ -135,9 +153,17 @@ def measure(db: str, sessions: int, rounds: int, think: float, seed: int) -> dic
             resident, peak = server.memory_mib()
         finally:
             server.stop()
-    return {"sessions": sessions, "runs": len(results), "p50_s": statistics.median(results),
-            "p95_s": percentile(results, 0.95), "max_s": max(results), "first_run_p50_s": statistics.median(firsts),
-            "rss_mib": resident, "peak_mib": peak, "wall_s": wall}
+    return {
+        "sessions": sessions,
+        "runs": len(results),
+        "p50_s": statistics.median(results),
+        "p95_s": percentile(results, 0.95),
+        "max_s": max(results),
+        "first_run_p50_s": statistics.median(firsts),
+        "rss_mib": resident,
+        "peak_mib": peak,
+        "wall_s": wall,
+    }
 
 
 def main() -> None:

@@ -4,6 +4,7 @@ Prints JSON: status_s (status_report in process, store open), cli_s (`python -m 
 whole command), groupby_s (count per unit and type of the current activities up to the as-of date),
 process_s (a whole Python process that imports DuckDB, opens the file and runs that count: the baseline of
 the whole command; goal cli_s <= 3x process_s). The two processes alternate, in the same run."""
+
 from __future__ import annotations
 
 import argparse
@@ -30,17 +31,22 @@ def main() -> None:
     ctx = open_context(args.db, read_only=True)
     try:
         as_of = ctx.default_as_of()
-        status_s = repeat_median(lambda: status_report(ctx.db, ctx.plan, ctx.settings.lagging, as_of, ctx.settings.district), args.repeat)
+        status_s = repeat_median(
+            lambda: status_report(ctx.db, ctx.plan, ctx.settings.lagging, as_of, ctx.settings.district), args.repeat
+        )
 
         def group_by():
             with ctx.db.cursor() as cur:
                 cur.execute(GROUP_BY, [ctx.plan.start, min(as_of, ctx.plan.deadline)]).fetchall()
+
         groupby_s = repeat_median(group_by, args.repeat)
     finally:
         ctx.close()
     bounds = [ctx.plan.start.isoformat(), min(as_of, ctx.plan.deadline).isoformat()]
-    baseline = ("import sys, duckdb; con = duckdb.connect(sys.argv[1], read_only=True); "
-                f"con.execute({GROUP_BY!r}, sys.argv[2:]).fetchall()")
+    baseline = (
+        "import sys, duckdb; con = duckdb.connect(sys.argv[1], read_only=True); "
+        f"con.execute({GROUP_BY!r}, sys.argv[2:]).fetchall()"
+    )
     cli_runs, process_runs = [], []
     for _ in range(args.repeat):
         cli_runs.append(timed(lambda: run_python("-m", "analytics", "status", "--db", args.db, "--json")))

@@ -1,4 +1,5 @@
 """Demo stores of a given size, built by the real CLI (`python -m analytics demo --rows N`)."""
+
 from __future__ import annotations
 
 from pathlib import Path

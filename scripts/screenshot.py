@@ -1,10 +1,19 @@
 """Screenshot a running dashboard page in headless Chromium: python scripts/screenshot.py URL OUT.png"""
+
 import sys
 
 from playwright.sync_api import sync_playwright
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 url, out = sys.argv[1], sys.argv[2]
 with sync_playwright() as p:

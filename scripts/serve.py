@@ -4,6 +4,7 @@ It installs ui/download_guard.py (Streamlit alone serves a download's /media/...
 minutes after the tab closed) and ui/session_cookie.py (the route that sets the session cookie HttpOnly; without it
 a script in the page writes the cookie, readable by scripts).
 """
+
 import sys
 from pathlib import Path
 

@@ -9,6 +9,7 @@ gate reads the raw WebSocket peer (as Streamlit's own `connection_locality` does
 socket behind a proxy) or a loopback peer carrying proxy headers (X-Forwarded-For, Forwarded, X-Real-IP) counts
 as remote. A run with no server at all (AppTest: in-process, no network peer) counts as this machine.
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -22,16 +23,16 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from analytics.access import audit, auth
 from analytics.access.auth import Account
 from analytics.context import Context
-from ui import sessions as browser_sessions
 from analytics.store.database import StoreWriteError
 from ui import download_guard
+from ui import sessions as browser_sessions
 from ui.markup import plain
 from ui.navigation import PAGES
 from ui.routing import route_through_entry_point, served  # noqa: F401  (dashboard.py imports the first here)
 from ui.state import context, t
 
-_SESSION = "auth_session"      # {"account": Account, "epoch": int, "seen": float}
-_NOTICE = "auth_notice"        # a message for the next sign-in form (signed out, expired)
+_SESSION = "auth_session"  # {"account": Account, "epoch": int, "seen": float}
+_NOTICE = "auth_notice"  # a message for the next sign-in form (signed out, expired)
 _PROXY_HEADERS = {"x-forwarded-for", "forwarded", "x-real-ip"}
 DEFAULT_URL_PATH = "tong-quan"
 FIRST_ADMIN_COMMAND = ".venv/bin/python -m analytics users add quantri --role admin"  # from the project folder
@@ -144,8 +145,11 @@ def _signed_in(ctx: Context) -> Account | None:
         return account
     idle = time.time() - session["seen"] > settings().idle_minutes * 60
     account = None if idle else auth.session_valid(ctx.db, session["account"].name, session["epoch"])
-    if account is not None and browser_sessions.token() and \
-            browser_sessions.still_valid(ctx, settings().idle_minutes) is None:
+    if (
+        account is not None
+        and browser_sessions.token()
+        and browser_sessions.still_valid(ctx, settings().idle_minutes) is None
+    ):
         account = None  # signed out in another tab
     if account is None:
         end_session(t("auth.signin.expired"))
@@ -177,17 +181,32 @@ def gate(ctx: Context) -> Account | None:
         st.markdown(t("auth.signed_in_as", name=plain(account.name), role=t(f"auth.role.{account.role}")))
         if account.unit_code:
             names = {u.code: u.name for u in ctx.units}
-            st.caption(t("auth.signed_in_unit", unit=plain(f"{account.unit_code} · {names.get(account.unit_code, '')}")))
+            st.caption(
+                t("auth.signed_in_unit", unit=plain(f"{account.unit_code} · {names.get(account.unit_code, '')}"))
+            )
         st.button(t("auth.sign_out"), icon=":material/logout:", on_click=_sign_out, key="auth-sign-out")
     return account
 
 
 def _only(render) -> None:
     """Every URL of the app shows only `render` (so a bookmark keeps its page for after sign-in), then stop."""
+
     def only() -> None:
         render()
-    st.navigation([st.Page(only, title=t("auth.signin.title"), icon=":material/login:", url_path=spec.url_path,
-                           default=spec.url_path == DEFAULT_URL_PATH) for spec in PAGES], position="hidden").run()
+
+    st.navigation(
+        [
+            st.Page(
+                only,
+                title=t("auth.signin.title"),
+                icon=":material/login:",
+                url_path=spec.url_path,
+                default=spec.url_path == DEFAULT_URL_PATH,
+            )
+            for spec in PAGES
+        ],
+        position="hidden",
+    ).run()
     st.stop()
 
 
@@ -211,13 +230,18 @@ def sign_in_form(ctx: Context) -> None:
         result = auth.authenticate(ctx.db, name, password, settings(), address=client_address())
         del password
         if result.status == "ok":
-            st.session_state[_SESSION] = {"account": result.account, "epoch": result.account.session_epoch,
-                                          "seen": time.time()}
+            st.session_state[_SESSION] = {
+                "account": result.account,
+                "epoch": result.account.session_epoch,
+                "seen": time.time(),
+            }
             browser_sessions.remember(ctx, result.account)
             st.rerun()
         elif result.status == "locked":
-            st.error(t("auth.signin.locked", until=result.locked_until.strftime("%H:%M %d/%m/%Y")),
-                     icon=":material/lock_clock:")
+            st.error(
+                t("auth.signin.locked", until=result.locked_until.strftime("%H:%M %d/%m/%Y")),
+                icon=":material/lock_clock:",
+            )
         elif result.status == "wait":
             st.error(t("auth.signin.wait", seconds=max(1, round(result.wait_seconds))), icon=":material/timer:")
         elif result.wait_seconds:
@@ -244,4 +268,3 @@ def require_role(*roles: str) -> Account | None:
         return None
     st.error(t("auth.forbidden", roles=", ".join(t(f"auth.role.{r}") for r in roles)))
     st.stop()
-

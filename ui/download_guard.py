@@ -11,6 +11,7 @@ Two halves: `allow_session` / `forget_session` are called by the sign-in gate (u
 sign-out; `install()` wraps Streamlit's /media and /_stcore/upload_file routes and its deferred-download executor
 and is called by scripts/serve.py before the server starts (a plain `streamlit run dashboard.py` is unguarded).
 """
+
 from __future__ import annotations
 
 import threading
@@ -18,8 +19,8 @@ import threading
 XSRF_COOKIE = "_streamlit_xsrf"
 
 _lock = threading.Lock()
-_tokens: dict[str, bytes] = {}            # session id -> XSRF token of its browser, while signed in
-_made_by: dict[str, set[str]] = {}        # file id -> sessions whose deferred download made it
+_tokens: dict[str, bytes] = {}  # session id -> XSRF token of its browser, while signed in
+_made_by: dict[str, set[str]] = {}  # file id -> sessions whose deferred download made it
 
 
 def xsrf_token(cookie: str | None) -> bytes | None:
@@ -27,6 +28,7 @@ def xsrf_token(cookie: str | None) -> bytes | None:
     if not cookie:
         return None
     from streamlit.web.server.starlette.starlette_app_utils import decode_xsrf_token_string
+
     token, _ = decode_xsrf_token_string(cookie)
     return token or None
 
@@ -76,8 +78,11 @@ def may_fetch(file_id: str, cookie: str | None, runtime=None) -> bool:
     manager = runtime.media_file_mgr
     with _lock:
         owners = set(_made_by.get(bare, ()))
-        owners |= {session for session, files in list(manager._files_by_session_and_coord.items())
-                   if bare in set(files.values())}
+        owners |= {
+            session
+            for session, files in list(manager._files_by_session_and_coord.items())
+            if bare in set(files.values())
+        }
         candidates = [session for session in owners if _tokens.get(session) == token]
     return any(runtime._session_mgr.get_active_session_info(session) is not None for session in candidates)
 
@@ -127,13 +132,17 @@ def install() -> None:
                         kind = media_storage.get_file(file_id).kind
                     except MediaFileStorageError:
                         return Response(status_code=404)
-                    if kind == MediaFileKind.DOWNLOADABLE and not may_fetch(
-                            file_id, request.cookies.get(XSRF_COOKIE)):
+                    if kind == MediaFileKind.DOWNLOADABLE and not may_fetch(file_id, request.cookies.get(XSRF_COOKIE)):
                         return Response(status_code=404)
                 return await endpoint(request)
+
             return guarded
-        return [Route(route.path, guard(route.endpoint), methods=sorted(route.methods or ()))
-                for route in create_media_routes(media_storage, base_url)]
+
+        return [
+            Route(route.path, guard(route.endpoint), methods=sorted(route.methods or ()))
+            for route in create_media_routes(media_storage, base_url)
+        ]
+
     guarded_routes.guarded = True
     starlette_app.create_media_routes = guarded_routes
 
@@ -142,13 +151,19 @@ def install() -> None:
     def guarded_upload_routes(runtime, upload_mgr, base_url):
         def guard(endpoint):
             async def guarded(request):
-                if request.method == "PUT" and not may_upload(request.path_params.get("session_id", ""),
-                                                              request.cookies.get(XSRF_COOKIE)):
+                if request.method == "PUT" and not may_upload(
+                    request.path_params.get("session_id", ""), request.cookies.get(XSRF_COOKIE)
+                ):
                     return Response(status_code=403)
                 return await endpoint(request)
+
             return guarded
-        return [Route(route.path, guard(route.endpoint), methods=sorted(route.methods or ()))
-                for route in create_upload_routes(runtime, upload_mgr, base_url)]
+
+        return [
+            Route(route.path, guard(route.endpoint), methods=sorted(route.methods or ()))
+            for route in create_upload_routes(runtime, upload_mgr, base_url)
+        ]
+
     starlette_app.create_upload_routes = guarded_upload_routes
 
     execute_deferred = MediaFileManager.execute_deferred
@@ -161,4 +176,5 @@ def install() -> None:
             _record_maker(os.path.splitext(url.rsplit("/", 1)[-1])[0], entry["session_id"])
             _forget_removed(set(getattr(self._storage, "_files_by_id", {})))
         return url
+
     MediaFileManager.execute_deferred = execute_and_record

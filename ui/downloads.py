@@ -2,6 +2,7 @@
 
 Files are made only when the user clicks (deferred downloads), so drawing a page costs nothing extra.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,9 +26,16 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 WEB_MAX_ROWS = 300_000
 
 
-def table_downloads(frame: pd.DataFrame, name: str, filters: dict[str, str], key: str,
-                    activities=None, total: int | None = None, as_of: dt.date | None = None,
-                    title: str | None = None) -> None:
+def table_downloads(
+    frame: pd.DataFrame,
+    name: str,
+    filters: dict[str, str],
+    key: str,
+    activities=None,
+    total: int | None = None,
+    as_of: dt.date | None = None,
+    title: str | None = None,
+) -> None:
     """CSV and XLSX of `frame` (already filtered, Vietnamese headers) as files named `name`.csv/.xlsx.
 
     `filters` maps a Vietnamese filter label to its value, stated in the workbook's second sheet.
@@ -38,9 +46,11 @@ def table_downloads(frame: pd.DataFrame, name: str, filters: dict[str, str], key
     """
     as_of = as_of or st.session_state.get("view.as_of") or st.session_state.get("as_of")  # the sidebar's date
     lang = language()
-    about = exports.About(title=title or t("export.title.table", name=name),
-                          filters={str(k): str(v) for k, v in filters.items()},
-                          as_of=as_of if isinstance(as_of, dt.date) else None)
+    about = exports.About(
+        title=title or t("export.title.table", name=name),
+        filters={str(k): str(v) for k, v in filters.items()},
+        as_of=as_of if isinstance(as_of, dt.date) else None,
+    )
     rows = len(frame)
     if activities is not None:
         db = context().db
@@ -53,10 +63,12 @@ def table_downloads(frame: pd.DataFrame, name: str, filters: dict[str, str], key
 
         def make_xlsx() -> bytes:
             buffer = io.BytesIO()
-            exports.write_activities_xlsx(db, activities, buffer, _stamped(about), lang, exports.SCREEN_COLUMNS,
-                                          newest_first=True)
+            exports.write_activities_xlsx(
+                db, activities, buffer, _stamped(about), lang, exports.SCREEN_COLUMNS, newest_first=True
+            )
             return buffer.getvalue()
     else:
+
         def make_csv() -> bytes:
             return exports.frame_to_csv(frame, lang)
 
@@ -67,16 +79,32 @@ def table_downloads(frame: pd.DataFrame, name: str, filters: dict[str, str], key
     too_big = rows > WEB_MAX_ROWS
     too_big_text = t("downloads.too_big", rows=format_number(rows), limit=format_number(WEB_MAX_ROWS))
     with st.container(horizontal=True, key=f"{key}-downloads"):
-        st.download_button(t("downloads.csv"), _audited(make_csv, f"{name}.csv", rows, about.filters),
-                           file_name=f"{name}.csv", mime=CSV_MIME, disabled=too_big,
-                           key=f"{key}-csv", help=too_big_text if too_big else t("downloads.csv_help"),
-                           icon=":material/download:", on_click="ignore")
-        st.download_button(t("downloads.xlsx"), _audited(make_xlsx, f"{name}.xlsx", rows, about.filters),
-                           file_name=f"{name}.xlsx", mime=XLSX_MIME,
-                           key=f"{key}-xlsx", icon=":material/table_view:", on_click="ignore",
-                           disabled=too_many or too_big,
-                           help=exports.TooManyRowsForExcel(rows, lang).args[0] if too_many
-                           else too_big_text if too_big else t("downloads.xlsx_help"))
+        st.download_button(
+            t("downloads.csv"),
+            _audited(make_csv, f"{name}.csv", rows, about.filters),
+            file_name=f"{name}.csv",
+            mime=CSV_MIME,
+            disabled=too_big,
+            key=f"{key}-csv",
+            help=too_big_text if too_big else t("downloads.csv_help"),
+            icon=":material/download:",
+            on_click="ignore",
+        )
+        st.download_button(
+            t("downloads.xlsx"),
+            _audited(make_xlsx, f"{name}.xlsx", rows, about.filters),
+            file_name=f"{name}.xlsx",
+            mime=XLSX_MIME,
+            key=f"{key}-xlsx",
+            icon=":material/table_view:",
+            on_click="ignore",
+            disabled=too_many or too_big,
+            help=exports.TooManyRowsForExcel(rows, lang).args[0]
+            if too_many
+            else too_big_text
+            if too_big
+            else t("downloads.xlsx_help"),
+        )
     if too_big:
         st.caption(too_big_text)
     elif too_many:
@@ -93,6 +121,7 @@ def _audited(make, file_name: str, rows: int | None = None, filters: dict | None
         data = make()
         audit.record(db, actor, "export", {"file": file_name, "rows": rows, "filters": filters or None})
         return data
+
     return made
 
 
@@ -123,13 +152,19 @@ def report_download(view: View, unit_code: str | None = None) -> None:
     with st.container(horizontal=True, key=f"report-{unit_code or 'province'}"):
         for label, unit, district in choices:
             st.download_button(
-                label, _audited(_report_maker(view, unit, district), report_file_name(ctx, as_of, unit, district)),
-                file_name=report_file_name(ctx, as_of, unit, district), mime=DOCX_MIME,
-                key=f"report-{unit or ''}-{district or ''}", icon=":material/description:", on_click="ignore",
-                help=t("downloads.report_help", as_of=as_of.strftime("%d/%m/%Y")))
+                label,
+                _audited(_report_maker(view, unit, district), report_file_name(ctx, as_of, unit, district)),
+                file_name=report_file_name(ctx, as_of, unit, district),
+                mime=DOCX_MIME,
+                key=f"report-{unit or ''}-{district or ''}",
+                icon=":material/description:",
+                on_click="ignore",
+                help=t("downloads.report_help", as_of=as_of.strftime("%d/%m/%Y")),
+            )
 
 
 def _report_maker(view: View, unit_code: str | None, district_code: str | None):
     def make() -> bytes:
         return report_bytes(view.ctx, view.as_of, unit_code, district_code)
+
     return make

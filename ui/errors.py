@@ -1,11 +1,13 @@
 """What a user sees when something fails inside a page: one Vietnamese sentence, never a traceback or a path.
 
 dashboard.py runs the gate and the page inside `guarded()` and also puts `show_sentence` on Streamlit's
-`on_script_error` hook (`install()`: the run, the browser session and the server's session manager), which Streamlit calls for an exception nothing caught: the details go to the
-server's log (stderr), the reader gets a sentence, and Streamlit's own exception box is suppressed. `client.showErrorDetails = "none"` in
+`on_script_error` hook (`install()`: the run, the browser session and the server's session manager), which
+Streamlit calls for an exception nothing caught: the details go to the server's log (stderr), the reader gets a
+sentence, and Streamlit's own exception box is suppressed. `client.showErrorDetails = "none"` in
 .streamlit/config.toml covers anything that escapes this. In-process runs (AppTest) keep Streamlit's box as well,
 so a test still sees a crash as a crash.
 """
+
 from __future__ import annotations
 
 import logging

@@ -4,8 +4,10 @@ Every element that takes a string (st.markdown, st.warning/error/info/success, s
 titles, toasts, expander labels, help tooltips) reads it as Markdown: `[x](http://…)` becomes a live link,
 `![t](http://…)` an image the browser fetches, `:red[…]` a colour, `$…$` LaTeX. `plain()` backslash-escapes
 every ASCII punctuation mark (CommonMark shows an escaped mark as itself), which also stops Streamlit's `:icon:`
-shortcodes; bare URLs and e-mails get an invisible word joiner (they are linked after escapes are read). Table cells and code spans need none of it.
+shortcodes; bare URLs and e-mails get an invisible word joiner (they are linked after escapes are read). Table
+cells and code spans need none of it.
 """
+
 from __future__ import annotations
 
 import re

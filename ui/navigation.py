@@ -2,6 +2,7 @@
 
 A page whose file does not exist yet is left out, so the menu always matches what is built.
 """
+
 from __future__ import annotations
 
 import os
@@ -34,12 +35,30 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("app_pages/unit.py", "nav.unit", ":material/apartment:", "don-vi"),
     PageSpec("app_pages/explorer.py", "nav.explorer", ":material/search:", "tra-cuu"),
     PageSpec("app_pages/unit_reports.py", "nav.unit_reports", ":material/assignment_turned_in:", "bao-cao-don-vi"),
-    PageSpec("app_pages/upload.py", "nav.upload", ":material/upload_file:", "nop-bao-cao", "nav.section.data",
-             ("uploader", "admin")),
-    PageSpec("app_pages/submissions.py", "nav.submissions", ":material/history:", "lich-su-nop", "nav.section.data",
-             ("uploader", "admin")),
-    PageSpec("app_pages/report_handin.py", "nav.report_handin", ":material/assignment_add:", "nop-bao-cao-nam",
-             "nav.section.data", ("uploader", "admin")),
+    PageSpec(
+        "app_pages/upload.py",
+        "nav.upload",
+        ":material/upload_file:",
+        "nop-bao-cao",
+        "nav.section.data",
+        ("uploader", "admin"),
+    ),
+    PageSpec(
+        "app_pages/submissions.py",
+        "nav.submissions",
+        ":material/history:",
+        "lich-su-nop",
+        "nav.section.data",
+        ("uploader", "admin"),
+    ),
+    PageSpec(
+        "app_pages/report_handin.py",
+        "nav.report_handin",
+        ":material/assignment_add:",
+        "nop-bao-cao-nam",
+        "nav.section.data",
+        ("uploader", "admin"),
+    ),
     PageSpec("app_pages/accounts.py", "nav.accounts", ":material/group:", "tai-khoan", "nav.section.admin", ("admin",)),
     PageSpec("app_pages/audit.py", "nav.audit", ":material/policy:", "nhat-ky", "nav.section.admin", ("admin",)),
 )
@@ -56,15 +75,26 @@ def pages_for(role: str | None) -> dict[str, list[st.Page]]:
         if not (ROOT / spec.path).exists():
             continue
         if role is not None and role not in spec.roles:
-            page = st.Page(_not_for_role(spec, role), title=t(spec.title_key), icon=spec.icon,
-                           url_path=spec.url_path, visibility="hidden")
+            page = st.Page(
+                _not_for_role(spec, role),
+                title=t(spec.title_key),
+                icon=spec.icon,
+                url_path=spec.url_path,
+                visibility="hidden",
+            )
         else:
-            page = st.Page(str(ROOT / spec.path), title=t(spec.title_key), icon=spec.icon, url_path=spec.url_path,
-                           default=spec.url_path == DEFAULT_URL_PATH)
+            page = st.Page(
+                str(ROOT / spec.path),
+                title=t(spec.title_key),
+                icon=spec.icon,
+                url_path=spec.url_path,
+                default=spec.url_path == DEFAULT_URL_PATH,
+            )
         sections.setdefault(t(spec.section_key), []).append(page)
     if os.environ.get(FAULT_PAGE_ENV) == "1":  # browser tests only: a page that fails, to see what a reader sees
         sections.setdefault(t(PAGES[0].section_key), []).append(
-            st.Page(_failing_page, title="fault", url_path=FAULT_PAGE_URL, visibility="hidden"))
+            st.Page(_failing_page, title="fault", url_path=FAULT_PAGE_URL, visibility="hidden")
+        )
     return sections
 
 
@@ -99,7 +129,14 @@ def _fail() -> None:
 def _not_for_role(spec: PageSpec, role: str):
     def not_for_role() -> None:
         st.title(t(spec.title_key))
-        st.warning(t("nav.not_for_role", role=t(f"auth.role.{role}").lower(),
-                     roles=", ".join(t(f"auth.role.{r}").lower() for r in spec.roles)), icon=":material/lock:")
+        st.warning(
+            t(
+                "nav.not_for_role",
+                role=t(f"auth.role.{role}").lower(),
+                roles=", ".join(t(f"auth.role.{r}").lower() for r in spec.roles),
+            ),
+            icon=":material/lock:",
+        )
         st.page_link(str(ROOT / "app_pages/overview.py"), label=t("nav.overview"), icon=":material/dashboard:")
+
     return not_for_role

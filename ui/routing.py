@@ -9,6 +9,7 @@ mode is on all the same, dashboard.py leaves it on its first line, and the helpe
 
 AppTest (no server, no network) is left as it is: `app_test("app_pages/x.py")` keeps running a page directly.
 """
+
 from __future__ import annotations
 
 import streamlit as st

@@ -18,6 +18,7 @@ HttpOnly cookies in the WebSocket handshake, so `st.context.cookies` still reads
 A plain `streamlit run dashboard.py` has no such route (`installed()` is False): ui/sessions.py then writes the
 cookie from the page's script as before (SameSite=Strict, not HttpOnly).
 """
+
 from __future__ import annotations
 
 import hmac
@@ -30,9 +31,9 @@ from analytics.access.sessions import COOKIE
 from ui.download_guard import XSRF_COOKIE, xsrf_token
 
 ROUTE = "_antq/session"
-NONCE_SECONDS = 60.0      # a page posts its nonce within a second of the run that wrote it
-MAX_PENDING = 10_000      # nonces waiting at once (a flood of sign-ins cannot grow this without bound)
-MAX_BODY = 1024           # bytes of a request body
+NONCE_SECONDS = 60.0  # a page posts its nonce within a second of the run that wrote it
+MAX_PENDING = 10_000  # nonces waiting at once (a flood of sign-ins cannot grow this without bound)
+MAX_BODY = 1024  # bytes of a request body
 
 _lock = threading.Lock()
 _pending: dict[str, tuple[str | None, bytes | None, float]] = {}  # nonce -> (token or None to clear, xsrf, expiry)
@@ -71,8 +72,9 @@ def issue(token: str | None, xsrf: bytes | None, now: float | None = None) -> st
     return nonce
 
 
-def redeem(nonce: object, xsrf_cookie: str | None, xsrf_header: str | None,
-           now: float | None = None) -> tuple[bool, str | None]:
+def redeem(
+    nonce: object, xsrf_cookie: str | None, xsrf_header: str | None, now: float | None = None
+) -> tuple[bool, str | None]:
     """(accepted, token or None to clear). A nonce is taken out at its first use, accepted or not."""
     if not isinstance(nonce, str) or not nonce or len(nonce) > 100:
         return False, None
@@ -86,8 +88,10 @@ def redeem(nonce: object, xsrf_cookie: str | None, xsrf_header: str | None,
         return False, None
     if xsrf is not None:  # the same browser that signed in, by Streamlit's own double-submit rule
         from streamlit.web.server.starlette.starlette_app_utils import validate_xsrf_token
-        if not validate_xsrf_token(xsrf_header, xsrf_cookie) or \
-                not hmac.compare_digest(xsrf_token(xsrf_cookie) or b"", xsrf):
+
+        if not validate_xsrf_token(xsrf_header, xsrf_cookie) or not hmac.compare_digest(
+            xsrf_token(xsrf_cookie) or b"", xsrf
+        ):
             return False, None
     return True, token
 
@@ -95,6 +99,7 @@ def redeem(nonce: object, xsrf_cookie: str | None, xsrf_header: str | None,
 def browser_xsrf(cookies) -> bytes | None:
     """The XSRF token of the browser behind a script run, from its handshake cookies (None when XSRF is off)."""
     from streamlit.web.server.server_util import is_xsrf_enabled
+
     if not is_xsrf_enabled():
         return None
     return xsrf_token(cookies.get(XSRF_COOKIE))
@@ -104,15 +109,18 @@ def route_path() -> str:
     """The route's address on this server (under server.baseUrlPath)."""
     from streamlit import config
     from streamlit.url_util import make_url_path
+
     return make_url_path(config.get_option("server.baseUrlPath") or "", ROUTE)
 
 
 def page_script(nonce: str) -> str:
     """The script the page runs once: posts the nonce; the answer's Set-Cookie is out of the script's reach."""
-    return ("<script>(function(){var m=document.cookie.match(/(?:^|;\\s*)" + XSRF_COOKIE + "=([^;]*)/);"
-            "fetch(" + json.dumps(route_path()) + ",{method:'POST',credentials:'same-origin',cache:'no-store',"
-            "headers:{'Content-Type':'application/json','X-Xsrftoken':m?m[1]:''},"
-            "body:JSON.stringify({nonce:" + json.dumps(nonce) + "})});})();</script>")
+    return (
+        "<script>(function(){var m=document.cookie.match(/(?:^|;\\s*)" + XSRF_COOKIE + "=([^;]*)/);"
+        "fetch(" + json.dumps(route_path()) + ",{method:'POST',credentials:'same-origin',cache:'no-store',"
+        "headers:{'Content-Type':'application/json','X-Xsrftoken':m?m[1]:''},"
+        "body:JSON.stringify({nonce:" + json.dumps(nonce) + "})});})();</script>"
+    )
 
 
 # -- the server's half --------------------------------------------------------------------------------
@@ -140,14 +148,16 @@ async def endpoint(request):
     if not accepted:
         return refused
     response = Response(status_code=204, headers={"Cache-Control": "no-store"})
-    response.raw_headers.append((b"set-cookie",
-                                 header(token, http_only=True, secure=_came_over_https(request)).encode("latin-1")))
+    response.raw_headers.append(
+        (b"set-cookie", header(token, http_only=True, secure=_came_over_https(request)).encode("latin-1"))
+    )
     return response
 
 
 def routes(base_url: str | None) -> list:
     from starlette.routing import Route
     from streamlit.url_util import make_url_path
+
     return [Route(make_url_path(base_url or "", ROUTE), endpoint, methods=["POST"])]
 
 
@@ -159,8 +169,10 @@ def install() -> None:
 
     create_routes = starlette_app.create_streamlit_routes
     if not getattr(create_routes, "with_session_cookie", False):
+
         def with_session_cookie(runtime):
             return [*routes(config.get_option("server.baseUrlPath")), *create_routes(runtime)]
+
         with_session_cookie.with_session_cookie = True
         starlette_app.create_streamlit_routes = with_session_cookie
     _installed = True

@@ -7,6 +7,7 @@ HttpOnly: a script wrote it, so scripts can read it). Either way the server read
 handshake (`st.context.cookies`) when a tab opens or reloads. The token is checked against the store on every run,
 so sign-out ends it in every tab, and a copied token is refused after.
 """
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,8 @@ from analytics.access.auth import Account
 from analytics.context import Context
 from ui import session_cookie
 
-_TOKEN = "auth_token"           # this tab's session token (session_state)
-_COOKIE_OP = "auth_cookie_op"   # ("server", nonce) | ("script", token or None to clear): for the page of the next run
+_TOKEN = "auth_token"  # this tab's session token (session_state)
+_COOKIE_OP = "auth_cookie_op"  # ("server", nonce) | ("script", token or None to clear): for the page of the next run
 
 
 def token() -> str | None:
@@ -87,6 +88,8 @@ def write_cookie() -> None:
         script = session_cookie.page_script(value)
     else:
         cookie = session_cookie.header(value, http_only=False)
-        script = ("<script>(function(){var c=" + json.dumps(cookie) + ";"
-                  "if(location.protocol==='https:'){c+='; Secure';}document.cookie=c;})();</script>")
+        script = (
+            "<script>(function(){var c=" + json.dumps(cookie) + ";"
+            "if(location.protocol==='https:'){c+='; Secure';}document.cookie=c;})();</script>"
+        )
     st.html(script, unsafe_allow_javascript=True)

@@ -4,6 +4,7 @@ The view lives in session_state (so it survives page changes) and is mirrored in
 (so a link opens the same view): ?plan=antq-2022&as_of=2022-06-30&district=710&group=reintegration
 &from=2022-03-01&to=2022-06-30. Every cached frame is keyed on the View, which carries data_version.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -36,8 +37,14 @@ def language() -> str:
 def language_picker() -> None:
     """Sidebar choice of the catalogue; its label reads in both languages so either reader finds it.
     The choice lives in session_state["language"] (not the widget's own key, which a sign-out clears mid-run)."""
-    st.selectbox("Ngôn ngữ · Language", LANGUAGES, index=LANGUAGES.index(language()), key="language-picker",
-                 format_func=LANGUAGE_NAMES.get, on_change=_choose_language)
+    st.selectbox(
+        "Ngôn ngữ · Language",
+        LANGUAGES,
+        index=LANGUAGES.index(language()),
+        key="language-picker",
+        format_func=LANGUAGE_NAMES.get,
+        on_change=_choose_language,
+    )
 
 
 def _choose_language() -> None:
@@ -215,15 +222,18 @@ def streamlit_words() -> None:
     locale = BROWSER_LOCALES.get(language(), "vi-VN")
     bulk = f'{MULTISELECT} [data-key^="__select"] [data-item-hl]'
     empty = f'{MULTISELECT} [data-empty="true"] [role="option"] span'
-    st.html(f"<style>{bulk}, {empty} {{font-size: 0 !important}}"
-            f"{bulk}::after {{content: {_css_text(t('streamlit.select_all'))}; font-size: 0.875rem}}"
-            f"{empty}::after {{content: {_css_text(t('streamlit.no_results'))}; font-size: 0.875rem}}</style>"
-            "<script>(function(){var l=" + json.dumps(locale) + ";try{"
-            "Object.defineProperty(navigator,'language',{get:function(){return l},configurable:true});"
-            "Object.defineProperty(navigator,'languages',{get:function(){return [l]},configurable:true});"
-            # a resize makes Streamlit draw again, now with this language (its first drawing used the browser's)
-            "var r=function(){window.dispatchEvent(new Event('resize'))};r();setTimeout(r,400);setTimeout(r,2000);"
-            "}catch(e){}})();</script>", unsafe_allow_javascript=True)
+    st.html(
+        f"<style>{bulk}, {empty} {{font-size: 0 !important}}"
+        f"{bulk}::after {{content: {_css_text(t('streamlit.select_all'))}; font-size: 0.875rem}}"
+        f"{empty}::after {{content: {_css_text(t('streamlit.no_results'))}; font-size: 0.875rem}}</style>"
+        "<script>(function(){var l=" + json.dumps(locale) + ";try{"
+        "Object.defineProperty(navigator,'language',{get:function(){return l},configurable:true});"
+        "Object.defineProperty(navigator,'languages',{get:function(){return [l]},configurable:true});"
+        # a resize makes Streamlit draw again, now with this language (its first drawing used the browser's)
+        "var r=function(){window.dispatchEvent(new Event('resize'))};r();setTimeout(r,400);setTimeout(r,2000);"
+        "}catch(e){}})();</script>",
+        unsafe_allow_javascript=True,
+    )
 
 
 def sidebar_view(page_params: tuple[str, ...] = ()) -> View:
@@ -247,25 +257,59 @@ def sidebar_view(page_params: tuple[str, ...] = ()) -> View:
             key = _widget("plan", current, current, lambda v: v in plans)
             st.selectbox(t("sidebar.plan"), plans, key=key, on_change=_remember, args=("plan",))
         st.caption(t("sidebar.period", start=format_date(plan.start), deadline=format_date(plan.deadline)))
-        key = _widget("as_of", st.session_state.get("view.as_of"), _clamp(ctx.default_as_of(), earliest, latest),
-                      lambda v: isinstance(v, dt.date) and earliest <= v <= latest)
-        as_of = st.date_input(t("sidebar.as_of"), key=key, format="DD/MM/YYYY", min_value=earliest,
-                              max_value=latest, help=t("sidebar.as_of_help"), on_change=_remember, args=("as_of",))
+        key = _widget(
+            "as_of",
+            st.session_state.get("view.as_of"),
+            _clamp(ctx.default_as_of(), earliest, latest),
+            lambda v: isinstance(v, dt.date) and earliest <= v <= latest,
+        )
+        as_of = st.date_input(
+            t("sidebar.as_of"),
+            key=key,
+            format="DD/MM/YYYY",
+            min_value=earliest,
+            max_value=latest,
+            help=t("sidebar.as_of_help"),
+            on_change=_remember,
+            args=("as_of",),
+        )
         key = _widget("district", st.session_state.get("view.district") or "", "", lambda v: v == "" or v in districts)
-        district = st.selectbox(t("sidebar.district"), ["", *districts], key=key, on_change=_remember,
-                                args=("district",),
-                                format_func=lambda c: names.get(c, t("filter.all_districts")) if c else t("filter.all_districts"))
+        district = st.selectbox(
+            t("sidebar.district"),
+            ["", *districts],
+            key=key,
+            on_change=_remember,
+            args=("district",),
+            format_func=lambda c: names.get(c, t("filter.all_districts")) if c else t("filter.all_districts"),
+        )
         key = _widget("group", st.session_state.get("view.group") or "", "", lambda v: v == "" or v in groups)
-        group = st.selectbox(t("sidebar.group"), ["", *groups], key=key, on_change=_remember, args=("group",),
-                             format_func=lambda c: groups.get(c, "") if c else t("filter.all_groups"))
+        group = st.selectbox(
+            t("sidebar.group"),
+            ["", *groups],
+            key=key,
+            on_change=_remember,
+            args=("group",),
+            format_func=lambda c: groups.get(c, "") if c else t("filter.all_groups"),
+        )
         start = _clamp(st.session_state.get("view.from"), plan.start, plan.deadline) or plan.start
         end = _clamp(st.session_state.get("view.to"), plan.start, plan.deadline) or plan.deadline
-        key = _widget("dates", (min(start, end), max(start, end)), (plan.start, plan.deadline),
-                      lambda v: isinstance(v, tuple) and all(plan.start <= d <= plan.deadline for d in v),
-                      keep=lambda v: isinstance(v, tuple) and len(v) == 1)  # while picking the second end
-        dates = st.date_input(t("sidebar.dates"), key=key, format="DD/MM/YYYY", min_value=plan.start,
-                              max_value=plan.deadline, help=t("sidebar.dates_help"), on_change=_remember,
-                              args=("dates",))
+        key = _widget(
+            "dates",
+            (min(start, end), max(start, end)),
+            (plan.start, plan.deadline),
+            lambda v: isinstance(v, tuple) and all(plan.start <= d <= plan.deadline for d in v),
+            keep=lambda v: isinstance(v, tuple) and len(v) == 1,
+        )  # while picking the second end
+        dates = st.date_input(
+            t("sidebar.dates"),
+            key=key,
+            format="DD/MM/YYYY",
+            min_value=plan.start,
+            max_value=plan.deadline,
+            help=t("sidebar.dates_help"),
+            on_change=_remember,
+            args=("dates",),
+        )
     if isinstance(dates, (tuple, list)) and len(dates) == 2:  # while picking, only one end is chosen
         date_from, date_to = dates
     else:
@@ -275,16 +319,27 @@ def sidebar_view(page_params: tuple[str, ...] = ()) -> View:
     state = {"as_of": as_of, "district": district or None, "group": group or None, "from": date_from, "to": date_to}
     for name, value in state.items():
         st.session_state[f"view.{name}"] = value
-    _mirror({
-        "plan": Path(_plan_path()).stem if len(plans) > 1 else None,
-        "as_of": as_of.isoformat(),
-        "district": district or None,
-        "group": group or None,
-        "from": date_from.isoformat() if date_from else None,
-        "to": date_to.isoformat() if date_to else None,
-    }, page_params)
-    return View(str(ctx.db.path), _plan_path(), ctx.db.data_version(), as_of, district or None, group or None,
-                date_from, date_to)
+    _mirror(
+        {
+            "plan": Path(_plan_path()).stem if len(plans) > 1 else None,
+            "as_of": as_of.isoformat(),
+            "district": district or None,
+            "group": group or None,
+            "from": date_from.isoformat() if date_from else None,
+            "to": date_to.isoformat() if date_to else None,
+        },
+        page_params,
+    )
+    return View(
+        str(ctx.db.path),
+        _plan_path(),
+        ctx.db.data_version(),
+        as_of,
+        district or None,
+        group or None,
+        date_from,
+        date_to,
+    )
 
 
 def narrow_to_district(code: str) -> None:
@@ -303,6 +358,7 @@ def pick_count() -> int:
 def share_query(view: View, **page: str) -> str:
     """The query string of a link that opens this view (and the given page parameters)."""
     from urllib.parse import urlencode
+
     params = {k: v for k, v in st.query_params.to_dict().items() if k in VIEW_PARAMS}
     return urlencode({**params, **page})
 
@@ -364,7 +420,6 @@ def district_rollup(view: View) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=64)
 def kpis(view: View) -> dict:
     """Headline figures: activities of the filtered view, attainment of the units in the chosen district."""
-    ctx = view.ctx
     figures = activity_kpis(view)
     targets, units = unit_targets(view), unit_summary(view)
     if view.district:
@@ -387,11 +442,17 @@ def month_change(view: View, days: int = 30) -> dict | None:
     now_targets, now_units = unit_targets(view), unit_summary(view)
     if view.district:
         targets, units = views.in_district(targets, view.district), views.in_district(units, view.district)
-        now_targets, now_units = views.in_district(now_targets, view.district), views.in_district(now_units, view.district)
+        now_targets, now_units = (
+            views.in_district(now_targets, view.district),
+            views.in_district(now_units, view.district),
+        )
     then, now = attainment.province_summary(targets, units), attainment.province_summary(now_targets, now_units)
-    return {"activities": int(recent["activities"].sum()) if len(recent) else 0,
-            "participants": int(recent["participants"].sum()) if len(recent) else 0,
-            "pairs_met": now["pairs_met"] - then["pairs_met"], "lagging_units": now["lagging_units"] - then["lagging_units"]}
+    return {
+        "activities": int(recent["activities"].sum()) if len(recent) else 0,
+        "participants": int(recent["participants"].sum()) if len(recent) else 0,
+        "pairs_met": now["pairs_met"] - then["pairs_met"],
+        "lagging_units": now["lagging_units"] - then["lagging_units"],
+    }
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)  # shared, not copied: callers only read it
@@ -422,8 +483,15 @@ def timeline(view: View, grain: str, unit: str | None = None) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
-def activity_page(view: View, page: int, page_size: int, unit: str | None = None, level: str | None = None,
-                  types: tuple[str, ...] = (), text: str | None = None) -> tuple[pd.DataFrame, int]:
+def activity_page(
+    view: View,
+    page: int,
+    page_size: int,
+    unit: str | None = None,
+    level: str | None = None,
+    types: tuple[str, ...] = (),
+    text: str | None = None,
+) -> tuple[pd.DataFrame, int]:
     flt = view.activity_filter(unit=unit, level=level, types=types, text=text or None)
     return views.activity_page(view.ctx.db, flt, page, page_size)
 
@@ -431,6 +499,7 @@ def activity_page(view: View, page: int, page_size: int, unit: str | None = None
 @st.cache_data(show_spinner=False, max_entries=4)
 def _geojson(path: str, modified: float) -> tuple[dict | None, str | None]:
     from analytics.reference.geo import GeoError, load_districts
+
     try:
         return load_districts(Path(path)), None
     except GeoError as exc:
@@ -470,10 +539,13 @@ def context_line(view: View, **extra: str) -> None:
     ctx = view.ctx
     names = {u.code: u.name for u in ctx.units}
     groups = {g.code: g.label for g in ctx.plan.groups}
-    parts = [t("context.as_of", date=format_date(view.as_of)),
-             names.get(view.district, view.district) if view.district else t("filter.all_districts"),
-             groups.get(view.group, view.group) if view.group else t("filter.all_groups"),
-             t("context.dates", lo=format_date(lo), hi=format_date(hi)), *extra.values()]
+    parts = [
+        t("context.as_of", date=format_date(view.as_of)),
+        names.get(view.district, view.district) if view.district else t("filter.all_districts"),
+        groups.get(view.group, view.group) if view.group else t("filter.all_groups"),
+        t("context.dates", lo=format_date(lo), hi=format_date(hi)),
+        *extra.values(),
+    ]
     st.caption(" · ".join(plain(p) for p in parts), help=t("context.help"))
 
 
@@ -491,7 +563,9 @@ NARROW_SCREEN_PX = 640
 def wide_and_narrow(key: str):
     """Two containers: the first shown on screens wider than NARROW_SCREEN_PX, the second on narrower ones (a phone),
     for a table or chart that cannot fit 390 px and a list that can. Both are drawn; a style rule hides one."""
-    st.html(f"<style>@media (max-width: {NARROW_SCREEN_PX}px) {{ .st-key-{key}-wide {{display: none !important}} }}"
-            f"@media (min-width: {NARROW_SCREEN_PX + 1}px) {{ .st-key-{key}-narrow {{display: none !important}} }}"
-            "</style>")
+    st.html(
+        f"<style>@media (max-width: {NARROW_SCREEN_PX}px) {{ .st-key-{key}-wide {{display: none !important}} }}"
+        f"@media (min-width: {NARROW_SCREEN_PX + 1}px) {{ .st-key-{key}-narrow {{display: none !important}} }}"
+        "</style>"
+    )
     return st.container(key=f"{key}-wide"), st.container(key=f"{key}-narrow")

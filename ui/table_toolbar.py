@@ -6,12 +6,15 @@ spreadsheet as a live formula, around the product's neutralising (analytics/outp
 parameter to turn that button off, so a style rule removes it; every table a user may take away has the product's
 own CSV/Excel buttons beside it, which neutralise formulas.
 """
+
 from __future__ import annotations
 
 import streamlit as st
 
-CSV_BUTTON = ('[data-testid="stElementToolbarButton"]:has(button[aria-label="Download as CSV"]), '
-              '[data-testid="stElementToolbar"] button[aria-label="Download as CSV"]')
+CSV_BUTTON = (
+    '[data-testid="stElementToolbarButton"]:has(button[aria-label="Download as CSV"]), '
+    '[data-testid="stElementToolbar"] button[aria-label="Download as CSV"]'
+)
 
 
 def hide_csv_download() -> None:

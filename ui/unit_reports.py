@@ -1,6 +1,7 @@
 """The reporting cycle on the pages: shared tables and the one-call pieces other pages show
 (`draw_reporting_card` on the overview, `draw_overdue_reports` on the lagging page, `draw_unit_report_state` on
 the unit page). The logic lives in analytics.unit_reports; nothing here reads a file's content or shows it."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +13,7 @@ from analytics import unit_reports as reports
 from analytics.context import Context
 from analytics.core.text import format_date, format_number, format_percent
 from ui.markup import plain
-from ui.state import language, t
+from ui.state import t
 
 HANDIN_PAGE = "app_pages/report_handin.py"
 LIST_PAGE = "app_pages/unit_reports.py"
@@ -21,10 +22,13 @@ LIST_PAGE = "app_pages/unit_reports.py"
 def uploader_words(max_file_mb: float, types: list[str]) -> str:
     """ui.uploader's style rule (the uploaders' button and hint in the reader's language) with this page's limit."""
     from ui.uploader import BUTTON, HINT, _css_text
+
     hint = t("upload.widget.hint", size=f"{max_file_mb:g}", types=", ".join(kind.upper() for kind in types))
-    return (f"<style>{BUTTON}, {HINT} {{font-size: 0 !important}}"
-            f"{BUTTON}::after {{content: {_css_text(t('upload.widget.button'))}; font-size: 0.875rem}}"
-            f"{HINT}::after {{content: {_css_text(hint)}; font-size: 0.875rem}}</style>")
+    return (
+        f"<style>{BUTTON}, {HINT} {{font-size: 0 !important}}"
+        f"{BUTTON}::after {{content: {_css_text(t('upload.widget.button'))}; font-size: 0.875rem}}"
+        f"{HINT}::after {{content: {_css_text(hint)}; font-size: 0.875rem}}</style>"
+    )
 
 
 def settings() -> reports.ReportSettings:
@@ -47,18 +51,22 @@ def reports_table(report_list: list[reports.UnitReport], units) -> pd.DataFrame:
     for r in report_list:
         files = {kind: ", ".join(f["name"] for f in r.files if f["kind"] == kind) for kind in ("word", "scan")}
         review = r.review or {}
-        rows.append({
-            t("reports.col.unit"): r.unit.name,
-            t("reports.col.district"): names.get(r.unit.district_code or "", "") if r.unit.level == "commune" else "",
-            t("reports.col.state"): state_label(r),
-            t("reports.col.handed_in_at"): moment(r.handed_in_at),
-            t("reports.col.by"): r.by or "",
-            t("reports.col.version"): str(r.version) if r.version else "",  # blank, not "None"
-            t("reports.col.word"): files["word"],
-            t("reports.col.scan"): files["scan"],
-            t("reports.col.reason"): review.get("reason") or "",
-            t("reports.col.reviewed"): f"{review.get('by') or ''} {moment(review.get('at'))}".strip(),
-        })
+        rows.append(
+            {
+                t("reports.col.unit"): r.unit.name,
+                t("reports.col.district"): names.get(r.unit.district_code or "", "")
+                if r.unit.level == "commune"
+                else "",
+                t("reports.col.state"): state_label(r),
+                t("reports.col.handed_in_at"): moment(r.handed_in_at),
+                t("reports.col.by"): r.by or "",
+                t("reports.col.version"): str(r.version) if r.version else "",  # blank, not "None"
+                t("reports.col.word"): files["word"],
+                t("reports.col.scan"): files["scan"],
+                t("reports.col.reason"): review.get("reason") or "",
+                t("reports.col.reviewed"): f"{review.get('by') or ''} {moment(review.get('at'))}".strip(),
+            }
+        )
     frame = pd.DataFrame(rows)
     if not frame.empty:
         if not any(r.unit.level == "commune" for r in report_list):  # grassroots off: no "under" column
@@ -67,14 +75,16 @@ def reports_table(report_list: list[reports.UnitReport], units) -> pd.DataFrame:
 
 
 def district_table(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame({
-        t("reports.col.unit"): frame["name"],
-        t("reports.col.expected"): frame["expected"],
-        t("reports.col.handed_in"): frame["handed_in"],
-        t("reports.col.on_time"): frame["on_time"],
-        t("reports.col.handed_in_share"): frame["handed_in_share"].map(format_percent),
-        t("reports.col.on_time_share"): frame["on_time_share"].map(format_percent),
-    })
+    return pd.DataFrame(
+        {
+            t("reports.col.unit"): frame["name"],
+            t("reports.col.expected"): frame["expected"],
+            t("reports.col.handed_in"): frame["handed_in"],
+            t("reports.col.on_time"): frame["on_time"],
+            t("reports.col.handed_in_share"): frame["handed_in_share"].map(format_percent),
+            t("reports.col.on_time_share"): frame["on_time_share"].map(format_percent),
+        }
+    )
 
 
 def card_text(figures: dict) -> str:
@@ -99,8 +109,9 @@ def draw_reporting_card(ctx: Context, as_of: dt.date) -> None:
     day = reports.deadline(ctx, config)
     with st.container(border=True, key="reporting-card"):
         st.markdown(f"**{card_text(figures)}**")
-        st.caption(t("reports.card.caption", deadline=format_date(day), on_time=figures["on_time"],
-                     overdue=figures["overdue"]))
+        st.caption(
+            t("reports.card.caption", deadline=format_date(day), on_time=figures["on_time"], overdue=figures["overdue"])
+        )
         st.page_link(LIST_PAGE, label=t("reports.card.link"), icon=":material/assignment_turned_in:")
 
 
@@ -112,17 +123,26 @@ def draw_overdue_reports(ctx: Context, as_of: dt.date) -> None:
         return
     day = format_date(reports.deadline(ctx, config))
     st.subheader(t("reports.overdue.header", count=len(owing)))
-    st.dataframe(pd.DataFrame({
-        t("reports.col.unit"): [r.unit.name for r in owing],
-        t("reports.col.year_report"): [t(f"reports.overdue.reason.{r.state}", deadline=day) for r in owing],
-    }), hide_index=True, width="stretch", key="overdue-reports", height=min(36 + 35 * len(owing), 250))
+    st.dataframe(
+        pd.DataFrame(
+            {
+                t("reports.col.unit"): [r.unit.name for r in owing],
+                t("reports.col.year_report"): [t(f"reports.overdue.reason.{r.state}", deadline=day) for r in owing],
+            }
+        ),
+        hide_index=True,
+        width="stretch",
+        key="overdue-reports",
+        height=min(36 + 35 * len(owing), 250),
+    )
 
 
 def draw_unit_report_state(ctx: Context, unit_code: str, as_of: dt.date) -> None:
     """The unit page: this unit's year-end report state as of the sidebar's date (when the unit owes one)."""
     config = settings()
-    report = next((r for r in reports.unit_reports(ctx, config, view_moment(ctx, as_of)) if r.unit.code == unit_code),
-                  None)
+    report = next(
+        (r for r in reports.unit_reports(ctx, config, view_moment(ctx, as_of)) if r.unit.code == unit_code), None
+    )
     if report is None:
         return
     text = t("reports.unit_state", state=state_label(report), deadline=format_date(reports.deadline(ctx, config)))

@@ -1,5 +1,6 @@
 """st.file_uploader in the reader's language: Streamlit has no parameter for the uploader's own words (its button
 and size hint are English; streamlit/streamlit#13500), so a style rule writes the catalogue's words over them."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -23,12 +24,14 @@ def uploader_style(types: list[str]) -> str:
     kinds = ", ".join(kind.upper() for kind in types)
     hint = t("upload.widget.hint", size=size, types=kinds)
     refused = t("intake.widget.refused", size=size, types=kinds)
-    return (f"<style>{BUTTON}, {HINT} {{font-size: 0 !important}}"
-            f"{BUTTON}::after {{content: {_css_text(t('upload.widget.button'))}; font-size: 0.875rem}}"
-            f"{HINT}::after {{content: {_css_text(hint)}; font-size: 0.875rem}}"
-            f"{REFUSED} {{flex-wrap: wrap; height: auto}}"
-            f"{REFUSED}::after {{content: {_css_text(refused)}; flex-basis: 100%; font-size: 0.875rem; "
-            f"color: var(--st-red-color, #bd4043); white-space: normal; padding: 0.25rem 0}}</style>")
+    return (
+        f"<style>{BUTTON}, {HINT} {{font-size: 0 !important}}"
+        f"{BUTTON}::after {{content: {_css_text(t('upload.widget.button'))}; font-size: 0.875rem}}"
+        f"{HINT}::after {{content: {_css_text(hint)}; font-size: 0.875rem}}"
+        f"{REFUSED} {{flex-wrap: wrap; height: auto}}"
+        f"{REFUSED}::after {{content: {_css_text(refused)}; flex-basis: 100%; font-size: 0.875rem; "
+        f"color: var(--st-red-color, #bd4043); white-space: normal; padding: 0.25rem 0}}</style>"
+    )
 
 
 def file_uploader(label: str, types: list[str], **options):

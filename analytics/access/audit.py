@@ -3,13 +3,13 @@
 Colleagues' code calls `record(db, actor, action, detail)`; inside an open write transaction pass `cur=` so the
 entry commits (or rolls back) with the change it describes.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import getpass
 import json
 import re
-
 from typing import TYPE_CHECKING
 
 from analytics.core.i18n import t
@@ -22,10 +22,23 @@ if TYPE_CHECKING:  # imported by every command: keep pandas and duckdb out of it
 
 # Actions the product records; others are accepted too (shown by their code when no label exists).
 ACTIONS = (
-    "sign_in", "sign_in_failed", "sign_in_refused", "sign_out", "account_locked",
-    "upload", "rollback", "export",
-    "account_add", "account_disable", "account_enable", "account_password", "account_role",
-    "report_hand_in", "report_accept", "report_return", "report_download",  # the units' year-end reports (V.2)
+    "sign_in",
+    "sign_in_failed",
+    "sign_in_refused",
+    "sign_out",
+    "account_locked",
+    "upload",
+    "rollback",
+    "export",
+    "account_add",
+    "account_disable",
+    "account_enable",
+    "account_password",
+    "account_role",
+    "report_hand_in",
+    "report_accept",
+    "report_return",
+    "report_download",  # the units' year-end reports (V.2)
 )
 _SECRET_KEY = re.compile(r"pass|secret|token|hash", re.IGNORECASE)
 _INSERT = "INSERT INTO audit_log (actor, action, detail) VALUES (?, ?, ?)"
@@ -47,8 +60,13 @@ def _clean(detail: dict | None) -> str | None:
     return json.dumps(kept, ensure_ascii=False, default=str, sort_keys=True)
 
 
-def record(db: Database, actor: str | None, action: str, detail: dict | None = None,
-           cur: duckdb.DuckDBPyConnection | None = None) -> None:
+def record(
+    db: Database,
+    actor: str | None,
+    action: str,
+    detail: dict | None = None,
+    cur: duckdb.DuckDBPyConnection | None = None,
+) -> None:
     """Append one entry. With `cur` (an open `db.transaction()` cursor) it commits with the caller's change."""
     params = [actor, action, _clean(detail)]
     if cur is not None:
@@ -58,13 +76,25 @@ def record(db: Database, actor: str | None, action: str, detail: dict | None = N
         tx.execute(_INSERT, params)
 
 
-def entries(db: Database, start: dt.date | None = None, end: dt.date | None = None,
-            actor: str | None = None, actions: list[str] | None = None, limit: int = 5000) -> pd.DataFrame:
+def entries(
+    db: Database,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    actor: str | None = None,
+    actions: list[str] | None = None,
+    limit: int = 5000,
+) -> pd.DataFrame:
     """Entries newest first, filtered by day range (inclusive), actor and actions."""
-    return db.named("audit_entries", {
-        "start": start, "end": end, "actor": actor or None,
-        "actions": list(actions) if actions else None, "limit": limit,
-    })
+    return db.named(
+        "audit_entries",
+        {
+            "start": start,
+            "end": end,
+            "actor": actor or None,
+            "actions": list(actions) if actions else None,
+            "limit": limit,
+        },
+    )
 
 
 def actors(db: Database) -> list[str]:

@@ -4,6 +4,7 @@ Roles: viewer (browse and export), uploader (also uploads for one unit and the u
 (everything). A password only ever passes through `hash_password` / `authenticate`: it is never stored,
 logged or put in the audit log.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,11 +32,13 @@ _NAME = re.compile(r"^[\w.@-]{3,64}$")
 @cache
 def _argon2():
     from argon2 import PasswordHasher
+
     return PasswordHasher()  # argon2id, RFC 9106 low-memory profile
 
 
 class _LazyHasher:
     """The argon2 hasher, made on first use: every command imports this module, few hash."""
+
     def __getattr__(self, name: str):
         return getattr(_argon2(), name)
 
@@ -56,6 +59,7 @@ class AuthError(ValueError):
 @dataclass(frozen=True)
 class AuthSettings:
     """[auth] in data/settings.toml."""
+
     slow_after_failures: int = 3
     slow_down_seconds: float = 5.0
     max_slow_down_seconds: float = 60.0
@@ -72,8 +76,7 @@ class AuthSettings:
         """Seconds a further attempt must wait after `failures` consecutive failures (0: none)."""
         if failures < self.slow_after_failures:
             return 0.0
-        return min(self.max_slow_down_seconds,
-                   self.slow_down_seconds * 2 ** (failures - self.slow_after_failures))
+        return min(self.max_slow_down_seconds, self.slow_down_seconds * 2 ** (failures - self.slow_after_failures))
 
 
 def load_auth_settings(path: Path | None = None) -> AuthSettings:
@@ -98,6 +101,7 @@ class Account:
 @dataclass(frozen=True)
 class SignIn:
     """Outcome of a sign-in attempt. status: ok | wrong | wait | locked."""
+
     status: str
     account: Account | None = None
     wait_seconds: float = 0.0
@@ -178,8 +182,13 @@ def get_account(db: Database, name: str) -> Account | None:
     if rows.empty:
         return None
     row = rows.iloc[0]
-    return Account(row["name"], row["role"], row["unit_code"] if isinstance(row["unit_code"], str) else None,
-                   bool(row["active"]), int(row["session_epoch"]))
+    return Account(
+        row["name"],
+        row["role"],
+        row["unit_code"] if isinstance(row["unit_code"], str) else None,
+        bool(row["active"]),
+        int(row["session_epoch"]),
+    )
 
 
 def list_accounts(db: Database):
@@ -194,8 +203,16 @@ def require_account(db: Database, name: str) -> Account:
 
 
 # -- changes (each one audited in the same transaction) ----------------------------------------
-def add_account(db: Database, name: str, password: str, role: str, unit_code: str | None,
-                units: Iterable[Unit], actor: str | None, settings: AuthSettings) -> Account:
+def add_account(
+    db: Database,
+    name: str,
+    password: str,
+    role: str,
+    unit_code: str | None,
+    units: Iterable[Unit],
+    actor: str | None,
+    settings: AuthSettings,
+) -> Account:
     name = check_name(name)
     unit_code = check_role(role, unit_code, units)
     check_password(password, settings)
@@ -228,12 +245,12 @@ def set_active(db: Database, name: str, active: bool, actor: str | None) -> None
         cur.execute(sql("auth_set_active"), [active, account.key])
         if active:
             cur.execute(sql("auth_throttle_clear"), [account.key])
-        audit.record(db, actor, "account_enable" if active else "account_disable", {"account": account.name},
-                     cur=cur)
+        audit.record(db, actor, "account_enable" if active else "account_disable", {"account": account.name}, cur=cur)
 
 
-def set_role(db: Database, name: str, role: str, unit_code: str | None, units: Iterable[Unit],
-             actor: str | None) -> None:
+def set_role(
+    db: Database, name: str, role: str, unit_code: str | None, units: Iterable[Unit], actor: str | None
+) -> None:
     """New role (and unit for an uploader); ends the account's open sessions."""
     account = require_account(db, name)
     unit_code = check_role(role, unit_code, units)
@@ -241,8 +258,7 @@ def set_role(db: Database, name: str, role: str, unit_code: str | None, units: I
         raise AuthError(t("auth.error.last_admin"))
     with db.transaction() as cur:
         cur.execute(sql("auth_set_role"), [role, unit_code, account.key])
-        audit.record(db, actor, "account_role", {"account": account.name, "role": role, "unit": unit_code},
-                     cur=cur)
+        audit.record(db, actor, "account_role", {"account": account.name, "role": role, "unit": unit_code}, cur=cur)
 
 
 def active_admins(db: Database) -> int:
@@ -250,8 +266,8 @@ def active_admins(db: Database) -> int:
 
 
 # -- sign-in ------------------------------------------------------------------------------------
-MAX_NAME_CHARS = 64          # a sign-in name longer than an account name can be never reaches the store
-_ADDRESS_KEY = "addr:"       # throttle rows per client address; ':' never occurs in an account name's key
+MAX_NAME_CHARS = 64  # a sign-in name longer than an account name can be never reaches the store
+_ADDRESS_KEY = "addr:"  # throttle rows per client address; ':' never occurs in an account name's key
 
 
 def _address_wait(failures: int, slow_after: int, settings: AuthSettings) -> float:
@@ -265,6 +281,7 @@ def audit_name(db: Database, name: str) -> str:
     (a password typed into the name field must not land in the log, its page or its export)."""
     import hashlib
     import secrets
+
     secret = db.meta("audit_name_secret")
     if secret is None:
         try:
@@ -275,13 +292,15 @@ def audit_name(db: Database, name: str) -> str:
                     db.set_meta(cur, "audit_name_secret", secret)
         except StoreWriteError:  # nothing can be logged now anyway
             secret = secrets.token_hex(16)
-    digest = hashlib.blake2b(fold(nfc(name or "").strip()[:1024]).encode(), key=bytes.fromhex(secret),
-                             digest_size=5).hexdigest()
+    digest = hashlib.blake2b(
+        fold(nfc(name or "").strip()[:1024]).encode(), key=bytes.fromhex(secret), digest_size=5
+    ).hexdigest()
     return t("auth.audit.unknown_name", fingerprint=digest, length=len(name or ""))
 
 
-def _reserve(db: Database, key: str | None, address: str | None, settings: AuthSettings,
-             now: dt.datetime) -> tuple[str, float, dt.datetime | None, int]:
+def _reserve(
+    db: Database, key: str | None, address: str | None, settings: AuthSettings, now: dt.datetime
+) -> tuple[str, float, dt.datetime | None, int]:
     """Count this attempt as a failure BEFORE its password is checked, in one transaction under the write lock.
 
     Returns (status, wait_seconds, locked_until, failures): status "go" lets the caller check the password; the
@@ -292,11 +311,13 @@ def _reserve(db: Database, key: str | None, address: str | None, settings: AuthS
     """
     try:
         with db.transaction(bump_version=False) as cur:
+
             def get(k):
                 return cur.execute(sql("auth_throttle_get"), [k]).fetchone() or _MEMORY.get(k)
 
             def put(k, failures, at, lock):
                 cur.execute(sql("auth_throttle_put"), [k, failures, at, lock])
+
             return _count(get, put, key, address, settings, now)
     except StoreWriteError:
         with _MEMORY_LOCK:
@@ -342,8 +363,14 @@ def _bookkeeping(write) -> None:
         logging.getLogger("antq.auth").warning("sign-in bookkeeping not written: %s", exc)
 
 
-def authenticate(db: Database, name: str, password: str, settings: AuthSettings,
-                 now: dt.datetime | None = None, address: str | None = None) -> SignIn:
+def authenticate(
+    db: Database,
+    name: str,
+    password: str,
+    settings: AuthSettings,
+    now: dt.datetime | None = None,
+    address: str | None = None,
+) -> SignIn:
     """Check a sign-in. Wrong name, wrong password and a disabled account look alike to the user.
 
     After `slow_after_failures` consecutive failures for a name, each further attempt must wait (doubling);
@@ -356,8 +383,9 @@ def authenticate(db: Database, name: str, password: str, settings: AuthSettings,
     if len(shown) > MAX_NAME_CHARS or not _NAME.match(shown):  # no such account can exist: never stored as is
         _verify(None, password or "")
         status, wait, _, _ = _reserve(db, None, address, settings, now)
-        _bookkeeping(lambda: audit.record(db, None, "sign_in_failed", {"account": audit_name(db, shown),
-                                                                       "reason": "unknown"}))
+        _bookkeeping(
+            lambda: audit.record(db, None, "sign_in_failed", {"account": audit_name(db, shown), "reason": "unknown"})
+        )
         return SignIn("wait", wait_seconds=wait) if status == "wait" else SignIn("wrong")
     key = fold(shown)
     status, wait, lock, failures = _reserve(db, key, address, settings, now)
@@ -367,16 +395,23 @@ def authenticate(db: Database, name: str, password: str, settings: AuthSettings,
         stored = rows.iloc[0] if not rows.empty else None
     logged = stored["name"] if stored is not None else None
     if status == "locked":
-        _bookkeeping(lambda: audit.record(db, None, "sign_in_refused", {"account": _logged_name(db, key, shown),
-                                                                        "locked_until": lock}))
+        _bookkeeping(
+            lambda: audit.record(
+                db, None, "sign_in_refused", {"account": _logged_name(db, key, shown), "locked_until": lock}
+            )
+        )
         return SignIn("locked", locked_until=lock)
     if status == "wait":
-        _bookkeeping(lambda: audit.record(db, None, "sign_in_refused", {"account": _logged_name(db, key, shown),
-                                                                        "wait_seconds": round(wait, 1)}))
+        _bookkeeping(
+            lambda: audit.record(
+                db, None, "sign_in_refused", {"account": _logged_name(db, key, shown), "wait_seconds": round(wait, 1)}
+            )
+        )
         return SignIn("wait", wait_seconds=wait)
 
     matched = _verify(stored["password_hash"] if stored is not None else None, password or "")
     if stored is not None and matched and bool(stored["active"]):
+
         def succeeded() -> None:
             with db.transaction(bump_version=False) as cur:
                 # The counter goes, and the lock this very attempt set (its number was the last allowed); a lock
@@ -388,6 +423,7 @@ def authenticate(db: Database, name: str, password: str, settings: AuthSettings,
                     cur.execute(sql("auth_rehash"), [hash_password(password), key])
                 cur.execute(sql("auth_signed_in"), [now, key])
                 audit.record(db, stored["name"], "sign_in", None, cur=cur)
+
         _bookkeeping(succeeded)
         with _MEMORY_LOCK:
             if key in _MEMORY and _MEMORY[key][2] in (None, lock):
@@ -400,10 +436,12 @@ def authenticate(db: Database, name: str, password: str, settings: AuthSettings,
 
     def failed() -> None:
         with db.transaction(bump_version=False) as cur:
-            audit.record(db, None, "sign_in_failed", {"account": account, "reason": reason, "failures": failures},
-                         cur=cur)
+            audit.record(
+                db, None, "sign_in_failed", {"account": account, "reason": reason, "failures": failures}, cur=cur
+            )
             if lock:
                 audit.record(db, None, "account_locked", {"account": account, "locked_until": lock}, cur=cur)
+
     _bookkeeping(failed)
     if lock:
         return SignIn("locked", locked_until=lock)
@@ -418,6 +456,7 @@ def _logged_name(db: Database, key: str, shown: str) -> str:
 
 def _verify(password_hash: str | None, password: str) -> bool:
     from argon2.exceptions import InvalidHashError, VerificationError
+
     if password_hash is None:
         password_hash = _dummy_hash()
     try:

@@ -4,6 +4,7 @@ The store keeps only the token's SHA-256, the account and its session epoch, so 
 token. A session ends by `end` (sign-out), by idling past `idle_minutes`, or when the account's session epoch
 moves on (disabled, new password, new role: analytics/access/auth.py bumps it); an ended token is refused for good.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,15 +41,19 @@ def start(db: "Database", account: auth.Account, now: dt.datetime | None = None)
     try:
         with db.transaction(bump_version=False) as cur:
             cur.execute("DELETE FROM sessions WHERE coalesce(ended_at, last_seen_at) < ?", [now - KEEP_ENDED])
-            cur.execute("INSERT INTO sessions (token_hash, name_key, session_epoch, created_at, last_seen_at) "
-                        "VALUES (?, ?, ?, ?, ?)", [_hash(token), account.key, account.session_epoch, now, now])
+            cur.execute(
+                "INSERT INTO sessions (token_hash, name_key, session_epoch, created_at, last_seen_at) "
+                "VALUES (?, ?, ?, ?, ?)",
+                [_hash(token), account.key, account.session_epoch, now, now],
+            )
     except StoreWriteError:
         return None
     return token
 
 
-def resume(db: "Database", token: str | None, idle_minutes: float,
-           now: dt.datetime | None = None) -> auth.Account | None:
+def resume(
+    db: "Database", token: str | None, idle_minutes: float, now: dt.datetime | None = None
+) -> auth.Account | None:
     """The account a token signs in, or None (unknown, ended, idle too long, account changed or disabled)."""
     if not token or len(token) > 200:
         return None
@@ -58,8 +63,9 @@ def resume(db: "Database", token: str | None, idle_minutes: float,
         if key in _ENDED_IN_MEMORY:
             return None
     with db.cursor() as cur:
-        row = cur.execute("SELECT name_key, session_epoch, last_seen_at, ended_at FROM sessions WHERE token_hash = ?",
-                          [key]).fetchone()
+        row = cur.execute(
+            "SELECT name_key, session_epoch, last_seen_at, ended_at FROM sessions WHERE token_hash = ?", [key]
+        ).fetchone()
     if row is None or row[3] is not None:
         return None
     name_key, epoch, last_seen, _ = row
@@ -73,8 +79,9 @@ def resume(db: "Database", token: str | None, idle_minutes: float,
     if now - last_seen >= TOUCH_EVERY:
         try:
             with db.transaction(bump_version=False) as cur:
-                cur.execute("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND ended_at IS NULL",
-                            [now, key])
+                cur.execute(
+                    "UPDATE sessions SET last_seen_at = ? WHERE token_hash = ? AND ended_at IS NULL", [now, key]
+                )
         except StoreWriteError:  # a full disk: the session goes on, its idle clock is not moved
             pass
     return account
@@ -89,8 +96,10 @@ def end(db: "Database", token: str | None, why: str = "sign_out", now: dt.dateti
 def _end(db: "Database", key: str, why: str, now: dt.datetime) -> None:
     try:
         with db.transaction(bump_version=False) as cur:
-            cur.execute("UPDATE sessions SET ended_at = ?, ended_why = ? WHERE token_hash = ? AND ended_at IS NULL",
-                        [now, why, key])
+            cur.execute(
+                "UPDATE sessions SET ended_at = ?, ended_why = ? WHERE token_hash = ? AND ended_at IS NULL",
+                [now, why, key],
+            )
     except StoreWriteError:  # a full disk must not keep anyone signed in: this process refuses the token
         with _ENDED_LOCK:
             _ENDED_IN_MEMORY.add(key)
@@ -98,5 +107,9 @@ def _end(db: "Database", key: str, why: str, now: dt.datetime) -> None:
 
 def open_sessions(db: "Database", name: str) -> int:
     """How many sessions of the account are still open (not ended; idle ones end when next used)."""
-    return int(db.scalar("SELECT count(*) FROM sessions WHERE name_key = ? AND ended_at IS NULL",
-                         [auth.Account(name, "", None, True, 0).key]))
+    return int(
+        db.scalar(
+            "SELECT count(*) FROM sessions WHERE name_key = ? AND ended_at IS NULL",
+            [auth.Account(name, "", None, True, 0).key],
+        )
+    )

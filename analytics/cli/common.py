@@ -2,6 +2,7 @@
 
 Its JSON output is a published interface: add keys, never rename.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,6 +54,7 @@ def acting_account(db: "Database", name: str | None) -> "Account | None":
     """The account a command acts as: --user once accounts exist, with its role and scope; None for this
     machine's operator (no --user, or no account yet)."""
     from analytics.access import auth
+
     if not name or not auth.account_count(db):
         return None
     account = auth.get_account(db, name)

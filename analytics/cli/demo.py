@@ -1,4 +1,5 @@
 """`python -m analytics demo [--db PATH] [--rows N] [--seed N]`: (re)build the demo store."""
+
 from __future__ import annotations
 
 import time
@@ -24,9 +25,11 @@ def run_demo(args) -> int:
     plan = load_plan(settings.plan_path, settings.activity_types_path)
     units = load_units(settings.units_path)
     from analytics.intake.demo import build_demo
+
     path = Path(args.db or settings.db_path)
     if path.exists():
         from analytics.store.database import Database
+
         with Database(path) as db:
             real = db.meta("demo") != "1" and db.scalar("SELECT count(*) FROM activities") > 0
         if real:
@@ -35,8 +38,9 @@ def run_demo(args) -> int:
         Path(f"{path}.wal").unlink(missing_ok=True)
     started = time.perf_counter()
     rows = build_demo(path, plan, units, args.rows, args.seed)
-    print(t("cli.demo.done", rows=format_number(rows), seconds=format_number(time.perf_counter() - started, 1),
-            path=path))
+    print(
+        t("cli.demo.done", rows=format_number(rows), seconds=format_number(time.perf_counter() - started, 1), path=path)
+    )
     return 0
 
 

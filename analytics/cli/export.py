@@ -1,8 +1,9 @@
 """`python -m analytics export`: activities to CSV/XLSX, or the results report to DOCX.
 
-    export [--db PATH] --format csv|xlsx|docx [--unit CODE] [--district CODE] [--type CODE]
-           [--from DATE] [--to DATE] [--as-of DATE] -o FILE
+export [--db PATH] --format csv|xlsx|docx [--unit CODE] [--district CODE] [--type CODE]
+       [--from DATE] [--to DATE] [--as-of DATE] -o FILE
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -33,6 +34,7 @@ def add_commands(sub) -> None:
 
 def _check(args, ctx) -> None:
     from analytics.outputs.exports import ExportError
+
     units = {u.code: u for u in ctx.units}
     if args.unit and args.unit not in units:
         raise ExportError(t("export.error.unknown_unit", code=args.unit))
@@ -43,37 +45,56 @@ def _check(args, ctx) -> None:
     if not Path(args.output).resolve().parent.is_dir():
         raise ExportError(t("export.error.write", path=args.output, detail=t("export.error.no_folder")))
     if args.date_from and args.date_to and args.date_from > args.date_to:
-        raise ExportError(t("export.error.range", date_from=format_date(args.date_from),
-                            date_to=format_date(args.date_to)))
+        raise ExportError(
+            t("export.error.range", date_from=format_date(args.date_from), date_to=format_date(args.date_to))
+        )
 
 
 def run_export(args) -> int:
     # pandas, xlsxwriter, python-docx: imported by the command that uses them, not by every command's start
-    from analytics.outputs.exports import (ActivitySelection, About, ExportError, describe_selection, write_activities_csv,
-                                   write_activities_xlsx)
+    from analytics.outputs.exports import (
+        About,
+        ActivitySelection,
+        ExportError,
+        describe_selection,
+        write_activities_csv,
+        write_activities_xlsx,
+    )
+
     ctx = open_context(args.db)  # writable: the export is recorded in the audit log
     existed = Path(args.output).exists()
     try:
         _check(args, ctx)
         if args.format == "docx":
             _report(args, ctx)
-            audit.record(ctx.db, audit.cli_actor(), "export", {"file": str(args.output), "unit": args.unit,
-                                                                "district": args.district})
+            audit.record(
+                ctx.db,
+                audit.cli_actor(),
+                "export",
+                {"file": str(args.output), "unit": args.unit, "district": args.district},
+            )
             return 0
-        selection = ActivitySelection.from_options(args.unit, args.district, args.type_code, args.date_from,
-                                                   args.date_to, args.as_of)
+        selection = ActivitySelection.from_options(
+            args.unit, args.district, args.type_code, args.date_from, args.date_to, args.as_of
+        )
         if args.format == "csv":
             rows = write_activities_csv(ctx.db, selection, args.output)
         else:
             about = About(
                 title=t("export.title.activities"),
-                filters=describe_selection(selection, {u.code: u.name for u in ctx.units},
-                                           {a.code: a.label for a in ctx.plan.activity_types},
-                                           {g.code: g.label for g in ctx.plan.groups}),
-                as_of=args.as_of, made_at=dt.datetime.now())
+                filters=describe_selection(
+                    selection,
+                    {u.code: u.name for u in ctx.units},
+                    {a.code: a.label for a in ctx.plan.activity_types},
+                    {g.code: g.label for g in ctx.plan.groups},
+                ),
+                as_of=args.as_of,
+                made_at=dt.datetime.now(),
+            )
             rows = write_activities_xlsx(ctx.db, selection, args.output, about)
-        audit.record(ctx.db, audit.cli_actor(), "export", {"file": str(args.output), "rows": rows,
-                                                            "filters": selection.params()})
+        audit.record(
+            ctx.db, audit.cli_actor(), "export", {"file": str(args.output), "rows": rows, "filters": selection.params()}
+        )
         print(t("export.cli.done", rows=format_number(rows), path=args.output))
         return 0
     except ExportError as exc:
@@ -82,8 +103,10 @@ def run_export(args) -> int:
     except OSError as exc:
         if not existed:  # no half-written file left behind (disk full)
             Path(args.output).unlink(missing_ok=True)
-        print(t("cli.error", detail=t("export.error.write", path=args.output, detail=exc.strerror or exc)),
-              file=sys.stderr)
+        print(
+            t("cli.error", detail=t("export.error.write", path=args.output, detail=exc.strerror or exc)),
+            file=sys.stderr,
+        )
         return EXIT_IO
     finally:
         ctx.close()
@@ -91,6 +114,7 @@ def run_export(args) -> int:
 
 def _report(args, ctx) -> None:
     from analytics.outputs.report_docx import write_report
+
     if args.type_code or args.date_from or args.date_to:
         print(t("export.cli.type_filter_ignored"), file=sys.stderr)
     as_of = args.as_of or ctx.default_as_of()

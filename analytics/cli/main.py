@@ -3,6 +3,7 @@
 A command imports what it uses when it runs (pandas, openpyxl, python-docx, argon2 cost a command that does not
 need them up to a second): keep module-level imports here and in the command groups light.
 """
+
 from __future__ import annotations
 
 import argparse

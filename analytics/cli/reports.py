@@ -10,6 +10,7 @@ file, unknown unit or account), 3 the store is busy. --user names an account onc
 applies as for uploads (an uploader hands in for its unit and the units under it; --received and review need an
 admin). Without --user the command acts as this machine's operator. The JSON keys are a published interface.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -113,13 +114,28 @@ def _submit(args, ctx, settings) -> int:
             raise _Refused(2, t("reports.cli.unreadable", file=path, reason=exc.strerror or exc)) from None
         checked.append(check_file(kind, data, path.name, settings.max_bytes))
     actor = account.name if account else (args.user or audit.cli_actor())
-    done = cycle.hand_in(ctx, settings, args.unit, checked, actor, auth.scope_units(account, ctx.units),
-                         received_at=args.received, channel="cli")
+    done = cycle.hand_in(
+        ctx,
+        settings,
+        args.unit,
+        checked,
+        actor,
+        auth.scope_units(account, ctx.units),
+        received_at=args.received,
+        channel="cli",
+    )
     if args.json:
-        print_json({"unit": done.unit.code, "name": done.unit.name, "committed": True,
-                         "report_id": done.report_id, "version": done.version, "state": done.state,
-                         "files": [{"kind": f.kind, "name": f.name, "bytes": f.size, "sha256": f.sha256}
-                                   for f in checked]})
+        print_json(
+            {
+                "unit": done.unit.code,
+                "name": done.unit.name,
+                "committed": True,
+                "report_id": done.report_id,
+                "version": done.version,
+                "state": done.state,
+                "files": [{"kind": f.kind, "name": f.name, "bytes": f.size, "sha256": f.sha256} for f in checked],
+            }
+        )
     else:
         print(done.message)
     return 0
@@ -131,8 +147,15 @@ def _list(args, ctx, settings) -> int:
     if args.json:
         print_json(document)
         return 0
-    print(t("reports.cli.list_header", handed_in=document["handed_in"], expected=document["expected"],
-            on_time=document["on_time"], deadline=format_date(dt.date.fromisoformat(document["deadline"]))))
+    print(
+        t(
+            "reports.cli.list_header",
+            handed_in=document["handed_in"],
+            expected=document["expected"],
+            on_time=document["on_time"],
+            deadline=format_date(dt.date.fromisoformat(document["deadline"])),
+        )
+    )
     for unit in document["units"]:
         state = t(f"reports.state.{unit['state']}") + (f" · {t('reports.overdue')}" if unit["overdue"] else "")
         when = unit["handed_in_at"] or ""
@@ -147,8 +170,14 @@ def _review(args, ctx, settings) -> int:
     actor = account.name if account else (args.user or audit.cli_actor())
     message = cycle.review(ctx, settings, args.unit, bool(args.accept), args.return_reason, actor)
     if args.json:
-        print_json({"unit": args.unit, "state": "accepted" if args.accept else "returned",
-                         "reason": args.return_reason, "by": actor})
+        print_json(
+            {
+                "unit": args.unit,
+                "state": "accepted" if args.accept else "returned",
+                "reason": args.return_reason,
+                "by": actor,
+            }
+        )
     else:
         print(message)
     return 0
@@ -165,8 +194,9 @@ def _get(args, ctx, settings) -> int:
     found = cycle.download(ctx, args.unit, args.kind, actor)
     written = []
     for index, (_, data) in enumerate(found):  # several scan pages: FILE, FILE-2, FILE-3 ...
-        target = args.output if index == 0 else args.output.with_name(
-            f"{args.output.stem}-{index + 1}{args.output.suffix}")
+        target = (
+            args.output if index == 0 else args.output.with_name(f"{args.output.stem}-{index + 1}{args.output.suffix}")
+        )
         try:
             target.write_bytes(data)
         except OSError as exc:

@@ -1,5 +1,6 @@
 """`python -m analytics catalog [--json]` and `status [--db PATH] [--as-of DATE] [--json]`: the plan, and where
 each unit stands. `status --json` imports no pandas: it starts at once (bench/status.py)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,23 +28,56 @@ def run_catalog(args) -> int:
     plan = load_plan(settings.plan_path, settings.activity_types_path)
     units = load_units(settings.units_path)
     document = {
-        "plan": {"id": plan.id, "name": plan.name, "start": plan.start.isoformat(),
-                 "deadline": plan.deadline.isoformat()},
-        "units": [{"code": u.code, "name": u.name, "level": u.level, "parent_code": u.parent_code,
-                   "kind": u.kind, "valid_from": u.valid_from, "valid_to": u.valid_to,
-                   "admin_name": u.admin_name, "symbol": u.symbol, "unconfirmed": list(u.unconfirmed)} for u in units],
+        "plan": {
+            "id": plan.id,
+            "name": plan.name,
+            "start": plan.start.isoformat(),
+            "deadline": plan.deadline.isoformat(),
+        },
+        "units": [
+            {
+                "code": u.code,
+                "name": u.name,
+                "level": u.level,
+                "parent_code": u.parent_code,
+                "kind": u.kind,
+                "valid_from": u.valid_from,
+                "valid_to": u.valid_to,
+                "admin_name": u.admin_name,
+                "symbol": u.symbol,
+                "unconfirmed": list(u.unconfirmed),
+            }
+            for u in units
+        ],
         "activity_groups": [{"code": g.code, "label": g.label, "label_en": g.label_en} for g in plan.groups],
-        "activity_types": [{"code": a.code, "label": a.label, "group": a.group, "label_en": a.label_en}
-                           for a in plan.activity_types],
-        "targets": [{"id": tg.id, "level": tg.level, "description": tg.description, "minimum": tg.minimum,
-                     "activity_types": list(tg.activity_types)} for tg in plan.targets],
+        "activity_types": [
+            {"code": a.code, "label": a.label, "group": a.group, "label_en": a.label_en} for a in plan.activity_types
+        ],
+        "targets": [
+            {
+                "id": tg.id,
+                "level": tg.level,
+                "description": tg.description,
+                "minimum": tg.minimum,
+                "activity_types": list(tg.activity_types),
+            }
+            for tg in plan.targets
+        ],
     }
     if args.json:
         print_json(document)
         return 0
-    print(t("cli.catalog.header", plan=plan.name, start=plan.start.strftime("%d/%m/%Y"),
-            deadline=plan.deadline.strftime("%d/%m/%Y"), units=len(units), types=len(plan.activity_types),
-            targets=len(plan.targets)))
+    print(
+        t(
+            "cli.catalog.header",
+            plan=plan.name,
+            start=plan.start.strftime("%d/%m/%Y"),
+            deadline=plan.deadline.strftime("%d/%m/%Y"),
+            units=len(units),
+            types=len(plan.activity_types),
+            targets=len(plan.targets),
+        )
+    )
     for tg in plan.targets:
         print(f"  {tg.id:<4} {t('level.' + tg.level):<26} ≥ {tg.minimum}  {tg.description}")
     return 0
@@ -52,6 +86,7 @@ def run_catalog(args) -> int:
 def run_status(args) -> int:
     from analytics.context import open_context
     from analytics.measures.status import status_report
+
     ctx = open_context(args.db, read_only=True)
     try:
         as_of = args.as_of or ctx.default_as_of()
@@ -62,8 +97,16 @@ def run_status(args) -> int:
         print_json(report)
         return 0
     province = report["province"]
-    print(t("cli.status.header", as_of=as_of.strftime("%d/%m/%Y"), total=format_number(report["total_activities"]),
-            met=province["pairs_met"], pairs=province["pairs"], lagging=province["lagging_units"]))
+    print(
+        t(
+            "cli.status.header",
+            as_of=as_of.strftime("%d/%m/%Y"),
+            total=format_number(report["total_activities"]),
+            met=province["pairs_met"],
+            pairs=province["pairs"],
+            lagging=province["lagging_units"],
+        )
+    )
     print()
     print(f"{t('col.code'):<9}{t('col.unit'):<42}{t('col.attainment'):>9}  {t('col.status')}")
     for unit in report["units"]:

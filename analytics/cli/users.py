@@ -3,6 +3,7 @@
 A password is read from standard input only (asked twice on a terminal, one line from a pipe), never from the
 command line. The JSON keys of `users list --json` are a published interface.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,6 +18,7 @@ from analytics.core.i18n import t
 def _read_password() -> str:
     """From standard input, never from the command line: a TTY asks twice (hidden), a pipe gives one line."""
     import getpass
+
     if sys.stdin is not None and sys.stdin.isatty():
         first = getpass.getpass(t("auth.cli.password_prompt"))
         second = getpass.getpass(t("auth.cli.password_again"))
@@ -52,12 +54,19 @@ def run_users(args) -> int:
         command = args.users_command
         if command == "list":
             frame = auth.list_accounts(ctx.db)
-            accounts = [{
-                "name": r.name, "role": r.role, "unit_code": r.unit_code if isinstance(r.unit_code, str) else None,
-                "unit_name": r.unit_name if isinstance(r.unit_name, str) else None, "active": bool(r.active),
-                "created_at": _iso(r.created_at), "last_sign_in_at": _iso(r.last_sign_in_at),
-                "locked_until": _iso(r.locked_until),
-            } for r in frame.itertuples()]
+            accounts = [
+                {
+                    "name": r.name,
+                    "role": r.role,
+                    "unit_code": r.unit_code if isinstance(r.unit_code, str) else None,
+                    "unit_name": r.unit_name if isinstance(r.unit_name, str) else None,
+                    "active": bool(r.active),
+                    "created_at": _iso(r.created_at),
+                    "last_sign_in_at": _iso(r.last_sign_in_at),
+                    "locked_until": _iso(r.locked_until),
+                }
+                for r in frame.itertuples()
+            ]
             if args.json:
                 json.dump({"accounts": accounts}, sys.stdout, ensure_ascii=False, indent=2)
                 sys.stdout.write("\n")

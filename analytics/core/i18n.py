@@ -1,4 +1,5 @@
 """String catalogues: Vietnamese first, English beside it. `t("key", name=...)` formats a message."""
+
 from __future__ import annotations
 
 import json

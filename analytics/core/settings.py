@@ -1,4 +1,5 @@
 """Settings from data/settings.toml, overridable by ANTQ_* environment variables."""
+
 from __future__ import annotations
 
 import os
@@ -21,6 +22,7 @@ class LaggingSettings:
 @dataclass(frozen=True)
 class DistrictSettings:
     """When a district (or the province) is judged behind: see attainment.district_statuses."""
+
     pace_tolerance: float = 0.10
     lagging_share: float = 1 / 3
     not_started_counts: bool = True

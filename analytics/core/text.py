@@ -1,4 +1,5 @@
 """Vietnamese text helpers: matching keys and number/date formatting."""
+
 from __future__ import annotations
 
 import datetime as dt

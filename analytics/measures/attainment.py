@@ -14,6 +14,7 @@ Definitions (also in README):
 - Lagging flags (thresholds in data/settings.toml [lagging]): behind pace, no activity past mid-period,
   projected to miss at the deadline at the current rate, silent. Each comes with a Vietnamese reason.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,10 +24,11 @@ import pandas as pd
 
 from analytics.core.settings import DistrictSettings, LaggingSettings
 from analytics.measures import status
+from analytics.measures.status import (
+    FLAGS,  # noqa: F401  (published here before)
+)
 from analytics.reference.plan import Plan
 from analytics.store.database import Database
-from analytics.measures.status import (DISTRICT_STATUS_RANK, DISTRICT_STATUSES, FLAGS,  # noqa: F401  (published here before)
-                              SEVERITIES)
 
 
 def target_ledger(db: Database, plan: Plan):
@@ -38,13 +40,13 @@ def target_ledger(db: Database, plan: Plan):
 def unit_targets(db: Database, plan: Plan, as_of: dt.date, lagging: LaggingSettings, ledger=None) -> pd.DataFrame:
     """One row per (unit, applicable target) with count, met, progress, projection and flags; `ledger`: this
     store version's target_ledger when the caller keeps one."""
-    params = {"plan_id": plan.id, "start": plan.start, "deadline": plan.deadline, "as_of": as_of,
-              **asdict(lagging)}
+    params = {"plan_id": plan.id, "start": plan.start, "deadline": plan.deadline, "as_of": as_of, **asdict(lagging)}
     return db.named("unit_targets", params, {"ledger": status.ledger_query(plan) if ledger is None else ledger})
 
 
-def _reasons(rows: pd.DataFrame, plan: Plan, lagging: LaggingSettings, as_of: dt.date,
-             language: str | None = None) -> list[str]:
+def _reasons(
+    rows: pd.DataFrame, plan: Plan, lagging: LaggingSettings, as_of: dt.date, language: str | None = None
+) -> list[str]:
     return status.reasons(rows.to_dict("records"), plan, lagging, as_of, language)
 
 
@@ -52,30 +54,46 @@ def _severity(rows: pd.DataFrame) -> str | None:
     return status.severity(rows.to_dict("records"))
 
 
-def unit_status(targets: pd.DataFrame, plan: Plan, lagging: LaggingSettings, as_of: dt.date,
-                language: str | None = None) -> pd.DataFrame:
+def unit_status(
+    targets: pd.DataFrame, plan: Plan, lagging: LaggingSettings, as_of: dt.date, language: str | None = None
+) -> pd.DataFrame:
     """One row per unit: attainment, targets met, lagging, severity, reasons (in `language`, default the
     catalogue's current one), last activity."""
     records = []
     for code, rows in targets.groupby("unit_code", sort=False):
         severity = _severity(rows)
-        records.append({
-            "code": code,
-            "name": rows["unit_name"].iloc[0],
-            "level": rows["level"].iloc[0],
-            "district_code": rows["district_code"].iloc[0],
-            "targets_total": len(rows),
-            "targets_met": int(rows["met"].sum()),
-            "attainment": float(rows["progress"].mean()),
-            "activities_counted": int(rows["count"].sum()),
-            "last_activity": rows["last_activity"].iloc[0],
-            "lagging": severity is not None,
-            "severity": severity,
-            "reasons": _reasons(rows, plan, lagging, as_of, language) if severity else [],
-            **{flag: bool(rows[flag].any()) for flag in FLAGS},
-        })
-    columns = ["code", "name", "level", "district_code", "targets_total", "targets_met", "attainment",
-               "activities_counted", "last_activity", "lagging", "severity", "reasons", *FLAGS]
+        records.append(
+            {
+                "code": code,
+                "name": rows["unit_name"].iloc[0],
+                "level": rows["level"].iloc[0],
+                "district_code": rows["district_code"].iloc[0],
+                "targets_total": len(rows),
+                "targets_met": int(rows["met"].sum()),
+                "attainment": float(rows["progress"].mean()),
+                "activities_counted": int(rows["count"].sum()),
+                "last_activity": rows["last_activity"].iloc[0],
+                "lagging": severity is not None,
+                "severity": severity,
+                "reasons": _reasons(rows, plan, lagging, as_of, language) if severity else [],
+                **{flag: bool(rows[flag].any()) for flag in FLAGS},
+            }
+        )
+    columns = [
+        "code",
+        "name",
+        "level",
+        "district_code",
+        "targets_total",
+        "targets_met",
+        "attainment",
+        "activities_counted",
+        "last_activity",
+        "lagging",
+        "severity",
+        "reasons",
+        *FLAGS,
+    ]
     return pd.DataFrame.from_records(records, columns=columns)
 
 
@@ -83,19 +101,34 @@ def district_rollup(targets: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     """Per district-level unit: it and its communes pooled. Sorted by attainment, best first."""
     scoped = targets[targets["district_code"].notna()]
     pairs = scoped.groupby("district_code").agg(
-        pairs=("met", "size"), pairs_met=("met", "sum"), attainment=("progress", "mean"))
-    unit_counts = units[units["district_code"].notna()].groupby("district_code").agg(
-        units=("code", "size"), lagging_units=("lagging", "sum"))
+        pairs=("met", "size"), pairs_met=("met", "sum"), attainment=("progress", "mean")
+    )
+    unit_counts = (
+        units[units["district_code"].notna()]
+        .groupby("district_code")
+        .agg(units=("code", "size"), lagging_units=("lagging", "sum"))
+    )
     names = units[units["level"] == "district"].set_index("code")["name"]
     out = pairs.join(unit_counts).join(names.rename("name")).reset_index()
     out["share_met"] = out["pairs_met"] / out["pairs"]
     out = out.rename(columns={"district_code": "code"})
-    return out[["code", "name", "units", "lagging_units", "pairs", "pairs_met", "share_met", "attainment"]] \
-        .sort_values(["attainment", "name"], ascending=[False, True], ignore_index=True)
+    return out[["code", "name", "units", "lagging_units", "pairs", "pairs_met", "share_met", "attainment"]].sort_values(
+        ["attainment", "name"], ascending=[False, True], ignore_index=True
+    )
 
 
-DISTRICT_COLUMNS = ["code", "name", "kind", "units", "lagging_units", "pairs", "pairs_met", "attainment", "status",
-                    "reasons"]
+DISTRICT_COLUMNS = [
+    "code",
+    "name",
+    "kind",
+    "units",
+    "lagging_units",
+    "pairs",
+    "pairs_met",
+    "attainment",
+    "status",
+    "reasons",
+]
 
 
 def district_statuses(targets: pd.DataFrame, rule: DistrictSettings, language: str | None = None) -> pd.DataFrame:
@@ -115,8 +148,14 @@ def province_status(targets: pd.DataFrame, rule: DistrictSettings, language: str
     return status.province_judgement(targets.to_dict("records"), rule, language)
 
 
-def district_statuses_as_of(db: Database, plan: Plan, lagging: LaggingSettings, rule: DistrictSettings,
-                            as_of: dt.date, language: str | None = None) -> pd.DataFrame:
+def district_statuses_as_of(
+    db: Database,
+    plan: Plan,
+    lagging: LaggingSettings,
+    rule: DistrictSettings,
+    as_of: dt.date,
+    language: str | None = None,
+) -> pd.DataFrame:
     """district_statuses straight from the store (for the Word report and other callers without a targets frame)."""
     return district_statuses(unit_targets(db, plan, as_of, lagging), rule, language)
 

@@ -2,6 +2,7 @@
 
 attainment.unit_status (pages, the Word report) words its reasons through the same functions, so the command
 line and the dashboard say the same thing."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,15 +42,22 @@ def _day(value) -> dt.date:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def reasons(rows: Sequence[dict], plan: "Plan", lagging: "LaggingSettings", as_of: dt.date,
-            language: str | None = None) -> list[str]:
+def reasons(
+    rows: Sequence[dict], plan: "Plan", lagging: "LaggingSettings", as_of: dt.date, language: str | None = None
+) -> list[str]:
     """One unit's lagging reasons from its (unit, target) rows."""
     elapsed = format_percent(float(rows[0]["elapsed"]))
     said = []
     no_activity = [r for r in rows if r["no_activity"]]
     if no_activity:
-        said.append(t("lagging.reason.no_activity", language, targets=", ".join(r["target_id"] for r in no_activity),
-                      elapsed=elapsed))
+        said.append(
+            t(
+                "lagging.reason.no_activity",
+                language,
+                targets=", ".join(r["target_id"] for r in no_activity),
+                elapsed=elapsed,
+            )
+        )
     behind = [r for r in rows if r["behind_pace"] and not r["no_activity"]]
     if behind:
         detail = ", ".join(f"{r['target_id']} {r['count']}/{r['minimum']}" for r in behind)
@@ -102,17 +110,22 @@ def judge(rows: Sequence[dict], lagging: set[str], rule: "DistrictSettings", lan
     for r in rows:
         if r["no_activity"]:
             not_started_units.setdefault(r["target_id"], set()).add(r["unit_code"])
-    not_started = sorted(((target, len(codes)) for target, codes in not_started_units.items()),
-                         key=lambda item: -item[1])
+    not_started = sorted(
+        ((target, len(codes)) for target, codes in not_started_units.items()), key=lambda item: -item[1]
+    )
     by_pace = pairs_met < pairs and attainment < elapsed - rule.pace_tolerance
     by_share = len(units) > 0 and lagging_count / len(units) >= rule.lagging_share - 1e-9
     by_not_started = rule.not_started_counts and len(not_started) > 0
-    state = "met" if pairs and pairs_met == pairs else "behind" if (by_pace or by_share or by_not_started) \
-        else "on_track"
+    state = (
+        "met" if pairs and pairs_met == pairs else "behind" if (by_pace or by_share or by_not_started) else "on_track"
+    )
     share = t("district.reason.lagging_units", language, lagging=lagging_count, units=len(units))
-    started = [t("district.reason.not_started", language, target=target, count=count) if len(units) > 1
-               else t("district.reason.not_started_one", language, target=target)
-               for target, count in not_started[:3]]
+    started = [
+        t("district.reason.not_started", language, target=target, count=count)
+        if len(units) > 1
+        else t("district.reason.not_started_one", language, target=target)
+        for target, count in not_started[:3]
+    ]
     pace = t("district.reason.pace", language, attainment=format_percent(attainment), elapsed=format_percent(elapsed))
     unmet = t("district.reason.unmet", language, unmet=pairs - pairs_met, pairs=pairs)
     if state == "met":
@@ -120,8 +133,15 @@ def judge(rows: Sequence[dict], lagging: set[str], rule: "DistrictSettings", lan
     else:
         first = ([share] if by_share else []) + (started if by_not_started else []) + ([pace] if by_pace else [])
         said = first + [r for r in ([share] if lagging_count else []) + started + [pace, unmet] if r not in first]
-    return {"units": len(units), "lagging_units": lagging_count, "pairs": pairs, "pairs_met": pairs_met,
-            "attainment": attainment, "status": state, "reasons": said}
+    return {
+        "units": len(units),
+        "lagging_units": lagging_count,
+        "pairs": pairs,
+        "pairs_met": pairs_met,
+        "attainment": attainment,
+        "status": state,
+        "reasons": said,
+    }
 
 
 def district_judgements(targets: Sequence[dict], rule: "DistrictSettings", language: str | None = None) -> list[dict]:
@@ -137,11 +157,24 @@ def district_judgements(targets: Sequence[dict], rule: "DistrictSettings", langu
         pools.setdefault(code, []).append(r)
         if r["level"] == "district":
             names.setdefault(r["unit_code"], r["unit_name"])
-    judged = [{"code": code, "name": names.get(code, code),
-               "kind": "district" if any(r["level"] == "commune" for r in rows) else "affiliated",
-               **judge(rows, lagging, rule, language)} for code, rows in pools.items()]
-    return sorted(judged, key=lambda d: (DISTRICT_STATUS_RANK[d["status"]], -d["lagging_units"] / max(d["units"], 1),
-                                         d["attainment"], d["name"]))
+    judged = [
+        {
+            "code": code,
+            "name": names.get(code, code),
+            "kind": "district" if any(r["level"] == "commune" for r in rows) else "affiliated",
+            **judge(rows, lagging, rule, language),
+        }
+        for code, rows in pools.items()
+    ]
+    return sorted(
+        judged,
+        key=lambda d: (
+            DISTRICT_STATUS_RANK[d["status"]],
+            -d["lagging_units"] / max(d["units"], 1),
+            d["attainment"],
+            d["name"],
+        ),
+    )
 
 
 def province_judgement(targets: Sequence[dict], rule: "DistrictSettings", language: str | None = None) -> dict:
@@ -152,17 +185,19 @@ def province_judgement(targets: Sequence[dict], rule: "DistrictSettings", langua
 def ledger_query(plan: "Plan") -> tuple[str, dict]:
     """unit_target_ledger.sql with its parameters: the relation `ledger` that unit_targets.sql reads."""
     from analytics.store.database import sql
+
     return sql("unit_target_ledger"), {"plan_id": plan.id, "start": plan.start, "deadline": plan.deadline}
 
 
-def status_report(db: "Database", plan: "Plan", lagging: "LaggingSettings", as_of: dt.date,
-                  rule: "DistrictSettings | None" = None) -> dict:
+def status_report(
+    db: "Database", plan: "Plan", lagging: "LaggingSettings", as_of: dt.date, rule: "DistrictSettings | None" = None
+) -> dict:
     """The `status --json` document (a published interface: add keys, never rename)."""
     from analytics.core.settings import DistrictSettings
     from analytics.store.database import sql
+
     rule = rule or DistrictSettings()
-    params = {"plan_id": plan.id, "start": plan.start, "deadline": plan.deadline, "as_of": as_of,
-              **asdict(lagging)}
+    params = {"plan_id": plan.id, "start": plan.start, "deadline": plan.deadline, "as_of": as_of, **asdict(lagging)}
     targets = db.records(sql("unit_targets"), params, {"ledger": ledger_query(plan)})
     by_unit: dict[str, list[dict]] = {}
     for row in targets:
@@ -171,14 +206,26 @@ def status_report(db: "Database", plan: "Plan", lagging: "LaggingSettings", as_o
     units = []
     for code, rows in by_unit.items():
         level = severity(rows)
-        units.append({
-            "code": code, "name": rows[0]["unit_name"], "level": rows[0]["level"],
-            "attainment": round(_mean([float(r["progress"]) for r in rows]), 4), "lagging": level is not None,
-            "severity": level,
-            "reasons": reasons(rows, plan, lagging, as_of) if level else [],
-            "targets": [{"id": r["target_id"], "count": int(r["count"]), "minimum": int(r["minimum"]),
-                         "met": bool(r["met"])} for r in rows],
-        })
+        units.append(
+            {
+                "code": code,
+                "name": rows[0]["unit_name"],
+                "level": rows[0]["level"],
+                "attainment": round(_mean([float(r["progress"]) for r in rows]), 4),
+                "lagging": level is not None,
+                "severity": level,
+                "reasons": reasons(rows, plan, lagging, as_of) if level else [],
+                "targets": [
+                    {
+                        "id": r["target_id"],
+                        "count": int(r["count"]),
+                        "minimum": int(r["minimum"]),
+                        "met": bool(r["met"]),
+                    }
+                    for r in rows
+                ],
+            }
+        )
     pairs = len(targets)
     province = {
         "units": len(units),
@@ -191,5 +238,11 @@ def status_report(db: "Database", plan: "Plan", lagging: "LaggingSettings", as_o
     judged = province_judgement(targets, rule)
     province.update(status=judged["status"], reasons=judged["reasons"])
     districts = [{**d, "attainment": round(d["attainment"], 4)} for d in district_judgements(targets, rule)]
-    return {"as_of": as_of.isoformat(), "plan": plan.id, "total_activities": int(total), "province": province,
-            "units": units, "districts": districts}
+    return {
+        "as_of": as_of.isoformat(),
+        "plan": plan.id,
+        "total_activities": int(total),
+        "province": province,
+        "units": units,
+        "districts": districts,
+    }

@@ -4,6 +4,7 @@ Everything heavy runs in DuckDB: activity queries are the named queries analytic
 the filtered set view_filtered_activities.sql; pages receive small frames. Attainment frames come from
 analytics.measures.attainment and are narrowed here in pandas (a few hundred rows).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,8 +22,9 @@ GRAINS = ("week", "month")
 
 
 # -- activities ---------------------------------------------------------------------------------------
-def activity_window(plan: Plan, as_of: dt.date, date_from: dt.date | None = None,
-                    date_to: dt.date | None = None) -> tuple[dt.date, dt.date]:
+def activity_window(
+    plan: Plan, as_of: dt.date, date_from: dt.date | None = None, date_to: dt.date | None = None
+) -> tuple[dt.date, dt.date]:
     """Dates whose activities a page counts: the plan period, cut at the as-of date and the chosen range."""
     lo = max(plan.start, date_from or plan.start)
     hi = min(plan.deadline, as_of, date_to or plan.deadline)
@@ -33,6 +35,7 @@ def activity_window(plan: Plan, as_of: dt.date, date_from: dt.date | None = None
 class ActivityFilter:
     """Which activities to show (or export). None / empty means "all"; the dates are inclusive (None: open);
     `text` is matched without diacritics."""
+
     lo: dt.date | None = None
     hi: dt.date | None = None
     district: str | None = None
@@ -43,12 +46,18 @@ class ActivityFilter:
     text: str | None = None
 
     @classmethod
-    def from_options(cls, unit=None, district=None, type_code=None, date_from=None, date_to=None,
-                     as_of=None) -> "ActivityFilter":
+    def from_options(
+        cls, unit=None, district=None, type_code=None, date_from=None, date_to=None, as_of=None
+    ) -> "ActivityFilter":
         """The export command's options: records dated from `date_from` to the earlier of `date_to` and `as_of`."""
         ends = [d for d in (date_to, as_of) if d is not None]
-        return cls(lo=date_from, hi=min(ends) if ends else None, district=district, unit=unit,
-                   types=(type_code,) if type_code else ())
+        return cls(
+            lo=date_from,
+            hi=min(ends) if ends else None,
+            district=district,
+            unit=unit,
+            types=(type_code,) if type_code else (),
+        )
 
     @property
     def empty_window(self) -> bool:
@@ -56,8 +65,16 @@ class ActivityFilter:
 
     def params(self) -> dict:
         text = fold(self.text) if self.text else ""
-        return {"lo": self.lo, "hi": self.hi, "district": self.district, "group_code": self.group,
-                "unit": self.unit, "level": self.level, "types": list(self.types), "text": text or None}
+        return {
+            "lo": self.lo,
+            "hi": self.hi,
+            "district": self.district,
+            "group_code": self.group,
+            "unit": self.unit,
+            "level": self.level,
+            "types": list(self.types),
+            "text": text or None,
+        }
 
 
 def _filtered(db: Database, name: str, flt: ActivityFilter, **extra) -> pd.DataFrame:
@@ -66,8 +83,9 @@ def _filtered(db: Database, name: str, flt: ActivityFilter, **extra) -> pd.DataF
 
 
 def activities_by_group(by_type: pd.DataFrame) -> pd.DataFrame:
-    return (by_type.groupby(["group_code", "group_label"], sort=False, as_index=False)
-            [["activities", "participants"]].sum())
+    return by_type.groupby(["group_code", "group_label"], sort=False, as_index=False)[
+        ["activities", "participants"]
+    ].sum()
 
 
 def _period_starts(lo: dt.date, hi: dt.date, grain: str) -> list[dt.date]:
@@ -75,12 +93,17 @@ def _period_starts(lo: dt.date, hi: dt.date, grain: str) -> list[dt.date]:
     starts, day = [], first
     while day <= hi:
         starts.append(day)
-        day = day + dt.timedelta(days=7) if grain == "week" else (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        day = (
+            day + dt.timedelta(days=7)
+            if grain == "week"
+            else (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        )
     return starts
 
 
-def _with_running_total_and_pace(frame: pd.DataFrame, starts: list[dt.date], flt: ActivityFilter,
-                                 deadline: dt.date) -> pd.DataFrame:
+def _with_running_total_and_pace(
+    frame: pd.DataFrame, starts: list[dt.date], flt: ActivityFilter, deadline: dt.date
+) -> pd.DataFrame:
     """Adds period_end, the cumulative count and the pace line to per-period counts (one row per start)."""
     ends = starts[1:] + [None]
     frame["period_end"] = [min(flt.hi, (e - dt.timedelta(days=1)) if e else flt.hi) for e in ends]
@@ -118,8 +141,9 @@ class ActivityDigest:
     The page's headline figures, counts by type and timeline all derive from it, so a filter change costs one
     pass over the store instead of three, and `until` cuts it at an earlier date without another pass.
     """
+
     flt: ActivityFilter
-    daily: pd.DataFrame      # type_code, activity_date (datetime64: cheap to copy), activities, participants
+    daily: pd.DataFrame  # type_code, activity_date (datetime64: cheap to copy), activities, participants
     unit_days: pd.DataFrame  # unit_code, activity_date, activities
 
     @property
@@ -132,25 +156,41 @@ class ActivityDigest:
         if self.flt.hi is not None and hi >= self.flt.hi:
             return self
         end = pd.Timestamp(hi)
-        return ActivityDigest(replace(self.flt, hi=hi), self.daily[self.daily["activity_date"] <= end],
-                              self.unit_days[self.unit_days["activity_date"] <= end])
+        return ActivityDigest(
+            replace(self.flt, hi=hi),
+            self.daily[self.daily["activity_date"] <= end],
+            self.unit_days[self.unit_days["activity_date"] <= end],
+        )
 
     def kpis(self) -> dict:
         last = self.daily["activity_date"].max().date() if len(self.daily) else None
-        return {"activities": int(self.daily["activities"].sum()), "participants": int(self.daily["participants"].sum()),
-                "reporting_units": len(self.units), "last_activity": last}
+        return {
+            "activities": int(self.daily["activities"].sum()),
+            "participants": int(self.daily["participants"].sum()),
+            "reporting_units": len(self.units),
+            "last_activity": last,
+        }
 
     def by_type(self, plan: Plan) -> pd.DataFrame:
         counts = self.daily.groupby("type_code")[["activities", "participants"]].sum()
         groups = {g.code: g.label for g in plan.groups}
-        rows = [{"group_code": ty.group, "group_label": groups.get(ty.group, ty.group), "type_code": ty.code,
-                 "type_label": ty.label,
-                 "activities": int(counts["activities"].get(ty.code, 0)),
-                 "participants": int(counts["participants"].get(ty.code, 0))}
-                for group in plan.groups for ty in plan.activity_types if ty.group == group.code
-                if not self.flt.group or ty.group == self.flt.group]
-        return pd.DataFrame(rows, columns=["group_code", "group_label", "type_code", "type_label", "activities",
-                                           "participants"])
+        rows = [
+            {
+                "group_code": ty.group,
+                "group_label": groups.get(ty.group, ty.group),
+                "type_code": ty.code,
+                "type_label": ty.label,
+                "activities": int(counts["activities"].get(ty.code, 0)),
+                "participants": int(counts["participants"].get(ty.code, 0)),
+            }
+            for group in plan.groups
+            for ty in plan.activity_types
+            if ty.group == group.code
+            if not self.flt.group or ty.group == self.flt.group
+        ]
+        return pd.DataFrame(
+            rows, columns=["group_code", "group_label", "type_code", "type_label", "activities", "participants"]
+        )
 
     def timeline(self, grain: str, deadline: dt.date) -> pd.DataFrame:
         if grain not in GRAINS:
@@ -160,7 +200,11 @@ class ActivityDigest:
         if flt.empty_window:
             return pd.DataFrame(columns=columns)
         days = pd.to_datetime(self.daily["activity_date"])
-        periods = (days - pd.to_timedelta(days.dt.day_of_week, unit="D")) if grain == "week" else days.dt.to_period("M").dt.start_time
+        periods = (
+            (days - pd.to_timedelta(days.dt.day_of_week, unit="D"))
+            if grain == "week"
+            else days.dt.to_period("M").dt.start_time
+        )
         counts = self.daily.assign(period=periods.dt.date).groupby("period")[["activities", "participants"]].sum()
         starts = _period_starts(flt.lo, flt.hi, grain)
         frame = pd.DataFrame({"period": starts})
@@ -191,13 +235,31 @@ def unit_summary(targets: pd.DataFrame) -> pd.DataFrame:
     """
     flags = ["no_activity", "behind_pace", "projected_miss", "silent"]
     grouped = targets.assign(met=targets["met"].astype("int64")).groupby("unit_code", sort=False)
-    out = grouped.agg(name=("unit_name", "first"), level=("level", "first"), district_code=("district_code", "first"),
-                      targets_total=("target_id", "size"), targets_met=("met", "sum"), attainment=("progress", "mean"),
-                      activities_counted=("count", "sum"), last_activity=("last_activity", "first"),
-                      **{flag: (flag, "any") for flag in flags})
+    out = grouped.agg(
+        name=("unit_name", "first"),
+        level=("level", "first"),
+        district_code=("district_code", "first"),
+        targets_total=("target_id", "size"),
+        targets_met=("met", "sum"),
+        attainment=("progress", "mean"),
+        activities_counted=("count", "sum"),
+        last_activity=("last_activity", "first"),
+        **{flag: (flag, "any") for flag in flags},
+    )
     out["lagging"] = out[flags].any(axis=1)
-    columns = ["code", "name", "level", "district_code", "targets_total", "targets_met", "attainment",
-               "activities_counted", "last_activity", "lagging", *flags]
+    columns = [
+        "code",
+        "name",
+        "level",
+        "district_code",
+        "targets_total",
+        "targets_met",
+        "attainment",
+        "activities_counted",
+        "last_activity",
+        "lagging",
+        *flags,
+    ]
     return out.reset_index().rename(columns={"unit_code": "code"})[columns]
 
 
@@ -211,22 +273,35 @@ def in_district(frame: pd.DataFrame, district: str | None, column: str = "distri
 def pair_status(targets: pd.DataFrame) -> pd.Series:
     """Per (unit, target): met; lagging when any lagging flag is up; otherwise on track."""
     lagging = targets[["behind_pace", "no_activity", "projected_miss"]].any(axis=1)
-    return pd.Series(["met" if m else "lagging" if lg else "on_track" for m, lg in zip(targets["met"], lagging)],
-                     index=targets.index, dtype="object")
+    return pd.Series(
+        ["met" if m else "lagging" if lg else "on_track" for m, lg in zip(targets["met"], lagging)],
+        index=targets.index,
+        dtype="object",
+    )
 
 
 def unit_status_colour(units: pd.DataFrame) -> pd.Series:
     """Per unit: met when every target is met, lagging when flagged, otherwise on track."""
-    return pd.Series(["met" if r.targets_met == r.targets_total else "lagging" if r.lagging else "on_track"
-                      for r in units.itertuples()], index=units.index, dtype="object")
+    return pd.Series(
+        [
+            "met" if r.targets_met == r.targets_total else "lagging" if r.lagging else "on_track"
+            for r in units.itertuples()
+        ],
+        index=units.index,
+        dtype="object",
+    )
 
 
 def rollup_in_district(status: pd.DataFrame, district: str) -> pd.DataFrame:
     """The district union and each of its communes, best attainment first (columns like district_rollup)."""
     rows = in_district(status, district)
     order = rows["level"].map(LEVEL_RANK)
-    return (rows.assign(order=order).sort_values(["attainment", "order", "name"], ascending=[False, True, True])
-            .drop(columns="order").reset_index(drop=True))
+    return (
+        rows.assign(order=order)
+        .sort_values(["attainment", "order", "name"], ascending=[False, True, True])
+        .drop(columns="order")
+        .reset_index(drop=True)
+    )
 
 
 def target_summary(targets: pd.DataFrame, plan: Plan) -> pd.DataFrame:
@@ -236,9 +311,18 @@ def target_summary(targets: pd.DataFrame, plan: Plan) -> pd.DataFrame:
         pairs = targets[targets["target_id"] == tg.id]
         applicable = len(pairs)
         met = int(pairs["met"].sum()) if applicable else 0
-        rows.append({"target_id": tg.id, "level": tg.level, "description": tg.description, "minimum": tg.minimum,
-                     "units": applicable, "units_met": met, "share_met": met / applicable if applicable else None,
-                     "activities": int(pairs["count"].sum()) if applicable else 0})
+        rows.append(
+            {
+                "target_id": tg.id,
+                "level": tg.level,
+                "description": tg.description,
+                "minimum": tg.minimum,
+                "units": applicable,
+                "units_met": met,
+                "share_met": met / applicable if applicable else None,
+                "activities": int(pairs["count"].sum()) if applicable else 0,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -248,8 +332,9 @@ def target_matrix(targets: pd.DataFrame, level: str, district_names: dict[str, s
     rows["status"] = pair_status(rows)
     rows["district_name"] = rows["district_code"].map(district_names)
     rows = rows.sort_values(["district_name", "unit_name", "target_id"]) if level == "commune" else rows
-    return rows[["unit_code", "unit_name", "district_code", "district_name", "target_id", "count", "minimum",
-                 "met", "status"]].reset_index(drop=True)
+    return rows[
+        ["unit_code", "unit_name", "district_code", "district_name", "target_id", "count", "minimum", "met", "status"]
+    ].reset_index(drop=True)
 
 
 def lagging_units(status: pd.DataFrame, targets: pd.DataFrame) -> pd.DataFrame:

@@ -9,6 +9,7 @@
   batch in constant-memory mode, so a million rows never sit in pandas. Up to SORTED_UP_TO records come sorted by
   date and unit; larger exports keep the store's order (a sort would hold them all in DuckDB's memory).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -31,7 +32,7 @@ from analytics.store.database import Database, sql
 
 BOM = "\ufeff".encode("utf-8")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-EXCEL_MAX_ROWS = 1_048_576          # rows in a worksheet, header included
+EXCEL_MAX_ROWS = 1_048_576  # rows in a worksheet, header included
 BATCH_ROWS = 20_000
 SORTED_UP_TO = 100_000
 WIDTH_SAMPLE_ROWS = 2_000
@@ -49,8 +50,14 @@ class ExportError(ValueError):
 class TooManyRowsForExcel(ExportError):
     def __init__(self, rows: int, language: str | None = None):
         self.rows = rows
-        super().__init__(t("export.error.too_many_rows", language, rows=f"{rows:,}".replace(",", "."),
-                           limit=f"{EXCEL_MAX_ROWS - 1:,}".replace(",", ".")))
+        super().__init__(
+            t(
+                "export.error.too_many_rows",
+                language,
+                rows=f"{rows:,}".replace(",", "."),
+                limit=f"{EXCEL_MAX_ROWS - 1:,}".replace(",", "."),
+            )
+        )
 
 
 def neutralise(text: str) -> str:
@@ -65,8 +72,8 @@ def _sql_neutralise(expression: str) -> str:
 # -- activity records from the store ---------------------------------------------------------------------
 @dataclass(frozen=True)
 class Column:
-    name: str           # column of export_activities.sql
-    header_key: str     # catalogue key of the Vietnamese header
+    name: str  # column of export_activities.sql
+    header_key: str  # catalogue key of the Vietnamese header
     kind: str
 
 
@@ -117,16 +124,16 @@ def _activities_query(columns: str, rows: int, newest_first: bool = False) -> st
 
 def count_activities(db: Database, selection) -> int:
     with db.cursor() as cur:
-        return cur.execute(f"SELECT count(*) FROM ({_export_query()})",
-                           selection.params()).fetchone()[0]
+        return cur.execute(f"SELECT count(*) FROM ({_export_query()})", selection.params()).fetchone()[0]
 
 
 def _headers(columns: Sequence[Column], language: str | None) -> list[str]:
     return [t(c.header_key, language) for c in columns]
 
 
-def _copy_query(headers: list[str], rows: int, columns: Sequence[Column] = ACTIVITY_COLUMNS,
-                newest_first: bool = False) -> str:
+def _copy_query(
+    headers: list[str], rows: int, columns: Sequence[Column] = ACTIVITY_COLUMNS, newest_first: bool = False
+) -> str:
     """export_activities.sql shaped for CSV: text neutralised, dates dd/mm/yyyy, Vietnamese headers."""
     shaped = []
     for column, header in zip(columns, headers):
@@ -140,8 +147,14 @@ def _copy_query(headers: list[str], rows: int, columns: Sequence[Column] = ACTIV
     return _activities_query(", ".join(shaped), rows, newest_first)
 
 
-def write_activities_csv(db: Database, selection, target: Path | BinaryIO, language: str | None = "vi",
-                         columns: Sequence[Column] = ACTIVITY_COLUMNS, newest_first: bool = False) -> int:
+def write_activities_csv(
+    db: Database,
+    selection,
+    target: Path | BinaryIO,
+    language: str | None = "vi",
+    columns: Sequence[Column] = ACTIVITY_COLUMNS,
+    newest_first: bool = False,
+) -> int:
     """Streams the selected records to `target` as CSV. DuckDB writes the file; Python only adds the BOM.
     columns/newest_first: SCREEN_COLUMNS and True give the table a page shows (the command line keeps the defaults)."""
     headers = _headers(columns, language)
@@ -149,8 +162,9 @@ def write_activities_csv(db: Database, selection, target: Path | BinaryIO, langu
     with tempfile.TemporaryDirectory(prefix="antq-export-") as scratch:
         body = Path(scratch) / "body.csv"
         with db.cursor() as cur:
-            written = cur.execute(f"COPY ({query}) TO '{body}' (FORMAT csv, HEADER, DELIMITER ',')",
-                                  selection.params()).fetchone()
+            written = cur.execute(
+                f"COPY ({query}) TO '{body}' (FORMAT csv, HEADER, DELIMITER ',')", selection.params()
+            ).fetchone()
         rows = int(written[0]) if written else 0
         with _open_binary(target) as out, open(body, "rb") as src:
             out.write(BOM)
@@ -158,9 +172,15 @@ def write_activities_csv(db: Database, selection, target: Path | BinaryIO, langu
     return rows
 
 
-def write_activities_xlsx(db: Database, selection, target: Path | BinaryIO, about: "About",
-                          language: str | None = "vi", columns: Sequence[Column] = ACTIVITY_COLUMNS,
-                          newest_first: bool = False) -> int:
+def write_activities_xlsx(
+    db: Database,
+    selection,
+    target: Path | BinaryIO,
+    about: "About",
+    language: str | None = "vi",
+    columns: Sequence[Column] = ACTIVITY_COLUMNS,
+    newest_first: bool = False,
+) -> int:
     """The selected records as a workbook; TooManyRowsForExcel above Excel's sheet size (offer CSV)."""
     rows = count_activities(db, selection)
     if rows > EXCEL_MAX_ROWS - 1:
@@ -172,8 +192,8 @@ def write_activities_xlsx(db: Database, selection, target: Path | BinaryIO, abou
         def batches() -> Iterator[list[tuple]]:
             while batch := cur.fetchmany(BATCH_ROWS):
                 yield batch
-        write_xlsx(target, _headers(columns, language), [c.kind for c in columns], batches(),
-                   about, rows, language)
+
+        write_xlsx(target, _headers(columns, language), [c.kind for c in columns], batches(), about, rows, language)
     return rows
 
 
@@ -224,6 +244,7 @@ def frame_kinds(frame: pd.DataFrame) -> list[str]:
 def frame_to_csv(frame: pd.DataFrame, language: str | None = "vi") -> bytes:
     """The frame as shown (its headers, its rows) as CSV bytes: BOM, dd/mm/yyyy, formulas neutralised."""
     import csv
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow([neutralise(str(c)) for c in frame.columns])
@@ -241,8 +262,10 @@ def frame_to_xlsx(frame: pd.DataFrame, about: "About", language: str | None = "v
     if len(frame) > EXCEL_MAX_ROWS - 1:
         raise TooManyRowsForExcel(len(frame), language)
     kinds = frame_kinds(frame)
-    rows = (tuple(_frame_value(v, k, language) for v, k in zip(row, kinds))
-            for row in frame.itertuples(index=False, name=None))
+    rows = (
+        tuple(_frame_value(v, k, language) for v, k in zip(row, kinds))
+        for row in frame.itertuples(index=False, name=None)
+    )
     buffer = io.BytesIO()
     write_xlsx(buffer, [str(c) for c in frame.columns], kinds, _chunks(rows), about, len(frame), language)
     return buffer.getvalue()
@@ -284,8 +307,9 @@ def _chunks(rows: Iterable[tuple], size: int = BATCH_ROWS) -> Iterator[list[tupl
 @dataclass(frozen=True)
 class About:
     """What the second sheet states."""
+
     title: str
-    filters: dict[str, str] = field(default_factory=dict)   # Vietnamese label → value
+    filters: dict[str, str] = field(default_factory=dict)  # Vietnamese label → value
     as_of: dt.date | None = None
     made_at: dt.datetime | None = None
 
@@ -300,16 +324,37 @@ def _width(value) -> int:
     return max((len(line) for line in str(value).split("\n")), default=0)
 
 
-def write_xlsx(target: Path | BinaryIO, headers: list[str], kinds: list[str], batches: Iterable[list[tuple]],
-               about: About, rows: int, language: str | None = "vi") -> None:
+def write_xlsx(
+    target: Path | BinaryIO,
+    headers: list[str],
+    kinds: list[str],
+    batches: Iterable[list[tuple]],
+    about: About,
+    rows: int,
+    language: str | None = "vi",
+) -> None:
     """Sheet 1: the table (frozen, filterable, styled header); sheet 2: what the table is."""
-    options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
-               "strings_to_numbers": False, "default_date_format": DATE_FORMAT_XLSX,
-               "tmpdir": tempfile.gettempdir()}
+    options = {
+        "constant_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+        "default_date_format": DATE_FORMAT_XLSX,
+        "tmpdir": tempfile.gettempdir(),
+    }
     workbook = xlsxwriter.Workbook(target if not isinstance(target, Path) else str(target), options)
     workbook.set_properties({"title": about.title, "comments": t("export.about.generator", language)})
-    header = workbook.add_format({"bold": True, "bg_color": "#DCE6F1", "border": 1, "text_wrap": True,
-                                  "valign": "vcenter", "font_name": "Times New Roman", "font_size": 12})
+    header = workbook.add_format(
+        {
+            "bold": True,
+            "bg_color": "#DCE6F1",
+            "border": 1,
+            "text_wrap": True,
+            "valign": "vcenter",
+            "font_name": "Times New Roman",
+            "font_size": 12,
+        }
+    )
     base = {"font_name": "Times New Roman", "font_size": 12, "valign": "top"}
     formats = {
         TEXT: workbook.add_format(base),
@@ -422,8 +467,13 @@ class _open_binary:
             self.handle.close()
 
 
-def describe_selection(selection: ActivitySelection, units: dict[str, str], types: dict[str, str],
-                       groups: dict[str, str], language: str | None = "vi") -> dict[str, str]:
+def describe_selection(
+    selection: ActivitySelection,
+    units: dict[str, str],
+    types: dict[str, str],
+    groups: dict[str, str],
+    language: str | None = "vi",
+) -> dict[str, str]:
     """The filters of a selection in words, for the workbook's second sheet."""
     stated: dict[str, str] = {}
     if selection.unit:

@@ -18,6 +18,7 @@ come from analytics.measures.attainment, as `status --json` does, so they are eq
 For a page or another module: `build_report(ctx, scope, as_of) -> bytes` with scope None/"province", or a unit
 code (a district-level union with grassroots unions gets its district's report).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,7 +30,7 @@ from pathlib import Path
 import pandas as pd
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT, WD_CELL_VERTICAL_ALIGNMENT
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -47,7 +48,7 @@ from analytics.store.database import Database
 
 FONT = "Times New Roman"
 BODY_PT, TABLE_PT, SMALL_PT = 14, 13, 12
-LANGUAGE = "vi"       # an official document: always Vietnamese
+LANGUAGE = "vi"  # an official document: always Vietnamese
 LANGUAGE_TAG = "vi-VN"
 PROVINCE_SCOPES = (None, "", "province")
 # The Union body's word that follows "TM. BAN THƯỜNG VỤ" when its name starts with it ("Huyện đoàn Gò Dầu").
@@ -63,20 +64,20 @@ def _short_admin_name(unit: Unit) -> str:
     """'Huyện Gò Dầu' → 'Gò Dầu'; names that do not start with their kind stay as they are."""
     name, kind = unit.admin_name or unit.name, unit.kind or ""
     if kind and name.casefold().startswith(kind.casefold() + " "):
-        return name[len(kind):].strip()
+        return name[len(kind) :].strip()
     return name
 
 
 @dataclass(frozen=True)
 class Issuer:
-    superior_line: str    # above the committee, e.g. "HUYỆN ĐOÀN GÒ DẦU" for a commune's union; may be ""
-    committee_line: str   # e.g. "BCH ĐOÀN XÃ CẨM GIANG"
-    symbol: str           # after "-BC/" in the number line: the registry's value
-    name: str             # the Union body: "Huyện đoàn Gò Dầu"
-    body: str             # who reports, in a sentence: "Ban Thường vụ Huyện đoàn Gò Dầu"
-    sign_for: str         # "TM. BAN THƯỜNG VỤ HUYỆN ĐOÀN" / "TM. BAN CHẤP HÀNH"
-    signer_title: str     # "BÍ THƯ"
-    place: str            # before ", ngày ..."
+    superior_line: str  # above the committee, e.g. "HUYỆN ĐOÀN GÒ DẦU" for a commune's union; may be ""
+    committee_line: str  # e.g. "BCH ĐOÀN XÃ CẨM GIANG"
+    symbol: str  # after "-BC/" in the number line: the registry's value
+    name: str  # the Union body: "Huyện đoàn Gò Dầu"
+    body: str  # who reports, in a sentence: "Ban Thường vụ Huyện đoàn Gò Dầu"
+    sign_for: str  # "TM. BAN THƯỜNG VỤ HUYỆN ĐOÀN" / "TM. BAN CHẤP HÀNH"
+    signer_title: str  # "BÍ THƯ"
+    place: str  # before ", ngày ..."
     recipients: tuple[str, ...]
 
 
@@ -105,7 +106,13 @@ def issuer_for(unit: Unit, units: dict[str, Unit], plan: Plan) -> Issuer:
         superior_line=unit.superior_line,
         committee_line=unit.committee_line or (plan.issuer if unit.level == "province" else f"BCH {unit.name.upper()}"),
         symbol=unit.symbol or _t("docx.number_blank"),
-        name=unit.name, body=body, sign_for=sign_for, signer_title=signer, place=place, recipients=recipients)
+        name=unit.name,
+        body=body,
+        sign_for=sign_for,
+        signer_title=signer,
+        place=place,
+        recipients=recipients,
+    )
 
 
 def _lines(key: str, **values) -> tuple[str, ...]:
@@ -115,22 +122,22 @@ def _lines(key: str, **values) -> tuple[str, ...]:
 # -- the figures --------------------------------------------------------------------------------------
 @dataclass
 class ReportData:
-    scope: str                       # "unit" | "district" | "province"
-    unit: Unit                       # the issuing unit
+    scope: str  # "unit" | "district" | "province"
+    unit: Unit  # the issuing unit
     issuer: Issuer
     plan: Plan
     as_of: dt.date
-    until: dt.date                   # last day counted (as-of capped at the deadline)
-    final: bool                      # the deadline has passed: an unmet target is "Không đạt", not "Chưa đạt"
-    movement: str                    # the plan's name, lower-case first letter
-    descriptions: dict[str, str]     # target id → description
-    members: pd.DataFrame            # unit_status rows the report covers (the issuing unit first), registry order
-    member_targets: pd.DataFrame     # unit_targets rows of those units
-    own_targets: pd.DataFrame        # the issuing unit's rows of unit_targets
-    own_status: pd.Series | None     # the issuing unit's row of unit_status
-    by_type: pd.DataFrame            # report_by_type over the members
-    total: dict                      # the scope's pooled figures: units, pairs, pairs_met, share_met, attainment
-    rollup: pd.DataFrame             # province: attainment.district_rollup in registry order
+    until: dt.date  # last day counted (as-of capped at the deadline)
+    final: bool  # the deadline has passed: an unmet target is "Không đạt", not "Chưa đạt"
+    movement: str  # the plan's name, lower-case first letter
+    descriptions: dict[str, str]  # target id → description
+    members: pd.DataFrame  # unit_status rows the report covers (the issuing unit first), registry order
+    member_targets: pd.DataFrame  # unit_targets rows of those units
+    own_targets: pd.DataFrame  # the issuing unit's rows of unit_targets
+    own_status: pd.Series | None  # the issuing unit's row of unit_status
+    by_type: pd.DataFrame  # report_by_type over the members
+    total: dict  # the scope's pooled figures: units, pairs, pairs_met, share_met, attainment
+    rollup: pd.DataFrame  # province: attainment.district_rollup in registry order
     units: dict[str, Unit]
 
 
@@ -154,8 +161,9 @@ def scope_of(ctx: Context, scope: str | None) -> tuple[str | None, str | None]:
     return unit.code, None
 
 
-def report_data(ctx: Context, as_of: dt.date, unit_code: str | None = None,
-                district_code: str | None = None) -> ReportData:
+def report_data(
+    ctx: Context, as_of: dt.date, unit_code: str | None = None, district_code: str | None = None
+) -> ReportData:
     """Figures of one report. unit_code: that unit alone; district_code: the district with its communes;
     neither: the province."""
     plan, units_by_code = ctx.plan, {u.code: u for u in ctx.units}
@@ -165,8 +173,7 @@ def report_data(ctx: Context, as_of: dt.date, unit_code: str | None = None,
     if code and code not in units_by_code:
         raise ExportError(_t("report.error.unknown_unit", code=code))
     if district_code and units_by_code[district_code].level != "district":
-        raise ExportError(_t("report.error.not_district", code=district_code,
-                             name=units_by_code[district_code].name))
+        raise ExportError(_t("report.error.not_district", code=district_code, name=units_by_code[district_code].name))
     scope = "unit" if unit_code else "district" if district_code else "province"
     unit = units_by_code[code] if code else next(u for u in ctx.units if u.level == "province")
 
@@ -174,15 +181,19 @@ def report_data(ctx: Context, as_of: dt.date, unit_code: str | None = None,
     status = attainment.unit_status(targets, plan, ctx.settings.lagging, as_of, LANGUAGE)
     if scope != "province" and unit.code not in set(status["code"]):
         raise ExportError(_t("report.error.inactive", code=unit.code, name=unit.name))
-    order = {c: i for i, c in enumerate(units_by_code)}   # the registry's order, fixed from report to report
+    order = {c: i for i, c in enumerate(units_by_code)}  # the registry's order, fixed from report to report
     if scope == "unit":
         members = status[status["code"] == unit.code]
     elif scope == "district":
         members = status[status["district_code"] == unit.code]
     else:
         members = status
-    members = members.assign(_first=members["code"] != unit.code, _order=members["code"].map(order)) \
-        .sort_values(["_first", "_order"]).drop(columns=["_first", "_order"]).reset_index(drop=True)
+    members = (
+        members.assign(_first=members["code"] != unit.code, _order=members["code"].map(order))
+        .sort_values(["_first", "_order"])
+        .drop(columns=["_first", "_order"])
+        .reset_index(drop=True)
+    )
     member_targets = targets[targets["unit_code"].isin(set(members["code"]))]
     own = status[status["code"] == unit.code]
     until = min(as_of, plan.deadline)
@@ -190,22 +201,41 @@ def report_data(ctx: Context, as_of: dt.date, unit_code: str | None = None,
     if scope == "province":
         total = attainment.province_summary(targets, status)
         rollup = attainment.district_rollup(targets, status)
-        rollup = rollup.assign(_order=rollup["code"].map(order)).sort_values("_order") \
-            .drop(columns="_order").reset_index(drop=True)
+        rollup = (
+            rollup.assign(_order=rollup["code"].map(order))
+            .sort_values("_order")
+            .drop(columns="_order")
+            .reset_index(drop=True)
+        )
     elif scope == "district":  # the same rollup the overview and `status` use for a district
         row = attainment.district_rollup(targets, status).set_index("code").loc[unit.code]
-        total = {"units": int(row["units"]), "pairs": int(row["pairs"]), "pairs_met": int(row["pairs_met"]),
-                 "share_met": float(row["share_met"]), "attainment": float(row["attainment"])}
+        total = {
+            "units": int(row["units"]),
+            "pairs": int(row["pairs"]),
+            "pairs_met": int(row["pairs_met"]),
+            "share_met": float(row["share_met"]),
+            "attainment": float(row["attainment"]),
+        }
     else:
         total = attainment.province_summary(member_targets, members)
     by_type = _by_type(ctx.db, list(members["code"]), plan.start, until)
     return ReportData(
-        scope=scope, unit=unit, issuer=issuer_for(unit, units_by_code, plan), plan=plan, as_of=as_of, until=until,
-        final=as_of >= plan.deadline, movement=_lower_first(plan.name),
-        descriptions={tg.id: tg.description for tg in plan.targets}, members=members,
+        scope=scope,
+        unit=unit,
+        issuer=issuer_for(unit, units_by_code, plan),
+        plan=plan,
+        as_of=as_of,
+        until=until,
+        final=as_of >= plan.deadline,
+        movement=_lower_first(plan.name),
+        descriptions={tg.id: tg.description for tg in plan.targets},
+        members=members,
         member_targets=member_targets.reset_index(drop=True),
         own_targets=targets[targets["unit_code"] == unit.code].reset_index(drop=True),
-        own_status=own.iloc[0] if len(own) else None, by_type=by_type, total=total, rollup=rollup,
+        own_status=own.iloc[0] if len(own) else None,
+        by_type=by_type,
+        total=total,
+        rollup=rollup,
         units=units_by_code,
     )
 
@@ -222,27 +252,33 @@ def build_report(ctx: Context, scope: str | None, as_of: dt.date) -> bytes:
     return report_bytes(ctx, as_of, unit_code, district_code)
 
 
-def build_document(ctx: Context, as_of: dt.date, unit_code: str | None = None,
-                   district_code: str | None = None, signer_title: str | None = None) -> Document:
+def build_document(
+    ctx: Context,
+    as_of: dt.date,
+    unit_code: str | None = None,
+    district_code: str | None = None,
+    signer_title: str | None = None,
+) -> Document:
     return render(report_data(ctx, as_of, unit_code, district_code), signer_title)
 
 
-def report_bytes(ctx: Context, as_of: dt.date, unit_code: str | None = None,
-                 district_code: str | None = None) -> bytes:
+def report_bytes(ctx: Context, as_of: dt.date, unit_code: str | None = None, district_code: str | None = None) -> bytes:
     buffer = io.BytesIO()
     build_document(ctx, as_of, unit_code, district_code).save(buffer)
     return buffer.getvalue()
 
 
-def report_file_name(ctx: Context, as_of: dt.date, unit_code: str | None = None,
-                     district_code: str | None = None) -> str:
+def report_file_name(
+    ctx: Context, as_of: dt.date, unit_code: str | None = None, district_code: str | None = None
+) -> str:
     code = unit_code or district_code
     scope = "don-vi" if unit_code else "huyen" if district_code else "toan-tinh"
     return f"bao-cao-antq-{scope}{'-' + re.sub(r'[^A-Za-z0-9-]', '', code) if code else ''}-{as_of.isoformat()}.docx"
 
 
-def write_report(ctx: Context, as_of: dt.date, path: Path, unit_code: str | None = None,
-                 district_code: str | None = None) -> ReportData:
+def write_report(
+    ctx: Context, as_of: dt.date, path: Path, unit_code: str | None = None, district_code: str | None = None
+) -> ReportData:
     data = report_data(ctx, as_of, unit_code, district_code)
     render(data).save(str(path))
     return data
@@ -267,8 +303,10 @@ def render(data: ReportData, signer_title: str | None = None, made_at: dt.dateti
 def _properties(doc: Document, data: ReportData, made_at: dt.datetime) -> None:
     """vi-VN on the defaults and every style (Word would spell-check Vietnamese as English), the issuing unit
     as author, the time made; python-docx's template otherwise says 'python-docx', 2013."""
-    for rpr in [doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")),
-                *(s.element.get_or_add_rPr() for s in doc.styles if hasattr(s.element, "get_or_add_rPr"))]:
+    for rpr in [
+        doc.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr")),
+        *(s.element.get_or_add_rPr() for s in doc.styles if hasattr(s.element, "get_or_add_rPr")),
+    ]:
         lang = rpr.find(qn("w:lang"))
         if lang is None:
             lang = OxmlElement("w:lang")
@@ -318,10 +356,16 @@ def _field(run, code: str) -> None:
     run._r.extend([begin, instr, end])
 
 
-
-
-def _cell_text(cell, text: str, bold=False, italic=False, underline=False, size=BODY_PT,
-               align=WD_ALIGN_PARAGRAPH.CENTER, first=True):
+def _cell_text(
+    cell,
+    text: str,
+    bold=False,
+    italic=False,
+    underline=False,
+    size=BODY_PT,
+    align=WD_ALIGN_PARAGRAPH.CENTER,
+    first=True,
+):
     paragraph = cell.paragraphs[0] if first else cell.add_paragraph()
     paragraph.alignment = align
     paragraph.paragraph_format.space_after = Pt(0)
@@ -362,8 +406,14 @@ def _widths(table, widths_cm: list[float]) -> None:
             cell.width = Cm(width)
 
 
-def _table(doc: Document, headers: list[str], rows: list[list[str]], widths_cm: list[float],
-           aligns: list[str], bold_rows: set[int] = frozenset()) -> None:
+def _table(
+    doc: Document,
+    headers: list[str],
+    rows: list[list[str]],
+    widths_cm: list[float],
+    aligns: list[str],
+    bold_rows: set[int] = frozenset(),
+) -> None:
     if doc.paragraphs:  # the sentence that introduces a table stays on the table's page
         doc.paragraphs[-1].paragraph_format.keep_with_next = True
     table = doc.add_table(rows=1, cols=len(headers))
@@ -400,8 +450,6 @@ def _repeat_header(row) -> None:
     row._tr.get_or_add_trPr().append(_on("w:tblHeader"))
 
 
-
-
 def _heading_block(doc: Document, data: ReportData) -> None:
     table = doc.add_table(rows=1, cols=2)
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -415,8 +463,7 @@ def _heading_block(doc: Document, data: ReportData) -> None:
         first = False
     _cell_text(left, issuer.committee_line, bold=True, size=BODY_PT, first=first)
     _cell_text(left, "***", size=BODY_PT, first=False)
-    _cell_text(left, _t("docx.number", number=_t("docx.number_blank"), symbol=issuer.symbol), size=BODY_PT,
-               first=False)
+    _cell_text(left, _t("docx.number", number=_t("docx.number_blank"), symbol=issuer.symbol), size=BODY_PT, first=False)
     _cell_text(right, _t("report.union"), bold=True, underline=True, size=15)
     if issuer.superior_line:  # the date stays level with the number line
         _cell_text(right, "", size=BODY_PT, first=False)
@@ -456,12 +503,20 @@ def _title(doc: Document, data: ReportData) -> None:
 def _opening(data: ReportData) -> str:
     plan = data.plan
     year = plan.deadline.year
-    where = {"district": lambda: _t("docx.where.district", name=data.unit.name),
-             "province": lambda: _t("docx.where.province"), "unit": lambda: ""}[data.scope]()
-    return _t("docx.opening", number=plan.number or _t("docx.plan_number_blank"),
-              date=format_date(plan.date) if plan.date else _t("docx.plan_date_blank", year=year),
-              issued_by=plan.issued_by or _t("docx.body.standing", name="Tỉnh đoàn"), movement=data.movement,
-              body=data.issuer.body, where=where)
+    where = {
+        "district": lambda: _t("docx.where.district", name=data.unit.name),
+        "province": lambda: _t("docx.where.province"),
+        "unit": lambda: "",
+    }[data.scope]()
+    return _t(
+        "docx.opening",
+        number=plan.number or _t("docx.plan_number_blank"),
+        date=format_date(plan.date) if plan.date else _t("docx.plan_date_blank", year=year),
+        issued_by=plan.issued_by or _t("docx.body.standing", name="Tỉnh đoàn"),
+        movement=data.movement,
+        body=data.issuer.body,
+        where=where,
+    )
 
 
 def _fill(doc: Document, text: str) -> None:
@@ -477,8 +532,14 @@ def _fact(doc: Document, text: str) -> None:
 def _section_rollout(doc: Document, data: ReportData) -> None:
     _heading(doc, _t("docx.section.rollout"))
     if data.scope != "unit":
-        _fact(doc, _t("docx.rollout.reporting", reporting=format_number(_reporting_units(data)),
-                      units=format_number(len(data.members))))
+        _fact(
+            doc,
+            _t(
+                "docx.rollout.reporting",
+                reporting=format_number(_reporting_units(data)),
+                units=format_number(len(data.members)),
+            ),
+        )
     _fill(doc, _t("docx.rollout.fill"))
 
 
@@ -493,14 +554,32 @@ def verdict(met: bool, final: bool) -> str:
 
 
 def target_rows(targets: pd.DataFrame, descriptions: dict[str, str], final: bool) -> list[list[str]]:
-    return [[str(i), descriptions.get(r.target_id, ""), format_number(int(r.minimum)), format_number(int(r.count)),
-             verdict(bool(r.met), final)] for i, r in enumerate(targets.itertuples(), start=1)]
+    return [
+        [
+            str(i),
+            descriptions.get(r.target_id, ""),
+            format_number(int(r.minimum)),
+            format_number(int(r.count)),
+            verdict(bool(r.met), final),
+        ]
+        for i, r in enumerate(targets.itertuples(), start=1)
+    ]
 
 
 def _targets_table(doc: Document, data: ReportData, targets: pd.DataFrame) -> None:
-    _table(doc, [_t("docx.col.no"), _t("docx.col.target"), _t("docx.col.assigned"), _t("docx.col.result"),
-                 _t("docx.col.verdict")],
-           target_rows(targets, data.descriptions, data.final), [1.3, 9.2, 2.0, 1.8, 2.2], ["c", "l", "c", "c", "c"])
+    _table(
+        doc,
+        [
+            _t("docx.col.no"),
+            _t("docx.col.target"),
+            _t("docx.col.assigned"),
+            _t("docx.col.result"),
+            _t("docx.col.verdict"),
+        ],
+        target_rows(targets, data.descriptions, data.final),
+        [1.3, 9.2, 2.0, 1.8, 2.2],
+        ["c", "l", "c", "c", "c"],
+    )
 
 
 def _section_results(doc: Document, data: ReportData) -> None:
@@ -508,33 +587,80 @@ def _section_results(doc: Document, data: ReportData) -> None:
     _heading(doc, _t("docx.sub.targets"), 2)
     total = data.total
     if data.scope == "province":
-        _paragraph(doc, _t("docx.province_total", units=format_number(total["units"]),
-                           met=format_number(total["pairs_met"]), pairs=format_number(total["pairs"]),
-                           share=format_percent(total["share_met"]), attainment=format_percent(total["attainment"])),
-                   indent=True)
+        _paragraph(
+            doc,
+            _t(
+                "docx.province_total",
+                units=format_number(total["units"]),
+                met=format_number(total["pairs_met"]),
+                pairs=format_number(total["pairs"]),
+                share=format_percent(total["share_met"]),
+                attainment=format_percent(total["attainment"]),
+            ),
+            indent=True,
+        )
         _heading(doc, _t("docx.sub.province_own"), 3)
         _unit_total(doc, data)
         _targets_table(doc, data, data.own_targets)
         _heading(doc, _t("docx.sub.province_levels"), 3)
-        _table(doc, [_t("docx.col.no"), _t("docx.col.target"), _t("docx.col.level"), _t("docx.col.units_met"),
-                     _t("docx.col.share")],
-               level_rows(data.member_targets, data.plan, data.descriptions), [1.3, 9.4, 1.8, 2.2, 1.8],
-               ["c", "l", "c", "c", "c"])
+        _table(
+            doc,
+            [
+                _t("docx.col.no"),
+                _t("docx.col.target"),
+                _t("docx.col.level"),
+                _t("docx.col.units_met"),
+                _t("docx.col.share"),
+            ],
+            level_rows(data.member_targets, data.plan, data.descriptions),
+            [1.3, 9.4, 1.8, 2.2, 1.8],
+            ["c", "l", "c", "c", "c"],
+        )
         _heading(doc, _t("docx.sub.province_districts"), 3)
-        _table(doc, [_t("docx.col.no"), _t("docx.col.unit"), _t("docx.col.units"), _t("docx.col.pairs_met"),
-                     _t("docx.col.share"), _t("docx.col.attainment")],
-               rollup_rows(data.rollup), [1.3, 6.6, 1.9, 2.5, 1.9, 2.3], ["c", "l", "c", "c", "c", "c"])
+        _table(
+            doc,
+            [
+                _t("docx.col.no"),
+                _t("docx.col.unit"),
+                _t("docx.col.units"),
+                _t("docx.col.pairs_met"),
+                _t("docx.col.share"),
+                _t("docx.col.attainment"),
+            ],
+            rollup_rows(data.rollup),
+            [1.3, 6.6, 1.9, 2.5, 1.9, 2.3],
+            ["c", "l", "c", "c", "c", "c"],
+        )
     elif data.scope == "district":
         communes = data.members[data.members["code"] != data.unit.code]
         _heading(doc, _t("docx.sub.district_total"), 3)
-        _paragraph(doc, _t("docx.district_total", name=data.unit.name, communes=format_number(len(communes)),
-                           units=format_number(total["units"]), met=format_number(total["pairs_met"]),
-                           pairs=format_number(total["pairs"]), share=format_percent(total["share_met"]),
-                           attainment=format_percent(total["attainment"])), indent=True)
-        _table(doc, [_t("docx.col.no"), _t("docx.col.target"), _t("docx.col.level"), _t("docx.col.units_met"),
-                     _t("docx.col.share")],
-               level_rows(data.member_targets, data.plan, data.descriptions), [1.3, 9.4, 1.8, 2.2, 1.8],
-               ["c", "l", "c", "c", "c"])
+        _paragraph(
+            doc,
+            _t(
+                "docx.district_total",
+                name=data.unit.name,
+                communes=format_number(len(communes)),
+                units=format_number(total["units"]),
+                met=format_number(total["pairs_met"]),
+                pairs=format_number(total["pairs"]),
+                share=format_percent(total["share_met"]),
+                attainment=format_percent(total["attainment"]),
+            ),
+            indent=True,
+        )
+        _table(
+            doc,
+            [
+                _t("docx.col.no"),
+                _t("docx.col.target"),
+                _t("docx.col.level"),
+                _t("docx.col.units_met"),
+                _t("docx.col.share"),
+            ],
+            level_rows(data.member_targets, data.plan, data.descriptions),
+            [1.3, 9.4, 1.8, 2.2, 1.8],
+            ["c", "l", "c", "c", "c"],
+        )
         _heading(doc, _t("docx.sub.district_own", name=data.unit.name), 3)
         _unit_total(doc, data)
         _targets_table(doc, data, data.own_targets)
@@ -551,8 +677,11 @@ def _section_results(doc: Document, data: ReportData) -> None:
 def _unit_total(doc: Document, data: ReportData) -> None:
     own = data.own_status
     if own is not None:
-        _paragraph(doc, _t("docx.unit_total", name=data.unit.name, met=int(own["targets_met"]),
-                           total=int(own["targets_total"])), indent=True)
+        _paragraph(
+            doc,
+            _t("docx.unit_total", name=data.unit.name, met=int(own["targets_met"]), total=int(own["targets_total"])),
+            indent=True,
+        )
 
 
 def level_rows(targets: pd.DataFrame, plan: Plan, descriptions: dict[str, str]) -> list[list[str]]:
@@ -563,26 +692,49 @@ def level_rows(targets: pd.DataFrame, plan: Plan, descriptions: dict[str, str]) 
         if not len(applicable):
             continue
         met = int(applicable["met"].sum())
-        rows.append([str(len(rows) + 1), descriptions.get(tg.id, ""), _t(f"docx.level.{tg.level}"),
-                     f"{format_number(met)}/{format_number(len(applicable))}", format_percent(met / len(applicable))])
+        rows.append(
+            [
+                str(len(rows) + 1),
+                descriptions.get(tg.id, ""),
+                _t(f"docx.level.{tg.level}"),
+                f"{format_number(met)}/{format_number(len(applicable))}",
+                format_percent(met / len(applicable)),
+            ]
+        )
     return rows
 
 
 def rollup_rows(rollup: pd.DataFrame) -> list[list[str]]:
-    return [[str(i), str(r.name), format_number(int(r.units)), f"{int(r.pairs_met)}/{int(r.pairs)}",
-             format_percent(r.share_met), format_percent(r.attainment)]
-            for i, r in enumerate(rollup.itertuples(), start=1)]
+    return [
+        [
+            str(i),
+            str(r.name),
+            format_number(int(r.units)),
+            f"{int(r.pairs_met)}/{int(r.pairs)}",
+            format_percent(r.share_met),
+            format_percent(r.attainment),
+        ]
+        for i, r in enumerate(rollup.itertuples(), start=1)
+    ]
 
 
 def _members_table(doc: Document, data: ReportData, members: pd.DataFrame) -> None:
     """One row per grassroots union in the registry's order, one column per commune-level target, numbered
     (1), (2) with the targets in words above the table (no internal code); a cell reads "Đạt (5)", the count in
     brackets ("5/1" reads as a date)."""
-    target_ids = [tg.id for tg in data.plan.targets
-                  if tg.id in set(data.member_targets[data.member_targets["unit_code"].isin(members["code"])]["target_id"])]
+    target_ids = [
+        tg.id
+        for tg in data.plan.targets
+        if tg.id in set(data.member_targets[data.member_targets["unit_code"].isin(members["code"])]["target_id"])
+    ]
     for number, target_id in enumerate(target_ids, start=1):
-        _paragraph(doc, _t("docx.targets_legend", number=number, description=data.descriptions.get(target_id, "")),
-                   indent=True, italic=True, size=TABLE_PT)
+        _paragraph(
+            doc,
+            _t("docx.targets_legend", number=number, description=data.descriptions.get(target_id, "")),
+            indent=True,
+            italic=True,
+            size=TABLE_PT,
+        )
     _paragraph(doc, _t("docx.cell_legend"), indent=True, italic=True, size=TABLE_PT)
     by_pair = data.member_targets.set_index(["unit_code", "target_id"])
     rows = []
@@ -590,13 +742,27 @@ def _members_table(doc: Document, data: ReportData, members: pd.DataFrame) -> No
         cells = []
         for target_id in target_ids:
             r = by_pair.loc[(m.code, target_id)]
-            cells.append(_t("docx.cell_verdict", verdict=verdict(bool(r["met"]), data.final),
-                            count=format_number(int(r["count"]))))
+            cells.append(
+                _t(
+                    "docx.cell_verdict",
+                    verdict=verdict(bool(r["met"]), data.final),
+                    count=format_number(int(r["count"])),
+                )
+            )
         rows.append([str(i), m.name, *cells, f"{int(m.targets_met)}/{int(m.targets_total)}"])
     widths = [1.3, 5.8] + [max(2.6, 7.2 / max(len(target_ids), 1))] * len(target_ids) + [2.0]
-    _table(doc, [_t("docx.col.no"), _t("docx.col.unit"),
-                 *(_t("docx.col.numbered_target", number=n) for n in range(1, len(target_ids) + 1)),
-                 _t("docx.col.targets_met")], rows, widths, ["c", "l", *("c" * len(target_ids)), "c"])
+    _table(
+        doc,
+        [
+            _t("docx.col.no"),
+            _t("docx.col.unit"),
+            *(_t("docx.col.numbered_target", number=n) for n in range(1, len(target_ids) + 1)),
+            _t("docx.col.targets_met"),
+        ],
+        rows,
+        widths,
+        ["c", "l", *("c" * len(target_ids)), "c"],
+    )
 
 
 def _activities(doc: Document, data: ReportData) -> None:
@@ -606,23 +772,63 @@ def _activities(doc: Document, data: ReportData) -> None:
         return
     activities, participants = int(done["activities"].sum()), int(done["participants"].sum())
     budget, with_budget = int(done["budget"].sum()), int(done["with_budget"].sum())
-    _paragraph(doc, _t("docx.activities_summary", activities=format_number(activities), types=len(done),
-                       participants=format_number(participants), budget=format_number(budget)), indent=True)
+    _paragraph(
+        doc,
+        _t(
+            "docx.activities_summary",
+            activities=format_number(activities),
+            types=len(done),
+            participants=format_number(participants),
+            budget=format_number(budget),
+        ),
+        indent=True,
+    )
     if with_budget < activities:
-        _paragraph(doc, _t("docx.budget_partial", with_budget=format_number(with_budget),
-                           activities=format_number(activities)), indent=True, italic=True, size=TABLE_PT)
+        _paragraph(
+            doc,
+            _t("docx.budget_partial", with_budget=format_number(with_budget), activities=format_number(activities)),
+            indent=True,
+            italic=True,
+            size=TABLE_PT,
+        )
     rows, bold = [], set()
     for number, (group_label, group) in enumerate(done.groupby("group_label", sort=False), start=1):
         bold.add(len(rows))
-        rows.append([str(number), group_label, format_number(int(group["activities"].sum())),
-                     format_number(int(group["participants"].sum())), format_number(int(group["budget"].sum()))])
+        rows.append(
+            [
+                str(number),
+                group_label,
+                format_number(int(group["activities"].sum())),
+                format_number(int(group["participants"].sum())),
+                format_number(int(group["budget"].sum())),
+            ]
+        )
         for i, r in enumerate(group.itertuples(), start=1):
-            rows.append([f"{number}.{i}", r.type_label, format_number(int(r.activities)),
-                         format_number(int(r.participants)), format_number(int(r.budget))])
+            rows.append(
+                [
+                    f"{number}.{i}",
+                    r.type_label,
+                    format_number(int(r.activities)),
+                    format_number(int(r.participants)),
+                    format_number(int(r.budget)),
+                ]
+            )
     bold.add(len(rows))
     rows.append(["", _t("docx.total"), format_number(activities), format_number(participants), format_number(budget)])
-    _table(doc, [_t("docx.col.no"), _t("docx.col.type"), _t("docx.col.activities"), _t("docx.col.participants"),
-                 _t("docx.col.budget")], rows, [1.4, 6.8, 2.1, 2.5, 3.7], ["c", "l", "c", "c", "r"], bold)
+    _table(
+        doc,
+        [
+            _t("docx.col.no"),
+            _t("docx.col.type"),
+            _t("docx.col.activities"),
+            _t("docx.col.participants"),
+            _t("docx.col.budget"),
+        ],
+        rows,
+        [1.4, 6.8, 2.1, 2.5, 3.7],
+        ["c", "l", "c", "c", "r"],
+        bold,
+    )
 
 
 # -- III. assessment ----------------------------------------------------------------------------------
@@ -643,35 +849,60 @@ def strengths(data: ReportData) -> list[str]:
     own = data.own_targets
     met = own[own["met"]]
     if len(met):
-        facts.append(_t("docx.strength.targets", met=len(met), total=len(own),
-                        targets="; ".join(f"“{data.descriptions.get(r.target_id, '')}”" for r in met.itertuples())))
+        facts.append(
+            _t(
+                "docx.strength.targets",
+                met=len(met),
+                total=len(own),
+                targets="; ".join(f"“{data.descriptions.get(r.target_id, '')}”" for r in met.itertuples()),
+            )
+        )
     if data.scope != "unit":
         all_met = data.members[data.members["targets_met"] == data.members["targets_total"]]
         if len(all_met):
-            facts.append(_t("docx.strength.all_units", count=format_number(len(all_met)),
-                            units=format_number(len(data.members))))
+            facts.append(
+                _t("docx.strength.all_units", count=format_number(len(all_met)), units=format_number(len(data.members)))
+            )
     done = data.by_type[data.by_type["activities"] > 0]
     if len(done):
-        facts.append(_t("docx.strength.activities", activities=format_number(int(done["activities"].sum())),
-                        participants=format_number(int(done["participants"].sum()))))
+        facts.append(
+            _t(
+                "docx.strength.activities",
+                activities=format_number(int(done["activities"].sum())),
+                participants=format_number(int(done["participants"].sum())),
+            )
+        )
     return facts
 
 
 def shortcomings(data: ReportData) -> list[str]:
     """Targets not met, in words: the issuing unit's with its count, then each target's units that missed it."""
     word = _lower_first(verdict(False, data.final))
-    facts = [_t("docx.shortcoming.unit_target", description=data.descriptions.get(r.target_id, ""),
-                verdict_lower=word, count=int(r.count), minimum=int(r.minimum))
-             for r in data.own_targets[~data.own_targets["met"]].itertuples()]
+    facts = [
+        _t(
+            "docx.shortcoming.unit_target",
+            description=data.descriptions.get(r.target_id, ""),
+            verdict_lower=word,
+            count=int(r.count),
+            minimum=int(r.minimum),
+        )
+        for r in data.own_targets[~data.own_targets["met"]].itertuples()
+    ]
     if data.scope != "unit":
         others = data.member_targets[(data.member_targets["unit_code"] != data.unit.code) & ~data.member_targets["met"]]
         for tg in data.plan.targets:
             missed = others[others["target_id"] == tg.id]
             if not len(missed):
                 continue
-            facts.append(_t("docx.shortcoming.target_units", description=data.descriptions.get(tg.id, ""),
-                            count=format_number(len(missed)), verdict_lower=word,
-                            units=unit_list(data, list(missed["unit_code"]))))
+            facts.append(
+                _t(
+                    "docx.shortcoming.target_units",
+                    description=data.descriptions.get(tg.id, ""),
+                    count=format_number(len(missed)),
+                    verdict_lower=word,
+                    units=unit_list(data, list(missed["unit_code"])),
+                )
+            )
     return facts or [_t("docx.shortcoming.none")]
 
 
@@ -712,8 +943,13 @@ def _section_next(doc: Document, data: ReportData) -> None:
     _heading(doc, _t("docx.sub.commendation"), 2)
     if data.scope != "unit":
         candidates = commendation_candidates(data)
-        _paragraph(doc, _t("docx.commendation.candidates", units=unit_list(data, candidates)) if candidates
-                   else _t("docx.commendation.none"), indent=True)
+        _paragraph(
+            doc,
+            _t("docx.commendation.candidates", units=unit_list(data, candidates))
+            if candidates
+            else _t("docx.commendation.none"),
+            indent=True,
+        )
     _fill(doc, _t("docx.commendation.fill"))
 
 

@@ -3,6 +3,7 @@
 The file is not shipped (the known source is GPL-licensed); without one configured there is no map.
 Each feature needs a `code` property equal to the district's unit code (e.g. "710").
 """
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """The plan (period and targets) and the activity-type taxonomy, loaded from TOML files in data/."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -52,9 +53,9 @@ class Plan:
     targets: tuple[Target, ...]
     groups: tuple[ActivityGroup, ...]
     activity_types: tuple[ActivityType, ...]
-    number: str = ""                 # the plan as a document: "391-KH/TĐTN-VP"; blank when unknown
-    date: dt.date | None = None      # the plan's date; None when unknown
-    issued_by: str = ""              # "Ban Thường vụ Tỉnh đoàn"
+    number: str = ""  # the plan as a document: "391-KH/TĐTN-VP"; blank when unknown
+    date: dt.date | None = None  # the plan's date; None when unknown
+    issued_by: str = ""  # "Ban Thường vụ Tỉnh đoàn"
 
     @property
     def days(self) -> int:
@@ -101,8 +102,9 @@ def load_taxonomy(path: Path) -> tuple[tuple[ActivityGroup, ...], tuple[Activity
             if type_code in seen:
                 raise PlanError(t("plan.error.duplicate", file=path, entry=where, value=type_code))
             seen.add(type_code)
-            types.append(ActivityType(type_code, _require(entry, "label", str, path, where),
-                                      entry.get("label_en", ""), code))
+            types.append(
+                ActivityType(type_code, _require(entry, "label", str, path, where), entry.get("label_en", ""), code)
+            )
     if not types:
         raise PlanError(t("plan.error.no_types", file=path))
     return tuple(groups), tuple(types)
@@ -134,8 +136,16 @@ def load_plan(path: Path, taxonomy_path: Path) -> Plan:
         unknown = [code for code in codes if code not in known_types]
         if unknown or not codes:
             raise PlanError(t("plan.error.unknown_type", file=path, entry=where, value=", ".join(unknown)))
-        targets.append(Target(target_id, level, _require(entry, "description", str, path, where),
-                              entry.get("description_en", ""), minimum, tuple(codes)))
+        targets.append(
+            Target(
+                target_id,
+                level,
+                _require(entry, "description", str, path, where),
+                entry.get("description_en", ""),
+                minimum,
+                tuple(codes),
+            )
+        )
     if not targets:
         raise PlanError(t("plan.error.no_targets", file=path))
     date = raw.get("date")

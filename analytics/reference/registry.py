@@ -3,6 +3,7 @@
 A unit is named as the Youth Union names its body ("Huyện đoàn Gò Dầu", `union_name`); the administrative
 unit's name ("Huyện Gò Dầu", `name` in the file) stays available as `admin_name`. Every screen, export and
 report takes `Unit.name` (and the store's `units.name`), so they all show the Union's name."""
+
 from __future__ import annotations
 
 import csv
@@ -13,8 +14,22 @@ from pathlib import Path
 from analytics.core.i18n import t
 from analytics.reference.plan import LEVELS, PlanError
 
-COLUMNS = ("code", "name", "level", "kind", "parent_code", "valid_from", "valid_to", "note", "union_name", "symbol",
-           "superior_line", "committee_line", "standing_committee", "unconfirmed")  # the last six may be left off
+COLUMNS = (
+    "code",
+    "name",
+    "level",
+    "kind",
+    "parent_code",
+    "valid_from",
+    "valid_to",
+    "note",
+    "union_name",
+    "symbol",
+    "superior_line",
+    "committee_line",
+    "standing_committee",
+    "unconfirmed",
+)  # the last six may be left off
 # Columns whose value the Union has not confirmed are listed, space-separated, in `unconfirmed`.
 CONFIRMABLE = ("union_name", "symbol", "superior_line", "committee_line", "standing_committee")
 
@@ -30,10 +45,10 @@ class Unit:
     valid_from: dt.date | None
     valid_to: dt.date | None
     note: str = ""
-    admin_name: str = ""             # the administrative unit's name; `name` is the Union body's
-    symbol: str = ""                 # after "-BC/" in a document's number
-    superior_line: str = ""          # heading line above the issuing committee ("HUYỆN ĐOÀN GÒ DẦU")
-    committee_line: str = ""         # the issuing committee ("BCH ĐOÀN XÃ CẨM GIANG")
+    admin_name: str = ""  # the administrative unit's name; `name` is the Union body's
+    symbol: str = ""  # after "-BC/" in a document's number
+    superior_line: str = ""  # heading line above the issuing committee ("HUYỆN ĐOÀN GÒ DẦU")
+    committee_line: str = ""  # the issuing committee ("BCH ĐOÀN XÃ CẨM GIANG")
     standing_committee: bool = False  # signs "TM. BAN THƯỜNG VỤ" (else "TM. BAN CHẤP HÀNH")
     unconfirmed: tuple[str, ...] = ()
 
@@ -88,21 +103,23 @@ def load_units(path: Path) -> tuple[Unit, ...]:
         if standing not in ("", "0", "1"):
             raise PlanError(t("registry.error.standing", file=path, row=row_no, value=standing))
         admin_name = r["name"].strip()
-        units.append(Unit(
-            code=code,
-            name=(r.get("union_name") or "").strip() or admin_name,
-            admin_name=admin_name,
-            symbol=(r.get("symbol") or "").strip(),
-            superior_line=(r.get("superior_line") or "").strip(),
-            committee_line=(r.get("committee_line") or "").strip(),
-            standing_committee=standing == "1" if standing else level != "commune",
-            unconfirmed=unconfirmed,
-            level=level,
-            kind=(r.get("kind") or "").strip(),
-            parent_code=parent,
-            district_code={"province": None, "district": code, "commune": parent}[level],
-            valid_from=_date(r.get("valid_from") or "", path, row_no, "valid_from"),
-            valid_to=_date(r.get("valid_to") or "", path, row_no, "valid_to"),
-            note=(r.get("note") or "").strip(),
-        ))
+        units.append(
+            Unit(
+                code=code,
+                name=(r.get("union_name") or "").strip() or admin_name,
+                admin_name=admin_name,
+                symbol=(r.get("symbol") or "").strip(),
+                superior_line=(r.get("superior_line") or "").strip(),
+                committee_line=(r.get("committee_line") or "").strip(),
+                standing_committee=standing == "1" if standing else level != "commune",
+                unconfirmed=unconfirmed,
+                level=level,
+                kind=(r.get("kind") or "").strip(),
+                parent_code=parent,
+                district_code={"province": None, "district": code, "commune": parent}[level],
+                valid_from=_date(r.get("valid_from") or "", path, row_no, "valid_from"),
+                valid_to=_date(r.get("valid_to") or "", path, row_no, "valid_to"),
+                note=(r.get("note") or "").strip(),
+            )
+        )
     return tuple(units)

@@ -1,5 +1,6 @@
 """Bringing a store up to the reference files: the plan, its taxonomy and the unit registry are copied into the
 store's tables when the files changed (a fingerprint of their contents is kept in `meta`)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -30,13 +31,33 @@ def sync_reference(db: Database, plan: Plan, units: tuple[Unit, ...]) -> bool:
             "INSERT INTO units (code, name, level, kind, parent_code, district_code, valid_from, valid_to, "
             "note, name_key, admin_name, symbol, superior_line, committee_line, standing_committee, "
             "unconfirmed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [[u.code, u.name, u.level, u.kind, u.parent_code, u.district_code, u.valid_from,
-              u.valid_to, u.note, fold(f"{u.name} {u.admin_name}"), u.admin_name, u.symbol, u.superior_line,
-              u.committee_line, u.standing_committee, " ".join(u.unconfirmed)] for u in units],
+            [
+                [
+                    u.code,
+                    u.name,
+                    u.level,
+                    u.kind,
+                    u.parent_code,
+                    u.district_code,
+                    u.valid_from,
+                    u.valid_to,
+                    u.note,
+                    fold(f"{u.name} {u.admin_name}"),
+                    u.admin_name,
+                    u.symbol,
+                    u.superior_line,
+                    u.committee_line,
+                    u.standing_committee,
+                    " ".join(u.unconfirmed),
+                ]
+                for u in units
+            ],
         )
         cur.execute("DELETE FROM activity_groups")
-        cur.executemany("INSERT INTO activity_groups VALUES (?, ?, ?, ?)",
-                        [[g.code, g.label, g.label_en, i] for i, g in enumerate(plan.groups)])
+        cur.executemany(
+            "INSERT INTO activity_groups VALUES (?, ?, ?, ?)",
+            [[g.code, g.label, g.label_en, i] for i, g in enumerate(plan.groups)],
+        )
         cur.execute("DELETE FROM activity_types")
         cur.executemany(
             "INSERT INTO activity_types VALUES (?, ?, ?, ?, ?, ?)",
@@ -44,12 +65,14 @@ def sync_reference(db: Database, plan: Plan, units: tuple[Unit, ...]) -> bool:
         )
         cur.execute("DELETE FROM target_types WHERE plan_id = ?", [plan.id])
         cur.execute("DELETE FROM targets WHERE plan_id = ?", [plan.id])
-        cur.execute("INSERT OR REPLACE INTO plans VALUES (?, ?, ?, ?)",
-                    [plan.id, plan.name, plan.start, plan.deadline])
-        cur.executemany("INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?)",
-                        [[plan.id, tg.id, tg.level, tg.description, tg.minimum, i]
-                         for i, tg in enumerate(plan.targets)])
-        cur.executemany("INSERT INTO target_types VALUES (?, ?, ?)",
-                        [[plan.id, tg.id, code] for tg in plan.targets for code in tg.activity_types])
+        cur.execute("INSERT OR REPLACE INTO plans VALUES (?, ?, ?, ?)", [plan.id, plan.name, plan.start, plan.deadline])
+        cur.executemany(
+            "INSERT INTO targets VALUES (?, ?, ?, ?, ?, ?)",
+            [[plan.id, tg.id, tg.level, tg.description, tg.minimum, i] for i, tg in enumerate(plan.targets)],
+        )
+        cur.executemany(
+            "INSERT INTO target_types VALUES (?, ?, ?)",
+            [[plan.id, tg.id, code] for tg in plan.targets for code in tg.activity_types],
+        )
         db.set_meta(cur, f"reference:{plan.id}", expected)
     return True

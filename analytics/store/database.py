@@ -7,6 +7,7 @@ with backoff for up to `busy_timeout` seconds while another process holds the fi
 a `<store>.wait` file, and a lingering holder (the dashboard) lets the file go and opens no new lease while that
 file is fresh, so a command is not starved by a busy server.
 """
+
 from __future__ import annotations
 
 import os
@@ -30,8 +31,8 @@ if TYPE_CHECKING:
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 PACKAGE_DIR = Path(__file__).resolve().parent.parent  # analytics/: each capability keeps its queries in its sql/
 DEFAULT_BUSY_TIMEOUT = 30.0  # seconds; ANTQ_BUSY_TIMEOUT overrides
-WAIT_FRESH = 2.0
-POLL_WAITERS = 0.1  # seconds between an idle holder's looks for a waiter  # seconds a `.wait` file counts after its last touch (a waiter touches it every backoff step)
+WAIT_FRESH = 2.0  # seconds a `.wait` file counts after its last touch (a waiter touches it every backoff step)
+POLL_WAITERS = 0.1  # seconds between an idle holder's looks for a waiter
 
 
 class StoreLockedError(RuntimeError):
@@ -51,8 +52,12 @@ def is_write_failure(exc: BaseException) -> bool:
     if isinstance(exc, (duckdb.IOException, duckdb.FatalException)):
         return True
     text = str(exc)
-    return isinstance(exc, duckdb.Error) and ("Could not write" in text or "Failed to commit" in text
-                                              or "No space left" in text or "Read-only file system" in text)
+    return isinstance(exc, duckdb.Error) and (
+        "Could not write" in text
+        or "Failed to commit" in text
+        or "No space left" in text
+        or "Read-only file system" in text
+    )
 
 
 @cache
@@ -103,8 +108,14 @@ class Database:
     once when an open finds the file held by another process and starts waiting.
     """
 
-    def __init__(self, path: Path | str, read_only: bool = False, linger: float | None = None,
-                 timeout: float | None = None, on_busy: Callable[[float], None] | None = None):
+    def __init__(
+        self,
+        path: Path | str,
+        read_only: bool = False,
+        linger: float | None = None,
+        timeout: float | None = None,
+        on_busy: Callable[[float], None] | None = None,
+    ):
         self.path = Path(path)
         self.read_only = read_only
         self.linger = linger
@@ -150,8 +161,9 @@ class Database:
                     if not _is_lock_error(exc):
                         raise StoreError(t("store.unreadable", path=self.path, detail=exc)) from None
                     if time.monotonic() + delay > deadline:
-                        raise StoreLockedError(t("store.locked_after", path=self.path,
-                                                 seconds=f"{self.timeout:g}")) from None
+                        raise StoreLockedError(
+                            t("store.locked_after", path=self.path, seconds=f"{self.timeout:g}")
+                        ) from None
                     if self.linger is None:  # a command: ask a lingering holder to let go
                         try:
                             self.wait_path.touch()
@@ -174,7 +186,9 @@ class Database:
     def _close_now(self) -> None:
         if self._con is not None:
             con, self._con = self._con, None
-            if self._write_failed:  # a checkpoint now could write half a block: leave the file as the last commit left it
+            if (
+                self._write_failed
+            ):  # a checkpoint now could write half a block: leave the file as the last commit left it
                 try:
                     con.execute("PRAGMA disable_checkpoint_on_shutdown")
                 except duckdb.Error:
@@ -348,8 +362,10 @@ class Database:
 
     def migrate(self) -> None:
         with self._write_lock, self.cursor() as cur:
-            cur.execute("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
-                        "applied_at TIMESTAMP DEFAULT current_localtimestamp())")
+            cur.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+                "applied_at TIMESTAMP DEFAULT current_localtimestamp())"
+            )
             applied = {row[0] for row in cur.execute("SELECT version FROM schema_migrations").fetchall()}
             for version, path in migrations():
                 if version in applied:  # a missing lower number (added later) is still applied

@@ -4,6 +4,7 @@ A Word file is a zip holding word/document.xml (no macros); a scan is a PDF (sta
 image that decodes. Stored bytes go to <store folder>/report_files/<sha256>, a folder no web route serves; the
 user's file name is kept only as text to show, never used to build a path.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -21,11 +22,15 @@ from analytics.core.i18n import t
 
 KINDS = ("word", "scan")
 EXTENSIONS = {"docx": "docx", "pdf": "pdf", "jpeg": "jpg", "png": "png"}
-MEDIA_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-               "pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
+MEDIA_TYPES = {
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+    "jpeg": "image/jpeg",
+    "png": "image/png",
+}
 MAX_ZIP_ENTRIES = 5000
-MAX_UNZIPPED_BYTES = 500 * 1024 * 1024   # a DOCX that claims to unpack to more is treated as a zip bomb
-MAX_IMAGE_PIXELS = 120_000_000           # a 600 dpi A3 page is ~70 MP; more is a decompression bomb
+MAX_UNZIPPED_BYTES = 500 * 1024 * 1024  # a DOCX that claims to unpack to more is treated as a zip bomb
+MAX_IMAGE_PIXELS = 120_000_000  # a 600 dpi A3 page is ~70 MP; more is a decompression bomb
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 
 
@@ -35,8 +40,8 @@ class ReportFileError(ValueError):
 
 @dataclass(frozen=True)
 class CheckedFile:
-    kind: str        # word | scan
-    name: str        # the user's file name made safe to show (no folders, no control characters)
+    kind: str  # word | scan
+    name: str  # the user's file name made safe to show (no folders, no control characters)
     data: bytes
     media_type: str  # docx | pdf | jpeg | png
 
@@ -112,6 +117,7 @@ def _image_type(data: bytes) -> str | None:
 def _check_image(data: bytes, shown: str) -> None:
     """Decodes the whole image (verify() alone reads only the structure), refusing decompression bombs first."""
     from PIL import Image
+
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
