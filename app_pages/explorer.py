@@ -1,11 +1,10 @@
 """Tra cứu hoạt động: filter the activity records (district, unit, level, type or group, dates, free text), paged."""
 
-import pandas as pd
 import streamlit as st
 
 from analytics.core.text import format_date, format_number
 from analytics.measures import views
-from ui.downloads import table_downloads
+from ui.downloads import activity_table, table_downloads
 from ui.state import activity_kpis, activity_page, context_line, sidebar_view, t, unit_summary
 
 PAGE_SIZES = (25, 50, 100, 200)
@@ -96,33 +95,7 @@ info_col.markdown(
         total=format_number(total),
     )
 )
-shown = frame.assign(budget_vnd=frame["budget_vnd"].map(lambda v: "" if pd.isna(v) else format_number(v)))[
-    [
-        "activity_date",
-        "unit_name",
-        "title",
-        "type_label",
-        "group_label",
-        "participants",
-        "location",
-        "budget_vnd",
-        "unit_code",
-        "id",
-    ]
-].rename(
-    columns={
-        "id": t("col.id"),
-        "activity_date": t("col.date"),
-        "unit_code": t("col.code"),
-        "unit_name": t("col.unit"),
-        "type_label": t("col.type"),
-        "group_label": t("col.group"),
-        "title": t("col.title"),
-        "participants": t("col.participants"),
-        "location": t("col.location"),
-        "budget_vnd": t("col.budget"),
-    }
-)
+shown = activity_table(frame)
 st.dataframe(
     shown,
     hide_index=True,

@@ -6,7 +6,7 @@ from analytics.core.text import format_date, format_number, format_percent
 from analytics.measures import views
 from analytics.measures.status import UNIT_STATUSES, status_words
 from ui import charts
-from ui.downloads import report_download, table_downloads
+from ui.downloads import activity_table, report_download, table_downloads
 from ui.markup import plain
 from ui.state import (
     activity_kpis,
@@ -229,34 +229,7 @@ st.caption(
         total=format_number(total),
     )
 )
-# The columns and order of the explorer (and of this table's downloads, exports.SCREEN_COLUMNS).
-shown = activities[
-    [
-        "activity_date",
-        "unit_name",
-        "title",
-        "type_label",
-        "group_label",
-        "participants",
-        "location",
-        "budget_vnd",
-        "unit_code",
-        "id",
-    ]
-].rename(
-    columns={
-        "id": t("col.id"),
-        "activity_date": t("col.date"),
-        "unit_code": t("col.code"),
-        "unit_name": t("col.unit"),
-        "type_label": t("col.type"),
-        "group_label": t("col.group"),
-        "title": t("col.title"),
-        "participants": t("col.participants"),
-        "location": t("col.location"),
-        "budget_vnd": t("col.budget"),
-    }
-)
+shown = activity_table(activities)  # the explorer's columns and order, as in its downloads
 st.dataframe(
     shown,
     hide_index=True,

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from analytics.core.settings import DistrictSettings, LaggingSettings
-from analytics.measures import attainment
+from analytics.measures import attainment, status
 from tests.fixtures import make_store
 from tests.test_cli import cli
 
@@ -76,7 +76,7 @@ def test_single_unit_unions_are_affiliated_and_districts_come_worst_first(tmp_pa
     assert frame.loc["TT-CA", "reasons"][0] == "1/1 đơn vị chậm tiến độ"
     assert "H2 chưa có hoạt động" in frame.loc["TT-CA", "reasons"]
     order = list(frame["status"])
-    assert order == sorted(order, key=attainment.DISTRICT_STATUS_RANK.get)
+    assert order == sorted(order, key=status.DISTRICT_STATUS_RANK.get)
     assert set(frame[frame["kind"] == "district"].index) == {"703", "705", "706", "707", "708", "709", "710", "711",
                                                              "712"}
 

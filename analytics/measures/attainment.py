@@ -24,9 +24,7 @@ import pandas as pd
 
 from analytics.core.settings import DistrictSettings, LaggingSettings
 from analytics.measures import status
-from analytics.measures.status import (
-    FLAGS,  # noqa: F401  (published here before)
-)
+from analytics.measures.status import FLAGS, UNIT_SUMMARY_COLUMNS
 from analytics.reference.plan import Plan
 from analytics.store.database import Database
 
@@ -79,21 +77,7 @@ def unit_status(
                 **{flag: bool(rows[flag].any()) for flag in FLAGS},
             }
         )
-    columns = [
-        "code",
-        "name",
-        "level",
-        "district_code",
-        "targets_total",
-        "targets_met",
-        "attainment",
-        "activities_counted",
-        "last_activity",
-        "lagging",
-        "severity",
-        "reasons",
-        *FLAGS,
-    ]
+    columns = [*UNIT_SUMMARY_COLUMNS, "severity", "reasons", *FLAGS]
     return pd.DataFrame.from_records(records, columns=columns)
 
 

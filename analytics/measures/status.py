@@ -18,6 +18,19 @@ if TYPE_CHECKING:
     from analytics.store.database import Database
 
 FLAGS = ("no_activity", "behind_pace", "projected_miss", "silent")
+# A unit's figures in the frames of the pages (attainment.unit_status adds severity and reasons)
+UNIT_SUMMARY_COLUMNS = (
+    "code",
+    "name",
+    "level",
+    "district_code",
+    "targets_total",
+    "targets_met",
+    "attainment",
+    "activities_counted",
+    "last_activity",
+    "lagging",
+)
 SEVERITIES = ("high", "medium", "low")
 DISTRICT_STATUSES = ("met", "on_track", "behind")
 DISTRICT_STATUS_RANK = {"behind": 0, "on_track": 1, "met": 2}

@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import pandas as pd
 
 from analytics.core.text import fold
-from analytics.measures.status import SEVERITY_RANK
+from analytics.measures.status import FLAGS, SEVERITY_RANK, UNIT_SUMMARY_COLUMNS
 from analytics.reference.plan import Plan
 from analytics.store.database import Database, sql
 
@@ -233,7 +233,7 @@ def unit_summary(targets: pd.DataFrame) -> pd.DataFrame:
     attainment.unit_status builds each unit's Vietnamese reasons in a Python loop (~80 ms on every as-of
     change); pages that only colour and count units use this instead. A test keeps the two equal.
     """
-    flags = ["no_activity", "behind_pace", "projected_miss", "silent"]
+    flags = list(FLAGS)
     grouped = targets.assign(met=targets["met"].astype("int64")).groupby("unit_code", sort=False)
     out = grouped.agg(
         name=("unit_name", "first"),
@@ -247,19 +247,7 @@ def unit_summary(targets: pd.DataFrame) -> pd.DataFrame:
         **{flag: (flag, "any") for flag in flags},
     )
     out["lagging"] = out[flags].any(axis=1)
-    columns = [
-        "code",
-        "name",
-        "level",
-        "district_code",
-        "targets_total",
-        "targets_met",
-        "attainment",
-        "activities_counted",
-        "last_activity",
-        "lagging",
-        *flags,
-    ]
+    columns = [*UNIT_SUMMARY_COLUMNS, *flags]
     return out.reset_index().rename(columns={"unit_code": "code"})[columns]
 
 
