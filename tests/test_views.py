@@ -243,3 +243,11 @@ def test_unit_targets_from_a_kept_ledger_equal_those_read_from_the_store(ctx, as
     kept = attainment.unit_targets(ctx.db, ctx.plan, as_of, ctx.settings.lagging, ledger)
     fresh = attainment.unit_targets(ctx.db, ctx.plan, as_of, ctx.settings.lagging)
     pd.testing.assert_frame_equal(kept, fresh)
+
+
+@pytest.mark.parametrize("as_of", [D(2021, 12, 1), D(2022, 3, 31), D(2022, 9, 30), D(2022, 12, 31)])
+@pytest.mark.parametrize("district", [None, GO_DAU])
+def test_met_and_lagging_counts_what_the_province_summary_counts(ctx, as_of, district):
+    targets = views.in_district(attainment.unit_targets(ctx.db, ctx.plan, as_of, ctx.settings.lagging), district)
+    summary = attainment.province_summary(targets, views.unit_summary(targets))
+    assert attainment.met_and_lagging(targets) == (summary["pairs_met"], summary["lagging_units"])

@@ -437,21 +437,15 @@ def month_change(view: View, days: int = 30) -> dict | None:
         return None
     daily = activity_digest(view).daily
     recent = daily[pd.to_datetime(daily["activity_date"]) > pd.Timestamp(earlier)] if len(daily) else daily
-    before = replace(view, as_of=earlier).base
-    targets, units = _unit_targets(before), _unit_summary(before)
-    now_targets, now_units = unit_targets(view), unit_summary(view)
-    if view.district:
-        targets, units = views.in_district(targets, view.district), views.in_district(units, view.district)
-        now_targets, now_units = (
-            views.in_district(now_targets, view.district),
-            views.in_district(now_units, view.district),
-        )
-    then, now = attainment.province_summary(targets, units), attainment.province_summary(now_targets, now_units)
+    then_met, then_lagging = attainment.met_and_lagging(
+        views.in_district(_unit_targets(replace(view, as_of=earlier).base), view.district)
+    )
+    now_met, now_lagging = attainment.met_and_lagging(views.in_district(unit_targets(view), view.district))
     return {
         "activities": int(recent["activities"].sum()) if len(recent) else 0,
         "participants": int(recent["participants"].sum()) if len(recent) else 0,
-        "pairs_met": now["pairs_met"] - then["pairs_met"],
-        "lagging_units": now["lagging_units"] - then["lagging_units"],
+        "pairs_met": now_met - then_met,
+        "lagging_units": now_lagging - then_lagging,
     }
 
 

@@ -144,6 +144,15 @@ def district_statuses_as_of(
     return district_statuses(unit_targets(db, plan, as_of, lagging), rule, language)
 
 
+def met_and_lagging(targets: pd.DataFrame) -> tuple[int, int]:
+    """(pairs met, lagging units) straight from unit_targets rows: what province_summary counts, without the
+    per-unit frame (a unit lags when any of its pairs carries a lagging flag)."""
+    if targets.empty:
+        return 0, 0
+    flagged = targets[list(FLAGS)].any(axis=1)
+    return int(targets["met"].sum()), int(targets.loc[flagged, "unit_code"].nunique())
+
+
 def province_summary(targets: pd.DataFrame, units: pd.DataFrame) -> dict:
     pairs = len(targets)
     return {
