@@ -7,8 +7,7 @@ from streamlit.util import calc_hash
 
 from analytics import audit, auth
 from analytics.i18n import t
-from tests.conftest import ROOT, app_test
-from tests.fixtures import make_store, settings_with_auth
+from tests.fixtures import ROOT, app_test, make_store, settings_with_auth
 from ui.navigation import PAGES
 
 PASSWORDS = {"xem": "mat-khau-xem-1", "nop703": "mat-khau-nop-1", "quantri": "mat-khau-qtri-1"}

@@ -3,7 +3,7 @@ import re
 
 from analytics.cli import COMMANDS
 from analytics.i18n import t
-from tests.conftest import ROOT
+from tests.fixtures import ROOT
 from ui.navigation import PAGES
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -7,8 +7,7 @@ import pytest
 
 from analytics import auth
 from analytics.context import open_context
-from tests.conftest import app_test
-from tests.test_ingest import GOOD, HEADER, csv_bytes
+from tests.fixtures import GOOD, HEADER, app_test, csv_bytes
 from ui.markup import WORD_JOINER, plain
 
 LINK = "[x](http://evil.example)"
@@ -127,7 +126,7 @@ def test_a_refused_report_file_name_is_literal_on_the_hand_in_page(empty_db, use
 
 def test_a_return_reason_is_literal_where_the_unit_reads_it(empty_db, use_db):
     from analytics.unit_reports import cycle
-    from tests.test_unit_reports import DEFAULT, scan, word
+    from tests.fixtures import DEFAULT, scan, word
     ctx = open_context(empty_db)
     try:
         cycle.hand_in(ctx, DEFAULT, "710", [word(), scan()], "tester")

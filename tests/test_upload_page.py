@@ -8,8 +8,7 @@ import openpyxl
 
 from analytics.context import open_context
 from analytics.ingest_template import codes_csv, template_csv, template_xlsx
-from tests.conftest import app_test
-from tests.test_ingest import GOOD, csv_bytes
+from tests.fixtures import GOOD, app_test, csv_bytes
 
 
 def activities(path) -> int:

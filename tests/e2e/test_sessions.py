@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from analytics import sessions
-from tests.e2e.pages import App
-from tests.e2e.test_signin import PASSWORDS, SignInForm, with_accounts
+from tests.e2e.pages import App, SignInForm
+from tests.fixtures import PASSWORDS, with_accounts
 
 
 def session_cookie(context) -> dict:
