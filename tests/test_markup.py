@@ -178,4 +178,4 @@ def test_chart_labels_titles_and_hovers_never_carry_markup_from_names():
     for fig in figures:
         drawn = " ".join(strings_in(fig))
         assert "<a" not in drawn and "<img" not in drawn, drawn
-        assert "&lt;a href=" in drawn or "&lt;img src=" in drawn  # the names are there, as text
+        assert "&lt;a href=" in drawn and "&lt;img src=" in drawn, drawn  # both names are there, as text

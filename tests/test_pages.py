@@ -173,7 +173,7 @@ def test_nonsense_in_the_link_is_ignored(demo_db, use_db):
     assert at.sidebar.selectbox(key="sb.group").value == ""
 
 
-def test_the_map_is_drawn_only_when_a_file_is_configured(demo_db, use_db, monkeypatch, tmp_path):
+def test_the_map_is_drawn_only_when_a_file_is_configured(demo_db, use_db, antq_env, tmp_path):
     use_db(demo_db)
     at = open_page("app_pages/overview.py", as_of="2022-09-30")
     assert not any("Bản đồ" in title for title in chart_titles(at))
@@ -181,11 +181,11 @@ def test_the_map_is_drawn_only_when_a_file_is_configured(demo_db, use_db, monkey
     path = tmp_path / "districts.geojson"
     path.write_text('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"710"},'
                     f'"geometry":{square}}}]}}', encoding="utf-8")
-    monkeypatch.setenv("ANTQ_GEOJSON", str(path))
+    antq_env(geojson=path)
     at = open_page("app_pages/overview.py", as_of="2022-09-30")
     maps = [c for c in charts(at) if "Bản đồ" in c["layout"]["title"]["text"]]
     assert len(maps) == 1 and "Huyện đoàn Gò Dầu" in json.dumps(maps[0], ensure_ascii=False)
-    monkeypatch.setenv("ANTQ_GEOJSON", str(tmp_path / "missing.geojson"))
+    antq_env(geojson=tmp_path / "missing.geojson")
     at = open_page("app_pages/overview.py", as_of="2022-09-30")
     assert not at.exception and any("Không tìm thấy tệp bản đồ" in w.value for w in at.warning)
 
@@ -395,7 +395,7 @@ def test_explorer_filters_and_pages_in_the_store(demo_db, use_db):
 
 
 # -- more than one plan -------------------------------------------------------------------------------
-def test_a_second_plan_file_adds_a_plan_choice_that_the_link_carries(demo_db, use_db, monkeypatch, tmp_path):
+def test_a_second_plan_file_adds_a_plan_choice_that_the_link_carries(demo_db, use_db, antq_env, tmp_path):
     from analytics.settings import DATA_DIR
     plans = tmp_path / "plans"
     plans.mkdir()
@@ -407,7 +407,7 @@ def test_a_second_plan_file_adds_a_plan_choice_that_the_link_carries(demo_db, us
     settings = tmp_path / "settings.toml"
     settings.write_text(f'plan = "plans/antq-2022.toml"\nactivity_types = "{DATA_DIR / "activity_types.toml"}"\n'
                         f'units = "{DATA_DIR / "units.csv"}"\ndb = "{demo_db}"\n', encoding="utf-8")
-    monkeypatch.setenv("ANTQ_SETTINGS", str(settings))
+    antq_env(settings=settings)
     use_db(demo_db)
 
     at = open_page("app_pages/overview.py", as_of="2022-09-30")
