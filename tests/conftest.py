@@ -20,16 +20,19 @@ import pytest
 # which pytest_configure sets first.
 
 
+SESSION_ENV = pytest.StashKey[pytest.MonkeyPatch]()
+
+
 def pytest_configure(config):
     config.addinivalue_line("markers", "store(rows=(), records=(), accounts={}): what the `ctx` fixture's store holds")
     # The tests read the Vietnamese catalogue whatever the shell's ANTQ_LANG says; set before any test module is
     # imported (some compute labels at import) and undone when the run ends.
-    config._antq_env = pytest.MonkeyPatch()
-    config._antq_env.setenv("ANTQ_LANG", "vi")
+    config.stash[SESSION_ENV] = pytest.MonkeyPatch()
+    config.stash[SESSION_ENV].setenv("ANTQ_LANG", "vi")
 
 
 def pytest_unconfigure(config):
-    config._antq_env.undo()
+    config.stash[SESSION_ENV].undo()
 
 
 @pytest.fixture(scope="session")
