@@ -6,26 +6,20 @@ import pytest
 
 from analytics.core.settings import LaggingSettings
 from analytics.measures import attainment
-from tests.fixtures import make_store
 
 D = dt.date.fromisoformat
 DEFAULT = LaggingSettings()  # pace_tolerance .25, no_activity_after .5, silent_days 60, projection_min_elapsed .25
 MID_YEAR = D("2022-06-30")   # 180 of 348 days: 51,7% elapsed
 
-
-@pytest.fixture
-def ctx(tmp_path):
-    context = make_store(tmp_path / "store.duckdb", [
-        ("25456", "civilised_town", "2022-06-01"),              # Phường 1: both commune targets met
-        ("25456", "disadvantaged_youth_support", "2022-06-10"),
-        ("25462", "civilised_town", "2022-06-20"),              # Phường 4: one of two
-        ("25462", "life_skills", "2022-06-21"),                 # counts for no target
-        ("703", "anti_drug", "2022-12-20"),                     # after the deadline: never counted
-        ("72", "green_startup", "2022-05-01"),                  # province T2: 2 of 5
-        ("72", "green_startup", "2022-06-15"),
-    ])
-    yield context
-    context.close()
+pytestmark = pytest.mark.store([
+    ("25456", "civilised_town", "2022-06-01"),              # Phường 1: both commune targets met
+    ("25456", "disadvantaged_youth_support", "2022-06-10"),
+    ("25462", "civilised_town", "2022-06-20"),              # Phường 4: one of two
+    ("25462", "life_skills", "2022-06-21"),                 # counts for no target
+    ("703", "anti_drug", "2022-12-20"),                     # after the deadline: never counted
+    ("72", "green_startup", "2022-05-01"),                  # province T2: 2 of 5
+    ("72", "green_startup", "2022-06-15"),
+])
 
 
 def rows(ctx, as_of, lagging=DEFAULT):

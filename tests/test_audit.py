@@ -5,15 +5,7 @@ import json
 import pytest
 
 from analytics.access import audit, auth
-from tests.conftest import app_test
-from tests.fixtures import make_store
-
-
-@pytest.fixture
-def ctx(tmp_path):
-    context = make_store(tmp_path / "audit.duckdb")
-    yield context
-    context.close()
+from tests.fixtures import app_test, make_store
 
 
 def test_record_alone_or_inside_the_change_it_describes(ctx):

@@ -2,7 +2,6 @@
 import datetime as dt
 import json
 import os
-import subprocess
 import sys
 
 import pytest
@@ -11,8 +10,7 @@ from analytics.access import audit, auth
 from analytics.core.settings import load_settings
 from analytics.reference.registry import load_units
 from analytics.store.database import Database
-from tests.conftest import ROOT
-from tests.fixtures import make_store
+from tests.fixtures import ROOT, run_cli
 
 SETTINGS = auth.AuthSettings(slow_after_failures=3, slow_down_seconds=5, max_slow_down_seconds=60,
                              lock_after_failures=6, lock_minutes=15, min_password_length=8)
@@ -20,21 +18,12 @@ NOW = dt.datetime(2022, 6, 1, 9, 0, 0)
 UNITS = load_units(load_settings().units_path)
 
 
-@pytest.fixture
-def ctx(tmp_path):
-    context = make_store(tmp_path / "auth.duckdb")
-    yield context
-    context.close()
-
-
 def add(ctx, name, role="viewer", unit=None, password="mat-khau-dung"):
     return auth.add_account(ctx.db, name, password, role, unit, ctx.units, "tester", SETTINGS)
 
 
 def cli(*args, stdin="", db=None, env=None):
-    argv = [sys.executable, "-m", "analytics", "users", *args] + (["--db", str(db)] if db else [])
-    return subprocess.run(argv, cwd=ROOT, input=stdin, capture_output=True, text=True,
-                          env={**os.environ, **(env or {})})
+    return run_cli("users", *args, *(["--db", db] if db else []), stdin=stdin, env=env)
 
 
 # -- accounts -------------------------------------------------------------------------------------
@@ -222,7 +211,6 @@ def test_the_database_file_holds_no_plaintext_password(tmp_path):
 
 
 def _talk(fd: int, until: bytes, timeout: float = 60) -> bytes:
-    import os
     import select
     seen = b""
     while until not in seen:
@@ -240,7 +228,6 @@ def _talk(fd: int, until: bytes, timeout: float = 60) -> bytes:
 
 
 def _add_on_a_terminal(db, first: bytes, second: bytes) -> tuple[int, str]:
-    import os
     import pty
     pid, fd = pty.fork()
     if pid == 0:  # the child: a CLI whose controlling terminal is the pseudo-terminal

@@ -1,33 +1,25 @@
 """The sign-in gate in AppTest: no-account mode, sign-in and sign-out, menus by role, a forbidden URL, lockout."""
-import json
 
 import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.util import calc_hash
 
-from analytics.access import audit, auth
+from analytics.access import audit
 from analytics.core.i18n import t
-from tests.conftest import ROOT, app_test
-from tests.fixtures import make_store, settings_with_auth
+from tests.fixtures import PASSWORDS, ROOT, app_test, settings_with_auth, with_accounts
 from ui.navigation import PAGES
 
-PASSWORDS = {"xem": "mat-khau-xem-1", "nop703": "mat-khau-nop-1", "quantri": "mat-khau-qtri-1"}
-ROLES = {"xem": ("viewer", None), "nop703": ("uploader", "703"), "quantri": ("admin", None)}
 BUILT = [spec for spec in PAGES if (ROOT / spec.path).exists()]
 
 
 @pytest.fixture
 def accounts_db(tmp_path, use_db):
-    ctx = make_store(tmp_path / "accounts.duckdb")
-    for name, (role, unit) in ROLES.items():
-        auth.add_account(ctx.db, name, PASSWORDS[name], role, unit, ctx.units, "tester", auth.AuthSettings())
-    ctx.close()
-    return use_db(tmp_path / "accounts.duckdb")
+    return use_db(with_accounts(tmp_path / "accounts.duckdb"))
 
 
-def settings_file(tmp_path, monkeypatch, **values) -> None:
+def settings_file(tmp_path, antq_env, **values) -> None:
     """ANTQ_SETTINGS pointing at the shipped settings with a different [auth] section."""
-    monkeypatch.setenv("ANTQ_SETTINGS", str(settings_with_auth(tmp_path, **values)))
+    antq_env(settings=settings_with_auth(tmp_path, **values))
 
 
 def sign_in(at: AppTest, name: str, password: str | None = None) -> AppTest:
@@ -95,8 +87,8 @@ def test_sign_in_then_sign_out_ends_the_session(accounts_db):
 
 
 def auth_db(path):
-    from ui.state import _context
     from analytics.core.settings import load_settings
+    from ui.state import _context
     return _context(str(path), str(load_settings().plan_path)).db
 
 
@@ -143,8 +135,8 @@ def test_repeated_failures_slow_down_the_form(accounts_db):
     assert "hãy đợi" in at.error[0].value and titles(at) == ["Đăng nhập"]
 
 
-def test_the_form_locks_after_the_set_number_of_failures(accounts_db, tmp_path, monkeypatch):
-    settings_file(tmp_path, monkeypatch, slow_after_failures=99, lock_after_failures=3, lock_minutes=30)
+def test_the_form_locks_after_the_set_number_of_failures(accounts_db, tmp_path, antq_env):
+    settings_file(tmp_path, antq_env, slow_after_failures=99, lock_after_failures=3, lock_minutes=30)
     at = app_test().run()
     for _ in range(2):
         sign_in(at, "nop703", "mat-khau-sai-1")
@@ -209,8 +201,8 @@ def test_the_first_admin_made_on_this_machine_then_signs_in(empty_db, use_db):
     assert titles(at) == ["Tài khoản"]  # back where the account was made
 
 
-def test_an_idle_session_must_sign_in_again(accounts_db, tmp_path, monkeypatch):
-    settings_file(tmp_path, monkeypatch, idle_minutes=0)
+def test_an_idle_session_must_sign_in_again(accounts_db, tmp_path, antq_env):
+    settings_file(tmp_path, antq_env, idle_minutes=0)
     at = sign_in(app_test().run(), "xem")
     assert titles(at) == ["Đăng nhập"]
     assert any("Phiên đăng nhập đã kết thúc" in i.value for i in at.info)

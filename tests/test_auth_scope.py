@@ -6,24 +6,14 @@ import duckdb
 from analytics.access import auth
 from analytics.intake.check import check_file
 from analytics.intake.submissions import commit
-from tests.conftest import app_test
-from tests.fixtures import make_store
-
-HEADER = "ma_don_vi,ten_don_vi,loai_hoat_dong,ten_hoat_dong,ngay_to_chuc\r\n"
-ROWS = [  # row 2: the district itself, row 3: one of its communes, row 4: another district, row 5: a commune of 703 by name
-    "703,,anti_drug,Tuyên truyền phòng chống ma túy,19/05/2022",
-    "25456,,anti_drug,Tuyên truyền tại Phường 1,20/05/2022",
-    "705,,anti_drug,Tuyên truyền ở Tân Biên,21/05/2022",
-    ",Phường Hiệp Ninh,anti_drug,Tuyên truyền tại Phường Hiệp Ninh,22/05/2022",
-]
-FILE = (HEADER + "\r\n".join(ROWS) + "\r\n").encode("utf-8")
+from tests.fixtures import OUT_OF_SCOPE_FILE, app_test, make_store
 
 
 def test_the_check_rejects_rows_outside_a_district_uploaders_scope(tmp_path):
     ctx = make_store(tmp_path / "scope.duckdb")
     try:
         uploader = auth.Account("nop703", "uploader", "703", True, 0)
-        result = check_file(ctx.db, ctx.plan, ctx.units, FILE, "bao-cao.csv",
+        result = check_file(ctx.db, ctx.plan, ctx.units, OUT_OF_SCOPE_FILE, "bao-cao.csv",
                             allowed_units=auth.scope_units(uploader, ctx.units))
         assert (result.accepted, result.rejected) == (3, 1)
         errors = result.errors
@@ -35,10 +25,10 @@ def test_the_check_rejects_rows_outside_a_district_uploaders_scope(tmp_path):
         stored = ctx.db.df("SELECT DISTINCT unit_code FROM current_activities ORDER BY 1")["unit_code"].tolist()
         assert stored == ["25456", "25465", "703"]
         commune = auth.Account("nop-xa", "uploader", "25456", True, 0)
-        narrow = check_file(ctx.db, ctx.plan, ctx.units, FILE, "bao-cao-2.csv",
+        narrow = check_file(ctx.db, ctx.plan, ctx.units, OUT_OF_SCOPE_FILE, "bao-cao-2.csv",
                             allowed_units=auth.scope_units(commune, ctx.units))
         assert narrow.errors["line"].tolist() == [2, 4, 5]
-        admin = check_file(ctx.db, ctx.plan, ctx.units, FILE, "bao-cao-3.csv",
+        admin = check_file(ctx.db, ctx.plan, ctx.units, OUT_OF_SCOPE_FILE, "bao-cao-3.csv",
                            allowed_units=auth.scope_units(auth.Account("qt", "admin", None, True, 0), ctx.units))
         assert admin.rejected == 0
     finally:
@@ -56,7 +46,7 @@ def test_the_upload_page_applies_the_signed_in_uploaders_scope(tmp_path, use_db)
     at.button[0].click().run()
     at.switch_page("app_pages/upload.py").run()
     assert not at.exception and at.title[0].value == "Nộp báo cáo"
-    at.file_uploader[0].set_value(("bao-cao.csv", FILE, "text/csv")).run()
+    at.file_uploader[0].set_value(("bao-cao.csv", OUT_OF_SCOPE_FILE, "text/csv")).run()
     assert not at.exception
     shown = {m.label: m.value for m in at.metric}
     assert (shown["Hợp lệ"], shown["Bị từ chối"]) == ("3", "1")
@@ -71,7 +61,7 @@ def test_an_upload_by_an_uploader_is_audited_with_their_name(tmp_path):
     ctx = make_store(tmp_path / "audited.duckdb")
     try:
         uploader = auth.Account("nop703", "uploader", "703", True, 0)
-        result = check_file(ctx.db, ctx.plan, ctx.units, FILE, "bao-cao.csv",
+        result = check_file(ctx.db, ctx.plan, ctx.units, OUT_OF_SCOPE_FILE, "bao-cao.csv",
                             allowed_units=auth.scope_units(uploader, ctx.units))
         outcome = commit(ctx.db, result, uploader.name, valid_only=True)
         log = audit.entries(ctx.db, actions=["upload"])

@@ -8,15 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.fixtures import ROOT, run_cli
 
 
 def cli(*args, check=True, env=None):
-    result = subprocess.run([sys.executable, "-m", "analytics", *args], cwd=ROOT, capture_output=True, text=True,
-                            env={**os.environ, **(env or {})})
-    if check:
-        assert result.returncode == 0, result.stderr
-    return result
+    return run_cli(*args, check=check, env=env)
 
 
 def test_catalog_json_lists_units_types_and_the_thirteen_targets():

@@ -10,8 +10,7 @@ import sys
 import textwrap
 
 from analytics.context import open_context
-from tests.conftest import ROOT
-from tests.test_ingest import GOOD, HEADER, csv_bytes
+from tests.fixtures import GOOD, HEADER, ROOT, csv_bytes
 
 
 def limited(max_bytes: int):
@@ -69,7 +68,7 @@ PAGE_UNDER_LIMIT = textwrap.dedent("""
     ctx.close()
     import ui.errors
     ui.errors.raise_after_showing = lambda: False  # as on the real server
-    from tests.conftest import app_test
+    from tests.fixtures import app_test
     at = app_test().run()
     at.text_input[0].input("nop"); at.text_input[1].input("mat-khau-nop-1"); at.button[0].click().run()
     at.switch_page("app_pages/upload.py").run()

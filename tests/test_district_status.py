@@ -6,9 +6,8 @@ import json
 import pytest
 
 from analytics.core.settings import DistrictSettings, LaggingSettings
-from analytics.measures import attainment, status
-from tests.fixtures import make_store
-from tests.test_cli import cli
+from analytics.measures import attainment
+from tests.fixtures import make_store, run_cli
 
 D = dt.date.fromisoformat
 LAGGING = LaggingSettings()
@@ -94,7 +93,7 @@ def test_english_reasons(tmp_path):
 
 @pytest.mark.parametrize("as_of", ["2022-06-30", "2022-12-14"])
 def test_status_json_districts_on_the_demo_store(demo_db, as_of):
-    document = json.loads(cli("status", "--db", str(demo_db), "--as-of", as_of, "--json").stdout)
+    document = json.loads(run_cli("status", "--db", demo_db, "--as-of", as_of, "--json", check=True).stdout)
     assert {"as_of", "total_activities", "units", "province"} <= set(document)
     districts = {d["code"]: d for d in document["districts"]}
     assert len(districts) == 17

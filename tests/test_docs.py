@@ -3,7 +3,7 @@ import re
 
 from analytics.cli.main import COMMANDS
 from analytics.core.i18n import t
-from tests.conftest import ROOT
+from tests.fixtures import ROOT
 from ui.navigation import PAGES
 
 README = (ROOT / "README.md").read_text(encoding="utf-8")

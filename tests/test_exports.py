@@ -15,34 +15,12 @@ import pytest
 from analytics.core.text import fold
 from analytics.outputs import exports
 from analytics.outputs.exports import About, ActivitySelection
-from tests.conftest import ROOT
-from tests.fixtures import make_store
-
-# (id, unit, type, title, date, participants, location, budget, ref, notes, superseded_by)
-ROWS = [
-    (1, "710", "anti_drug", '=HYPERLINK("http://x","bấm")', "2022-03-05", 120, "Nhà văn hóa, ấp 1", 1500000,
-     "GD-01", "-5 người vắng", None),
-    (2, "25456", "civilised_town", "Ngày Chủ nhật xanh", "2022-04-10", None, "@sân", None, None,
-     "dòng 1\ndòng 2", None),
-    (3, "710", "anti_drug", "+84 tuyên truyền", "2022-12-20", 5, "\tô", 0, "", "\rghi", None),
-    (4, "710", "anti_drug", "bản cũ đã thay", "2022-03-06", 1, None, None, None, None, 99),
-    (5, "72", "green_startup", "Khởi nghiệp xanh", "2022-02-01", 30, None, 2000000, None, None, None),
-]
-
-
-def insert(ctx, rows=ROWS):
-    with ctx.db.transaction() as cur:
-        cur.executemany(
-            "INSERT INTO activities (id, unit_code, type_code, title, activity_date, participants, location, "
-            "budget_vnd, activity_ref, notes, title_key, superseded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [[i, unit, ty, title, dt.date.fromisoformat(day), n, loc, budget, ref, notes, fold(title), sup]
-             for i, unit, ty, title, day, n, loc, budget, ref, notes, sup in rows])
+from tests.fixtures import EXPORT_RECORDS, ROOT, make_store
 
 
 @pytest.fixture
 def tiny(tmp_path):
-    ctx = make_store(tmp_path / "tiny.duckdb")
-    insert(ctx)
+    ctx = make_store(tmp_path / "tiny.duckdb", records=EXPORT_RECORDS)
     yield ctx
     ctx.close()
 

@@ -5,16 +5,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from analytics.outputs import exports
-from tests.fixtures import make_store
-from tests.test_exports import insert
+from tests.fixtures import EXPORT_RECORDS, store_file
 
 
 @pytest.fixture
 def tiny_path(tmp_path, use_db):
-    ctx = make_store(tmp_path / "tiny.duckdb")
-    insert(ctx)
-    ctx.close()
-    return use_db(tmp_path / "tiny.duckdb")
+    return use_db(store_file(tmp_path / "tiny.duckdb", records=EXPORT_RECORDS))
 
 
 def shown_table_with_full_export():

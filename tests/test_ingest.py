@@ -1,51 +1,19 @@
 """Checking submission files: real bytes for each encoding, separator and bad input of the contract."""
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
 import io
 import re
-import zipfile
-
 import unicodedata
+import zipfile
 
 import openpyxl
 import pytest
 
-from analytics.context import open_context
 from analytics.core.text import fold
 from analytics.intake.check import IngestReadError, check_file, column_letter, match_key, split_prefix
-
-HEADER = ["ma_don_vi", "ten_don_vi", "loai_hoat_dong", "ten_hoat_dong", "ngay_to_chuc", "so_nguoi_tham_gia",
-          "dia_diem", "kinh_phi", "ma_hoat_dong", "ghi_chu"]
-GOOD = ["25456", "Phường 1", "anti_drug", "Tuyên truyền phòng, chống ma túy", "19/05/2022", "1.200",
-        "Nhà văn hóa", "1.500.000 đ", "HD-1", "ghi chú"]
-
-
-@pytest.fixture
-def ctx(empty_db):
-    context = open_context(empty_db)
-    yield context
-    context.close()
-
-
-def cp1258(text: str) -> bytes:
-    """Windows-1258 as old Vietnamese Excel writes it: a base letter, then the tone as a combining mark."""
-    out = b""
-    for char in unicodedata.normalize("NFC", text):
-        try:
-            out += char.encode("cp1258")
-        except UnicodeEncodeError:
-            parts = unicodedata.normalize("NFD", char)
-            out += unicodedata.normalize("NFC", parts[:-1]).encode("cp1258") + parts[-1].encode("cp1258")
-    return out
-
-
-def csv_bytes(rows, sep=",", encoding="utf-8", header=HEADER, newline="\r\n") -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, delimiter=sep, lineterminator=newline).writerows([header] + rows)
-    return cp1258(buffer.getvalue()) if encoding == "cp1258" else buffer.getvalue().encode(encoding)
+from tests.fixtures import GOOD, HEADER, csv_bytes
 
 
 def check(ctx, data, name="bao-cao.csv", **kw):

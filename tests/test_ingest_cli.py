@@ -8,8 +8,7 @@ import sys
 
 import duckdb
 
-from tests.conftest import ROOT
-from tests.test_ingest import GOOD, csv_bytes
+from tests.fixtures import GOOD, ROOT, csv_bytes
 
 PUBLISHED_KEYS = {"file", "encoding", "rows", "accepted", "rejected", "duplicates", "updated", "committed",
                   "submission_id", "errors"}  # issue 3: never renamed or dropped

@@ -2,7 +2,6 @@
 signatures, merged unit cells, names with districts), and the bounds every file is held to. Real XLSX/CSV bytes."""
 from __future__ import annotations
 
-import datetime as dt
 import io
 import json
 import re
@@ -15,22 +14,9 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import xlsxwriter
 
-from analytics.context import open_context
 from analytics.intake.check import IngestReadError, _sanitised, check_file
-from tests.conftest import ROOT
-from tests.test_ingest import GOOD, HEADER, csv_bytes
-
-OFFICE_HEADER = ["STT", "Tên đơn vị", "Loại hoạt động", "Tên hoạt động", "Ngày tổ chức", "Số người tham gia",
-                 "Địa điểm tổ chức", "Kinh phí (đồng)", "Ghi chú"]
-
-
-@pytest.fixture
-def ctx(empty_db):
-    context = open_context(empty_db)
-    yield context
-    context.close()
+from tests.fixtures import GOOD, HEADER, ROOT, activity, csv_bytes, office_workbook
 
 
 def check(ctx, data, name="bao-cao.xlsx", **kw):
@@ -39,50 +25,6 @@ def check(ctx, data, name="bao-cao.xlsx", **kw):
 
 def errors(result):
     return [(e.line, e.column, e.value, e.message) for e in result.errors.itertuples()]
-
-
-def activity(n: int, unit: str | None = "Phường 1", day: dt.date = dt.date(2022, 5, 19)) -> list:
-    return [n, unit, "anti_drug", f"Tuyên truyền phòng, chống ma túy đợt {n}", dt.datetime.combine(day, dt.time()),
-            100 + n, "Nhà văn hóa khu phố", 1_500_000, None]
-
-
-def office_workbook(rows: list[list], *, instructions: bool = False, merges: list[str] = (),
-                    title: bool = True, under: list[list] = ()) -> bytes:
-    """A report as a district office draws it in Excel: the Union's title block over merged cells, the header
-    on row 5 (or 1), the rows, then whatever `under` holds (totals, signatures)."""
-    buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
-    if instructions:
-        guide = book.add_worksheet("Hướng dẫn")
-        guide.write(0, 0, "HƯỚNG DẪN ĐIỀN BÁO CÁO")
-        guide.write(2, 0, "1. Mỗi dòng là một hoạt động; ghi ngày theo ngày/tháng/năm.")
-        guide.write(3, 0, "2. Cột Loại hoạt động ghi theo danh mục ở trang Loại hoạt động.")
-    sheet = book.add_worksheet("Báo cáo")
-    bold = book.add_format({"bold": True, "align": "center"})
-    date = book.add_format({"num_format": "dd/mm/yyyy"})
-    row = 0
-    if title:
-        sheet.merge_range("A1:D1", "BCH HUYỆN ĐOÀN GÒ DẦU", bold)
-        sheet.merge_range("F1:I1", "ĐOÀN TNCS HỒ CHÍ MINH", bold)
-        sheet.merge_range("A3:I3", "BÁO CÁO KẾT QUẢ THỰC HIỆN PHONG TRÀO “VÌ AN NINH TỔ QUỐC” NĂM 2022", bold)
-        row = 4
-    for col, header in enumerate(OFFICE_HEADER):
-        sheet.write_string(row, col, header, bold)
-    first = row + 1
-    for r, values in enumerate(list(rows) + list(under)):
-        for c, value in enumerate(values):
-            if isinstance(value, dt.datetime):
-                sheet.write_datetime(first + r, c, value, date)
-            elif value is not None:
-                sheet.write(first + r, c, value)
-    for cells in merges:  # a unit name written once over its activities' rows
-        top = cells.split(":")[0]
-        sheet.merge_range(cells, None)
-        column, line = ord(top[0]) - 65, int(top[1:]) - 1
-        value = (list(rows) + list(under))[line - first][column]
-        sheet.write(line, column, value)
-    book.close()
-    return buffer.getvalue()
 
 
 # -- where the table is -----------------------------------------------------------------------------

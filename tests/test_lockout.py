@@ -6,7 +6,6 @@ import threading
 import pytest
 
 from analytics.access import audit, auth
-from tests.fixtures import make_store
 
 NOW = dt.datetime(2022, 6, 1, 9, 0, 0)
 NO_WAIT = auth.AuthSettings(slow_after_failures=3, slow_down_seconds=0, max_slow_down_seconds=0,
@@ -15,12 +14,7 @@ SLOWED = auth.AuthSettings(slow_after_failures=3, slow_down_seconds=5, max_slow_
                            lock_after_failures=6, lock_minutes=15, min_password_length=8)
 
 
-@pytest.fixture
-def ctx(tmp_path):
-    context = make_store(tmp_path / "lockout.duckdb")
-    auth.add_account(context.db, "xem", "mat-khau-dung", "viewer", None, context.units, "tester", NO_WAIT)
-    yield context
-    context.close()
+pytestmark = pytest.mark.store(accounts={"xem": ("viewer", None, "mat-khau-dung")})
 
 
 @pytest.fixture

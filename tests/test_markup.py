@@ -7,8 +7,7 @@ import pytest
 
 from analytics.access import auth
 from analytics.context import open_context
-from tests.conftest import app_test
-from tests.test_ingest import GOOD, HEADER, csv_bytes
+from tests.fixtures import GOOD, HEADER, app_test, csv_bytes
 from ui.markup import WORD_JOINER, plain
 
 LINK = "[x](http://evil.example)"
@@ -127,7 +126,7 @@ def test_a_refused_report_file_name_is_literal_on_the_hand_in_page(empty_db, use
 
 def test_a_return_reason_is_literal_where_the_unit_reads_it(empty_db, use_db):
     from analytics.unit_reports import cycle
-    from tests.test_unit_reports import DEFAULT, scan, word
+    from tests.fixtures import DEFAULT, scan, word
     ctx = open_context(empty_db)
     try:
         cycle.hand_in(ctx, DEFAULT, "710", [word(), scan()], "tester")
@@ -158,6 +157,7 @@ def strings_in(value) -> list[str]:
 
 def test_chart_labels_titles_and_hovers_never_carry_markup_from_names():
     import pandas as pd
+
     from ui import charts
     labels = {"met": "Đạt", "on_track": "Đúng tiến độ", "behind": "Chậm", "lagging": "Chậm"}
     names = [HTML_LINK, HTML_IMAGE]
@@ -179,4 +179,4 @@ def test_chart_labels_titles_and_hovers_never_carry_markup_from_names():
     for fig in figures:
         drawn = " ".join(strings_in(fig))
         assert "<a" not in drawn and "<img" not in drawn, drawn
-        assert "&lt;a href=" in drawn or "&lt;img src=" in drawn  # the names are there, as text
+        assert "&lt;a href=" in drawn and "&lt;img src=" in drawn, drawn  # both names are there, as text

@@ -36,7 +36,7 @@ def test_registry_matches_the_reference_catalogue():
         assert (units[code].admin_name, units[code].level, units[code].parent_code) == (row["name"], row["level"], row["parent_code"])
 
 
-def test_operator_can_add_rename_and_retire_units_without_code(tmp_path, monkeypatch):
+def test_operator_can_add_rename_and_retire_units_without_code(tmp_path, antq_env):
     path = tmp_path / "units.csv"
     shutil.copy(SETTINGS.units_path, path)
     text = path.read_text(encoding="utf-8").replace("Đoàn Khối Doanh nghiệp tỉnh", "Đoàn Khối Doanh nghiệp tỉnh Tây Ninh")
@@ -44,7 +44,7 @@ def test_operator_can_add_rename_and_retire_units_without_code(tmp_path, monkeyp
                         "TT-CDN,Đoàn trường Cao đẳng nghề Tây Ninh,district,đoàn trực thuộc,72,,2022-03-31,")
     text += "TT-BV,Đoàn cơ sở Bệnh viện Đa khoa tỉnh,district,đoàn trực thuộc,72,2022-01-01,,\n"
     path.write_text(text, encoding="utf-8")
-    monkeypatch.setenv("ANTQ_UNITS", str(path))
+    antq_env(units=path)
     ctx = open_context(tmp_path / "store.duckdb")
     try:
         names = dict(ctx.db.df("SELECT code, name FROM units").itertuples(index=False))

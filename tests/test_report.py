@@ -17,7 +17,7 @@ from docx.shared import Pt
 from analytics.context import open_context
 from analytics.core.text import format_number, format_percent
 from analytics.outputs.report_docx import build_report, place_date, scope_of
-from tests.conftest import ROOT, app_test
+from tests.fixtures import ROOT, app_test
 
 AS_OF = "2022-09-30"
 DEADLINE = "2022-12-15"

@@ -10,19 +10,13 @@ import pytest
 
 from analytics.access import auth, sessions
 from analytics.store.database import Database, StoreError, StoreLockedError
-from tests.conftest import ROOT
-from tests.fixtures import make_store
+from tests.fixtures import ROOT
 
 SETTINGS = auth.AuthSettings()
 NOW = dt.datetime(2022, 6, 1, 9, 0)
 
 
-@pytest.fixture
-def ctx(tmp_path):
-    context = make_store(tmp_path / "sessions.duckdb")
-    auth.add_account(context.db, "Hùng.Nguyen", "mat-khau-dung", "viewer", None, context.units, "tester", SETTINGS)
-    yield context
-    context.close()
+pytestmark = pytest.mark.store(accounts={"Hùng.Nguyen": ("viewer", None, "mat-khau-dung")})
 
 
 def sign_in(ctx) -> str:

@@ -15,15 +15,7 @@ from analytics.context import open_context
 from analytics.intake.check import check_file
 from analytics.intake.submissions import SubmissionError, commit, list_submissions, rollback
 from analytics.store.database import Database
-from tests.conftest import ROOT
-from tests.test_ingest import GOOD, csv_bytes
-
-
-@pytest.fixture
-def ctx(empty_db):
-    context = open_context(empty_db)
-    yield context
-    context.close()
+from tests.fixtures import GOOD, ROOT, csv_bytes, make_store
 
 
 def row(title="Tuyên truyền phòng, chống ma túy", unit="25456", ref="", date="19/05/2022", participants="30"):
@@ -216,7 +208,7 @@ def big_file(path, rows: int):
 
 def stored_store(tmp_path):
     path = tmp_path / "kill.duckdb"
-    context = open_context(path)
+    context = make_store(path)
     upload(context, [row("Tọa đàm", ref="A1"), row("Hội thi", ref="A2")])
     context.close()
     return path

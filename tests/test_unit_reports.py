@@ -10,7 +10,6 @@ import subprocess
 import sys
 import zipfile
 
-import docx
 import duckdb
 import pytest
 from PIL import Image
@@ -19,20 +18,12 @@ from analytics.access import audit, auth
 from analytics.context import open_context
 from analytics.unit_reports import cycle
 from analytics.unit_reports.files import ReportFileError, check_file, files_dir, read_bytes
-from tests.conftest import ROOT
+from tests.fixtures import DEFAULT, EXECUTABLE, PDF, ROOT, docx_bytes, scan, store_file, word
 
 MB = 1024 * 1024
 BEFORE = dt.datetime(2022, 12, 10, 9, 30)
 DEADLINE_DAY = dt.datetime(2022, 12, 15, 23, 59)
 AFTER = dt.datetime(2022, 12, 20, 8, 0)
-
-
-def docx_bytes(text: str = "Báo cáo kết quả") -> bytes:
-    document = docx.Document()
-    document.add_paragraph(text)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return buffer.getvalue()
 
 
 def png_bytes(size=(60, 80), mode="RGB") -> bytes:
@@ -45,26 +36,6 @@ def jpeg_bytes() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (40, 40), "gray").save(buffer, "JPEG")
     return buffer.getvalue()
-
-
-PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 400 + b"This program cannot be run"
-DEFAULT = cycle.ReportSettings()
-
-
-def word(name="bao-cao.docx"):
-    return check_file("word", docx_bytes(), name, DEFAULT.max_bytes)
-
-
-def scan(name="scan.pdf", data=PDF):
-    return check_file("scan", data, name, DEFAULT.max_bytes)
-
-
-@pytest.fixture
-def ctx(empty_db):
-    context = open_context(empty_db)
-    yield context
-    context.close()
 
 
 # -- file checks -------------------------------------------------------------------------------------------
@@ -249,11 +220,8 @@ def run(*args, stdin: str | None = None):
 
 @pytest.fixture
 def cli_store(tmp_path):
-    path = tmp_path / "cli.duckdb"
-    ctx = open_context(path)
-    for name, role, unit in (("quantri", "admin", None), ("nop710", "uploader", "710")):
-        auth.add_account(ctx.db, name, "mat-khau-dai-1", role, unit, ctx.units, "tester", auth.AuthSettings())
-    ctx.close()
+    path = store_file(tmp_path / "cli.duckdb", accounts={"quantri": ("admin", None, "mat-khau-dai-1"),
+                                                         "nop710": ("uploader", "710", "mat-khau-dai-1")})
     (tmp_path / "bao-cao.docx").write_bytes(docx_bytes())
     (tmp_path / "scan.pdf").write_bytes(PDF)
     (tmp_path / "virus.pdf").write_bytes(EXECUTABLE)
@@ -324,10 +292,7 @@ def test_cli_says_the_store_is_busy_with_exit_3(cli_store, tmp_path):
 
 # -- the store upgrades in place ------------------------------------------------------------------------------
 def test_an_older_store_gains_the_report_tables_in_place(tmp_path):
-    path = tmp_path / "old.duckdb"
-    ctx = open_context(path)
-    auth.add_account(ctx.db, "quantri", "mat-khau-dai-1", "admin", None, ctx.units, "tester", auth.AuthSettings())
-    ctx.close()
+    path = store_file(tmp_path / "old.duckdb", accounts={"quantri": ("admin", None, "mat-khau-dai-1")})
     with duckdb.connect(str(path)) as con:  # as a store made before migration 005
         con.execute("DROP TABLE unit_report_reviews; DROP TABLE unit_report_files; DROP TABLE unit_reports; "
                     "DROP SEQUENCE unit_report_ids; DELETE FROM schema_migrations WHERE version = 5")

@@ -10,8 +10,7 @@ import pytest
 from analytics.access import audit, auth
 from analytics.context import open_context
 from analytics.unit_reports import cycle
-from tests.conftest import app_test
-from tests.test_unit_reports import DEFAULT, EXECUTABLE, PDF, docx_bytes, scan, word
+from tests.fixtures import DEFAULT, EXECUTABLE, PDF, app_test, docx_bytes, scan, word
 
 ON_TIME = dt.datetime(2022, 12, 10, 9, 0)
 

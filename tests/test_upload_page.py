@@ -8,17 +8,12 @@ import openpyxl
 
 from analytics.context import open_context
 from analytics.intake.template import codes_csv, template_csv, template_xlsx
-from tests.conftest import app_test
-from tests.test_ingest import GOOD, csv_bytes
+from tests.fixtures import GOOD, app_test, csv_bytes, metrics
 
 
 def activities(path) -> int:
     with duckdb.connect(str(path)) as con:  # the same in-process instance the page holds
         return con.execute("SELECT count(*) FROM current_activities").fetchone()[0]
-
-
-def metrics(at) -> dict:
-    return {m.label: m.value for m in at.metric}
 
 
 def upload(at, name, data):

@@ -7,8 +7,7 @@ import tomllib
 from analytics.context import open_context
 from analytics.intake.check import check_file
 from analytics.intake.template import template_csv, template_xlsx
-from tests.conftest import ROOT, app_test
-from tests.test_ingest_layout import activity, office_workbook
+from tests.fixtures import ROOT, activity, app_test, office_workbook
 
 
 def test_an_office_workbook_shows_its_sheet_header_row_and_the_rows_left_out(empty_db, use_db):

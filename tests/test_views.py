@@ -7,27 +7,22 @@ import pytest
 
 from analytics.measures import attainment, views
 from analytics.reference.geo import GeoError, centres, load_districts
-from tests.fixtures import add_activities, make_store
+from tests.fixtures import make_store
 
 D = dt.date
 GO_DAU, TT_GO_DAU, THANH_DUC = "710", "25654", "25657"   # district 710 and two of its communes
 TAN_BIEN = "705"
 
-
-@pytest.fixture
-def ctx(tmp_path):
-    ctx = make_store(tmp_path / "views.duckdb", [
-        (GO_DAU, "anti_drug", "2022-01-10"),
-        (GO_DAU, "anti_drug", "2022-02-20"),
-        (TT_GO_DAU, "civilised_town", "2022-01-12"),
-        (TT_GO_DAU, "disadvantaged_youth_support", "2022-03-01"),
-        (THANH_DUC, "life_skills", "2022-03-02"),
-        (TAN_BIEN, "new_cultural_life", "2022-04-04"),
-        (TAN_BIEN, "anti_drug", "2022-12-20"),          # after the deadline: never counted
-    ])
-    add_activities(ctx, [(TAN_BIEN, "law_propaganda", "2022-05-05")], title="Tuyên truyền phòng chống ma túy học đường")
-    yield ctx
-    ctx.close()
+pytestmark = pytest.mark.store([
+    (GO_DAU, "anti_drug", "2022-01-10"),
+    (GO_DAU, "anti_drug", "2022-02-20"),
+    (TT_GO_DAU, "civilised_town", "2022-01-12"),
+    (TT_GO_DAU, "disadvantaged_youth_support", "2022-03-01"),
+    (THANH_DUC, "life_skills", "2022-03-02"),
+    (TAN_BIEN, "new_cultural_life", "2022-04-04"),
+    (TAN_BIEN, "anti_drug", "2022-12-20"),          # after the deadline: never counted
+    (TAN_BIEN, "law_propaganda", "2022-05-05", "Tuyên truyền phòng chống ma túy học đường"),
+])
 
 
 def window(ctx, as_of=D(2022, 12, 15), **kw):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.server import ROOT, CHROMIUM, CHROMIUM_ARGS, DashboardServer
+from tests.e2e.server import CHROMIUM, CHROMIUM_ARGS, ROOT, DashboardServer
 
 ARTIFACTS = ROOT / "test-artifacts"
 

@@ -275,3 +275,52 @@ class App:
         with self.page.expect_download(timeout=timeout) as info:
             target.click()
         return info.value
+
+
+def select_row(app: App, row: int, until=None) -> None:
+    """Ticks a row of the first st.dataframe with row selection (the grid is a canvas: click by position).
+
+    The grid ignores clicks until it has drawn itself, so the click is repeated until the page changes.
+    """
+    grid = app.dataframes().first
+    title = app.title()
+    done = until or (lambda: app.title() != title)
+    for _ in range(5):
+        grid.scroll_into_view_if_needed()
+        app.page.wait_for_timeout(800)
+        box = grid.bounding_box()
+        header = row_height = 35
+        x, y = box["x"] + 16, box["y"] + header + row_height * row + row_height / 2
+        app.page.mouse.move(x, y)
+        app.page.wait_for_timeout(200)
+        app.page.mouse.down()
+        app.page.mouse.up()
+        app.wait()
+        app.page.wait_for_timeout(500)
+        app.wait()
+        if done():
+            return
+    raise AssertionError(f"selecting row {row} did not leave the page {title!r}")
+
+
+class SignInForm:
+    """The sign-in form (page object) of a dashboard with accounts."""
+
+    def __init__(self, app: App):
+        self.app = app
+
+    def shown(self) -> bool:
+        """Waits for the form's heading (a rerun may still be replacing the page)."""
+        self.app.main().locator(HEADING).filter(has_text="Đăng nhập").wait_for(timeout=30_000)
+        return self.app.main().locator(FORM).count() == 1
+
+    def submit(self, name: str, password: str) -> None:
+        page = self.app.page
+        page.locator(TEXT_INPUT).filter(has_text="Tên đăng nhập").locator("input").fill(name)
+        page.locator(TEXT_INPUT).filter(has_text="Mật khẩu").locator("input").fill(password)
+        page.locator(FORM_SUBMIT).click()
+        self.app.wait()
+
+    def sign_out(self) -> None:
+        self.app.sidebar().locator(BUTTON).get_by_role("button", name="Đăng xuất").click()
+        self.app.wait()

@@ -91,3 +91,12 @@ class DashboardServer:
             return self.log_path.read_text(encoding="utf-8", errors="replace")
         except FileNotFoundError:
             return ""
+
+
+def http_status(url: str) -> int:
+    """The HTTP status a request with no cookies (another machine, a copied link) gets for url."""
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as exc:
+        return exc.code

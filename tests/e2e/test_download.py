@@ -14,8 +14,8 @@ import docx
 import openpyxl
 
 from analytics.core.i18n import t
-from tests.conftest import ROOT
 from tests.e2e.pages import App
+from tests.fixtures import ROOT
 
 AS_OF = "2022-09-30"
 

@@ -3,35 +3,32 @@ signed-in session, no table toolbar CSV, no formula in any download, no Markdown
 from __future__ import annotations
 
 import csv
-import re
 import io
-import urllib.error
-import urllib.request
+import re
 
 import openpyxl
 
-from analytics.access import auth
-from analytics.context import open_context
 from analytics.core.i18n import t
 from analytics.store.database import Database
-from tests.e2e.pages import DATAFRAME, UPLOAD_INPUT, App
-from tests.e2e.test_signin import PASSWORDS, SignInForm, settings_file, with_accounts
-from tests.test_ingest import GOOD, HEADER, csv_bytes
+from tests.e2e.pages import DATAFRAME, UPLOAD_INPUT, App, SignInForm
+from tests.e2e.server import http_status
+from tests.fixtures import (
+    ACCOUNTS,
+    FORMULA_START,
+    GOOD,
+    HEADER,
+    PASSWORDS,
+    csv_bytes,
+    settings_with_auth,
+    store_file,
+    with_accounts,
+)
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FORMULAS = ["=1+1", "@SUM(1+1)*cmd|' /C calc'!A0", "-1+1", "+1+1"]
 
 
-def status_without_cookies(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
-
-
 def test_twelve_tabs_signing_in_at_once_check_at_most_the_limit(dashboard, store, browser, tmp_path):
-    settings = settings_file(tmp_path, slow_after_failures=99, lock_after_failures=6, lock_minutes=15)
+    settings = str(settings_with_auth(tmp_path, slow_after_failures=99, lock_after_failures=6, lock_minutes=15))
     url = dashboard(with_accounts(store), ANTQ_SETTINGS=settings)
     context = browser.new_context()
     try:
@@ -72,7 +69,7 @@ def test_a_download_answers_only_its_signed_in_session(dashboard, store, browser
         address = download.url
         assert "/media/" in address
         assert page.request.get(address).status == 200          # the browser session that made it
-        assert status_without_cookies(address) == 404              # a client without cookies
+        assert http_status(address) == 404              # a client without cookies
         stranger = other.new_page()
         App(stranger, url).open()                                  # another browser with its own cookie
         assert stranger.request.get(address).status == 404
@@ -84,10 +81,7 @@ def test_a_download_answers_only_its_signed_in_session(dashboard, store, browser
 
 
 def test_no_download_path_carries_a_formula_and_the_toolbar_has_no_csv(dashboard, store, page, tmp_path):
-    ctx = open_context(store)
-    auth.add_account(ctx.db, "quantri", PASSWORDS["quantri"], "admin", None, ctx.units, "tester",
-                     auth.AuthSettings())
-    ctx.close()
+    store_file(store, accounts={"quantri": ACCOUNTS["quantri"]})
     data = tmp_path / "cong-thuc.csv"
     rows = [GOOD[:3] + [formula] + GOOD[4:8] + [f"F-{i}", formula] for i, formula in enumerate(FORMULAS)]
     rows.append(GOOD[:3] + ["Ngày sai"] + ["=31/02/2022"] + GOOD[5:8] + ["F-9", "@x"])  # a rejected row
@@ -130,10 +124,7 @@ def test_no_download_path_carries_a_formula_and_the_toolbar_has_no_csv(dashboard
 
 
 def test_links_and_images_from_a_file_are_shown_as_text(dashboard, store, page, tmp_path):
-    ctx = open_context(store)
-    auth.add_account(ctx.db, "quantri", PASSWORDS["quantri"], "admin", None, ctx.units, "tester",
-                     auth.AuthSettings())
-    ctx.close()
+    store_file(store, accounts={"quantri": ACCOUNTS["quantri"]})
     fetched = []
     page.on("request", lambda request: fetched.append(request.url) if "tracker" in request.url else None)
     link, image = "[x](http://evil.example)", "![t](http://127.0.0.1:1/tracker.png)"
@@ -176,4 +167,4 @@ def test_a_session_still_on_the_sign_in_form_cannot_upload(dashboard, store, pag
     assert {put(s) for s in session_ids} == {403}  # not signed in: refused before the body is kept
     SignInForm(app).submit("nop703", PASSWORDS["nop703"])
     app.expect_title("Tổng quan")
-    assert 200 in {put(s) for s in session_ids} or 204 in {put(s) for s in session_ids}
+    assert 204 in {put(s) for s in session_ids}  # signed in: the file is taken (Streamlit answers 204 No Content)

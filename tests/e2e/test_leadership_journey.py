@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from urllib.parse import parse_qs, urlparse
 
-from analytics.core.i18n import t
 from playwright.sync_api import expect
 
-from tests.e2e.pages import HEADING, METRIC, SELECTBOX, App
+from analytics.core.i18n import t
+from tests.e2e.pages import HEADING, METRIC, SELECTBOX, App, select_row
 from ui.charts import wrap_title
 
 
@@ -25,32 +25,6 @@ def number(text: str) -> int:
 
 def headings(app: App) -> list[str]:
     return [h.inner_text().strip() for h in app.main().locator(HEADING).all()]
-
-
-def select_row(app: App, row: int, until=None) -> None:
-    """Ticks a row of the first st.dataframe with row selection (the grid is a canvas: click by position).
-
-    The grid ignores clicks until it has drawn itself, so the click is repeated until the page changes.
-    """
-    grid = app.dataframes().first
-    title = app.title()
-    done = until or (lambda: app.title() != title)
-    for _ in range(5):
-        grid.scroll_into_view_if_needed()
-        app.page.wait_for_timeout(800)
-        box = grid.bounding_box()
-        header = row_height = 35
-        x, y = box["x"] + 16, box["y"] + header + row_height * row + row_height / 2
-        app.page.mouse.move(x, y)
-        app.page.wait_for_timeout(200)
-        app.page.mouse.down()
-        app.page.mouse.up()
-        app.wait()
-        app.page.wait_for_timeout(500)
-        app.wait()
-        if done():
-            return
-    raise AssertionError(f"selecting row {row} did not leave the page {title!r}")
 
 
 def test_a_leader_filters_finds_a_lagging_unit_and_shares_the_view(dashboard, store, page):

@@ -8,8 +8,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 
 from analytics.core.i18n import t
-from tests.e2e.pages import ALERT, HEADING, MAIN, App
-from tests.e2e.test_leadership_journey import select_row
+from tests.e2e.pages import ALERT, MAIN, App, select_row
 
 LEADERSHIP = ("", "chi-tieu", "cham-tien-do", "don-vi", "tra-cuu")
 # Words Streamlit draws in English when left alone (multiselect, date picker, navigation).

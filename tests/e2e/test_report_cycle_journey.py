@@ -12,8 +12,7 @@ from playwright.sync_api import expect
 
 from analytics.access import audit, auth
 from analytics.context import open_context
-from tests.e2e.pages import ALERT, SELECTBOX, App
-from tests.e2e.test_signin import SignInForm
+from tests.e2e.pages import ALERT, SELECTBOX, App, SignInForm
 from tests.fixtures import settings_with_auth
 
 PASSWORD = "mat-khau-dai-1"

@@ -12,10 +12,9 @@ import openpyxl
 from analytics.context import open_context
 from analytics.core.i18n import t
 from analytics.unit_reports import cycle
-from tests.e2e.pages import DATAFRAME, App
-from tests.e2e.test_hardening import FORMULA_START, status_without_cookies
-from tests.e2e.test_signin import PASSWORDS, SignInForm, with_accounts
-from tests.test_unit_reports import DEFAULT, scan, word
+from tests.e2e.pages import DATAFRAME, App, SignInForm
+from tests.e2e.server import http_status
+from tests.fixtures import DEFAULT, FORMULA_START, PASSWORDS, scan, with_accounts, word
 
 FORMULA_REASON = "=1+1 @SUM(1+1)*cmd|' /C calc'!A0"
 FORMULA_FILE = "=HYPERLINK(evil).docx"
@@ -47,7 +46,7 @@ def assert_only_this_session(page, addresses: list[str]) -> None:
     """Checked before leaving the page: Streamlit drops a page's files when the browser moves on."""
     assert addresses and all("/media/" in a for a in addresses)
     assert {page.request.get(a).status for a in addresses} == {200}    # the session that made them
-    assert {status_without_cookies(a) for a in addresses} == {404}     # a client without cookies
+    assert {http_status(a) for a in addresses} == {404}     # a client without cookies
 
 
 def test_report_and_lagging_downloads_are_neutral_and_tied_to_the_session(dashboard, store, browser, tmp_path):

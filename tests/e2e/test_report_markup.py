@@ -5,9 +5,8 @@ from __future__ import annotations
 from analytics.context import open_context
 from analytics.core.i18n import t
 from analytics.unit_reports import cycle
-from tests.e2e.pages import UPLOAD_INPUT, App
-from tests.e2e.test_signin import PASSWORDS, SignInForm, with_accounts
-from tests.test_unit_reports import DEFAULT, scan, word
+from tests.e2e.pages import UPLOAD_INPUT, App, SignInForm
+from tests.fixtures import DEFAULT, PASSWORDS, scan, with_accounts, word
 
 LINK, IMAGE = "[x](http://evil.example)", "![t](http://127.0.0.1:1/tracker.png)"
 NAME = "[x](evil.example)![t](tracker.png).docx"  # a file name has no slash

@@ -8,11 +8,9 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-from tests.conftest import ROOT
 from tests.e2e.pages import App
-from tests.test_auth_scope import FILE
+from tests.fixtures import OUT_OF_SCOPE_FILE, ROOT
 
 BUSY_TIMEOUT = 20  # seconds a command may wait for the server to let the file go
 
@@ -43,7 +41,7 @@ def test_the_command_line_works_beside_a_running_dashboard(dashboard, store, pag
     assert (tmp_path / "bao-cao.docx").stat().st_size > 10_000
 
     upload = tmp_path / "bao-cao-703.csv"
-    upload.write_bytes(FILE)
+    upload.write_bytes(OUT_OF_SCOPE_FILE)
     imported = json.loads(cli("import", str(upload), *db, "--json").stdout)
     assert imported["committed"] and imported["accepted"] == 4
     app.open()  # the next run shows the command line's write

@@ -5,57 +5,19 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect
 
-from analytics.access import audit, auth
-from analytics.context import open_context
+from analytics.access import audit
+from analytics.core.i18n import t
 from analytics.store.database import Database
-from tests.e2e.pages import ALERT, BUTTON, HEADING, METRIC, NAV_LINK, TEXT_INPUT, App
-from tests.fixtures import settings_with_auth
+from tests.e2e.pages import ALERT, HEADING, METRIC, NAV_LINK, App, SignInForm
+from tests.fixtures import OUT_OF_SCOPE_FILE, PASSWORDS, settings_with_auth, with_accounts
 
-PASSWORDS = {"xem": "mat-khau-xem-1", "nop703": "mat-khau-nop-1", "quantri": "mat-khau-qtri-1"}
-ROLES = {"xem": ("viewer", None), "nop703": ("uploader", "703"), "quantri": ("admin", None)}
 ADMIN_ONLY = {"Tài khoản", "Nhật ký hệ thống"}
-
-
-class SignInForm:
-    """The sign-in form (page object)."""
-
-    def __init__(self, app: App):
-        self.app = app
-
-    def shown(self) -> bool:
-        """Waits for the form's heading (a rerun may still be replacing the page)."""
-        self.app.main().locator(HEADING).filter(has_text="Đăng nhập").wait_for(timeout=30_000)
-        return self.app.main().locator('[data-testid="stForm"]').count() == 1
-
-    def submit(self, name: str, password: str) -> None:
-        page = self.app.page
-        page.locator(TEXT_INPUT).filter(has_text="Tên đăng nhập").locator("input").fill(name)
-        page.locator(TEXT_INPUT).filter(has_text="Mật khẩu").locator("input").fill(password)
-        page.locator('[data-testid="stFormSubmitButton"] button').click()
-        self.app.wait()
-
-    def sign_out(self) -> None:
-        self.app.sidebar().locator(BUTTON).get_by_role("button", name="Đăng xuất").click()
-        self.app.wait()
-
-
-def with_accounts(path: Path) -> Path:
-    ctx = open_context(path)
-    for name, (role, unit) in ROLES.items():
-        auth.add_account(ctx.db, name, PASSWORDS[name], role, unit, ctx.units, "tester", auth.AuthSettings())
-    ctx.close()
-    return path
 
 
 def menu(app: App) -> set[str]:
     return {link.title for link in app.nav.links()}
-
-
-def settings_file(tmp_path: Path, **values) -> str:
-    return str(settings_with_auth(tmp_path, **values))
 
 
 def test_a_page_address_on_a_fresh_plain_server_still_asks_to_sign_in(dashboard, store, page):
@@ -135,7 +97,7 @@ def test_an_uploader_sees_the_data_pages_but_not_the_admin_ones(dashboard, store
 
 
 def test_repeated_failures_lock_the_name_in_the_browser(dashboard, store, page, tmp_path):
-    settings = settings_file(tmp_path, slow_after_failures=99, lock_after_failures=3, lock_minutes=30)
+    settings = str(settings_with_auth(tmp_path, slow_after_failures=99, lock_after_failures=3, lock_minutes=30))
     app = App(page, dashboard(with_accounts(store), ANTQ_SETTINGS=settings)).open()
     form = SignInForm(app)
     for _ in range(2):
@@ -180,9 +142,8 @@ def test_a_download_is_audited_with_who_made_it(dashboard, store, page):
 
 
 def test_an_uploader_uploading_another_districts_rows_sees_them_rejected(dashboard, store, page, tmp_path):
-    from tests.test_auth_scope import FILE
     upload = tmp_path / "bao-cao-703.csv"
-    upload.write_bytes(FILE)
+    upload.write_bytes(OUT_OF_SCOPE_FILE)
     app = App(page, dashboard(with_accounts(store))).open()
     SignInForm(app).submit("nop703", PASSWORDS["nop703"])
     app.expect_title("Tổng quan")
@@ -190,5 +151,6 @@ def test_an_uploader_uploading_another_districts_rows_sees_them_rejected(dashboa
     app.upload(upload)
     app.page.locator(METRIC).first.wait_for()
     assert app.metric("Hợp lệ") == "3" and app.metric("Bị từ chối") == "1"  # row 4: unit 705, not under 703
-    assert any("Bị từ chối" in alert or "từ chối" in alert for alert in app.alerts())  # storing is blocked
+    blocked = t("upload.confirm.blocked", "vi", rejected="1")  # storing is blocked
+    assert any(alert.endswith(blocked) for alert in app.alerts())  # (an alert's text starts with its icon's name)
     app.assert_no_exception()
