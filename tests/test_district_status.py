@@ -6,7 +6,7 @@ import json
 import pytest
 
 from analytics.core.settings import DistrictSettings, LaggingSettings
-from analytics.measures import attainment
+from analytics.measures import attainment, status
 from tests.fixtures import make_store, run_cli
 
 D = dt.date.fromisoformat

@@ -6,6 +6,8 @@ import io
 import pandas as pd
 
 from analytics.context import open_context
+from analytics.measures import views
+from analytics.outputs import exports
 from tests.fixtures import charts, frame, metrics, open_page
 
 HOA_THANH, TAN_CHAU = "Thị đoàn Hòa Thành", "Huyện đoàn Tân Châu"

@@ -7,6 +7,7 @@ import pytest
 
 from analytics.context import open_context
 from analytics.core.settings import load_settings
+from analytics.measures import attainment
 from analytics.reference.plan import PlanError
 from analytics.reference.registry import load_units
 
@@ -129,10 +130,8 @@ def test_the_store_gives_union_names_and_keeps_the_administrative_name(tmp_path)
     try:
         row = ctx.db.df("SELECT name, admin_name, symbol, committee_line FROM units WHERE code = '710'").iloc[0]
         assert list(row) == ["Huyện đoàn Gò Dầu", "Huyện Gò Dầu", "HĐTN", "BCH HUYỆN ĐOÀN GÒ DẦU"]
-        names = set(ctx.db.named("unit_targets", {
-            "plan_id": ctx.plan.id, "start": ctx.plan.start, "deadline": ctx.plan.deadline, "as_of": ctx.plan.deadline,
-            "pace_tolerance": 0.1, "no_activity_after": 0.5, "projection_min_elapsed": 0.3, "silent_days": 60,
-        })["unit_name"])
+        targets = attainment.unit_targets(ctx.db, ctx.plan, ctx.plan.deadline, ctx.settings.lagging)
+        names = set(targets["unit_name"])
         assert {"Huyện đoàn Gò Dầu", "Đoàn xã Cẩm Giang", "Thành đoàn Tây Ninh"} <= names
         assert not names & {"Huyện Gò Dầu", "Xã Cẩm Giang"}
     finally:

@@ -4,6 +4,8 @@ Under scripts/serve.py the server sets the session cookie HttpOnly (ui/session_c
 can read the token. A plain `streamlit run dashboard.py` falls back to a cookie written by the page's script."""
 from __future__ import annotations
 
+import time
+
 from analytics.access import sessions
 from tests.e2e.pages import App, SignInForm
 from tests.fixtures import PASSWORDS, with_accounts
