@@ -54,14 +54,14 @@ def import_document(result: "CheckResult", committed: bool, submission_id: int |
         "committed": committed,
         "submission_id": submission_id,
         "errors": [{"line": int(e.line), "column": e.column, "value": e.value, "message": e.message}
-                   for e in result.errors.itertuples()],
+                   for e in result.error_list],
         "warnings": list(result.warnings),
-        "duplicate_rows": [{"line": int(d.line), "message": d.message} for d in result.duplicate_rows.itertuples()],
+        "duplicate_rows": [{"line": int(d.line), "message": d.message} for d in result.duplicate_list],
         "updated_lines": [int(line) for line in result.updated_lines],
         "sheet": result.sheet,
         "header_row": int(result.header_row),
         "skipped_rows": [{"line": int(r.line), "kind": r.reason, "reason": t(f"intake.skipped.{r.reason}")}
-                         for r in result.skipped_rows.itertuples()],
+                         for r in result.skipped_list],
     }
 
 
@@ -116,7 +116,7 @@ def run_import(args) -> int:
             print(t("intake.layout.header_row", row=result.header_row))
         for warning in result.warnings:
             print(warning)
-        for error in result.errors.head(200).itertuples():
+        for error in result.error_list[:200]:
             print(t("ingest.cli.error_line", line=error.line, column=error.column, value=error.value or "",
                     message=error.message))
         if outcome:

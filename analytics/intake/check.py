@@ -29,14 +29,14 @@ import uuid
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
 
 from analytics.core.i18n import LANGUAGES, t
-from analytics.intake import stage_queries, title_fold
+from analytics.intake import stage_queries
 from analytics.store.database import Database, sql
 from analytics.intake.layout import (MAX_COLUMNS, MAX_HEADER_BYTES, CsvHeader, LayoutError, Stripped, XlsxSheet,
                                       count_columns, find_csv_header, is_number_header, read_xlsx,
@@ -44,6 +44,9 @@ from analytics.intake.layout import (MAX_COLUMNS, MAX_HEADER_BYTES, CsvHeader, L
 from analytics.core.text import FOLD_SQL_MACRO, fold, format_number
 from analytics.reference.plan import Plan
 from analytics.reference.registry import Unit
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Canonical fields, in template order, with the header keys (folded, letters and digits only) that name them.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -84,6 +87,29 @@ class IngestReadError(ValueError):
     """The file cannot be read as a table at all (empty, not a table, a required column missing, undecodable)."""
 
 
+class ErrorRow(NamedTuple):
+    line: int
+    column: str
+    value: str | None
+    message: str
+
+
+class DuplicateRow(NamedTuple):
+    line: int
+    message: str
+
+
+class SkippedRow(NamedTuple):
+    line: int
+    reason: str
+
+
+def _frame(rows: list, columns: tuple[str, ...]) -> "pd.DataFrame":
+    import pandas as pd  # only where a frame is asked for (the pages): the import command never needs pandas
+
+    return pd.DataFrame(rows, columns=list(columns))
+
+
 @dataclass
 class CheckResult:
     """What a dry run found. The checked rows wait in an in-memory staging database attached to the store's
@@ -98,14 +124,14 @@ class CheckResult:
     duplicates: int
     updated: int
     new: int
-    errors: pd.DataFrame                       # line, column, value, message
-    duplicate_rows: pd.DataFrame               # line, message
+    error_list: list[ErrorRow]                 # line, column, value, message (spreadsheet order)
+    duplicate_list: list[DuplicateRow]         # line, message
     warnings: list[str] = field(default_factory=list)
     updated_lines: list[int] = field(default_factory=list)  # rows that replace a stored version
     previous_submission: int | None = None    # an active submission of the identical file
     sheet: str | None = None                   # xlsx: the sheet read
     header_row: int = 1                        # spreadsheet row taken as the header
-    skipped_rows: pd.DataFrame = field(default_factory=lambda: pd.DataFrame({"line": [], "reason": []}))
+    skipped_list: list[SkippedRow] = field(default_factory=list)
     data_version: int = 0                      # the store's version the outcomes were computed against
     stage: str = ""
     db: Database | None = field(default=None, repr=False, compare=False)
@@ -113,6 +139,19 @@ class CheckResult:
     def __post_init__(self):
         if self.db is not None and self.stage:
             self._finalizer = weakref.finalize(self, _detach, self.db, self.stage)
+
+    # The same as frames (built when first asked for; pandas is imported only then).
+    @cached_property
+    def errors(self) -> "pd.DataFrame":
+        return _frame(self.error_list, ErrorRow._fields)
+
+    @cached_property
+    def duplicate_rows(self) -> "pd.DataFrame":
+        return _frame(self.duplicate_list, DuplicateRow._fields)
+
+    @cached_property
+    def skipped_rows(self) -> "pd.DataFrame":
+        return _frame(self.skipped_list, SkippedRow._fields)
 
     @property
     def committable(self) -> int:
@@ -130,8 +169,10 @@ class CheckResult:
         if self.db is not None and self.stage:
             self._finalizer()
 
-    def preview(self, limit: int = 50) -> pd.DataFrame:
+    def preview(self, limit: int = 50) -> "pd.DataFrame":
         """The first storable rows in file order, as they will be stored."""
+        import pandas as pd
+
         with self.db.cursor() as cur:
             cur.execute(self.stage_sql("ingest_records"))
             frame = cur.execute("SELECT * FROM ingest_records_in ORDER BY line LIMIT ?", [limit]).df()
@@ -652,39 +693,42 @@ def _strip(value: str | None) -> str | None:
     return (value or "").strip() or None
 
 
-def _unit_map(cur: duckdb.DuckDBPyConnection, resolver: UnitResolver) -> pa.Table:
+def _unit_map(cur: duckdb.DuckDBPyConnection, resolver: UnitResolver) -> dict[str, list[str | None]]:
     pairs = cur.execute("SELECT DISTINCT unit_code_raw, unit_name_raw FROM ingest_cells").fetchall()
     resolved = [resolver.resolve(_strip(code), _strip(name)) for code, name in pairs]
     values = [_strip(code) if field == "ma_don_vi" else _strip(name)
               for (code, name), (_, field, _) in zip(pairs, resolved)]
-    return pa.table({
-        "code_raw": pa.array([p[0] for p in pairs], pa.string()), "name_raw": pa.array([p[1] for p in pairs], pa.string()),
-        "unit_code": pa.array([r[0] for r in resolved], pa.string()),
-        "error_field": pa.array([r[1] for r in resolved], pa.string()),
-        "value": pa.array(values, pa.string()), "error": pa.array([r[2] for r in resolved], pa.string())})
+    return {"code_raw": [p[0] for p in pairs], "name_raw": [p[1] for p in pairs],
+            "unit_code": [r[0] for r in resolved], "error_field": [r[1] for r in resolved],
+            "value": values, "error": [r[2] for r in resolved]}
 
 
-def _type_map(cur: duckdb.DuckDBPyConnection, plan: Plan) -> pa.Table:
+def _type_map(cur: duckdb.DuckDBPyConnection, plan: Plan) -> dict[str, list[str | None]]:
     types = type_lookup(plan)
     raw = [r[0] for r in cur.execute("SELECT DISTINCT type_raw FROM ingest_cells WHERE type_raw IS NOT NULL").fetchall()]
     codes = [types.get(match_key(v)) for v in raw]
-    return pa.table({
-        "type_raw": pa.array(raw, pa.string()), "type_code": pa.array(codes, pa.string()),
-        "value": pa.array([_strip(v) for v in raw], pa.string()),
-        "error": pa.array([None if code else t("ingest.error.type_unknown") for code in codes], pa.string())})
+    return {"type_raw": raw, "type_code": codes, "value": [_strip(v) for v in raw],
+            "error": [None if code else t("ingest.error.type_unknown") for code in codes]}
 
 
-def _messages(plan: Plan) -> pa.Table:
+def _text_table(cur: duckdb.DuckDBPyConnection, name: str, columns: dict[str, list[str | None]]) -> None:
+    """A temporary table of text columns from equally long Python lists (one unnest per column: they zip)."""
+    names = list(columns)
+    select = ", ".join(f"unnest(${i}::VARCHAR[]) AS {column}" for i, column in enumerate(names, 1))
+    cur.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {select}", [columns[c] for c in names])
+
+
+def _messages(plan: Plan) -> dict[str, list[str]]:
     keys = ["required", "date_invalid", "date_serial", "date_outside", "number_negative", "number_not_whole",
             "number_too_large", "ref_conflict"]
     intake = ["date_impossible", "budget_not_whole", "budget_too_large"]
     values = {"start": plan.start.strftime("%d/%m/%Y"), "deadline": plan.deadline.strftime("%d/%m/%Y"),
               "line": "{line}"}  # filled in by SQL
     months = range(1, 13)  # 31/11/2022: "not in month 11" (ingest_check.sql names the month)
-    return pa.table({"key": keys + intake + [f"date_not_in_month_{m}" for m in months],
-                     "message": [t(f"ingest.error.{key}", **values) for key in keys]
-                     + [t(f"intake.error.{key}") for key in intake]
-                     + [t("ingest.error.date_not_in_month", month=m) for m in months]})
+    return {"key": keys + intake + [f"date_not_in_month_{m}" for m in months],
+            "message": [t(f"ingest.error.{key}", **values) for key in keys]
+            + [t(f"intake.error.{key}") for key in intake]
+            + [t("ingest.error.date_not_in_month", month=m) for m in months]}
 
 
 # -- the check ----------------------------------------------------------------------------------------
@@ -725,14 +769,14 @@ def check_file(db: Database, plan: Plan, units: tuple[Unit, ...], data: bytes | 
     duplicate_rows = _duplicate_rows(found.duplicate_rows, outcome["duplicate"])
     if previous is not None:
         warnings.insert(0, t("ingest.warning.same_file", id=previous))
-    rejected = int(errors["line"].nunique())
+    rejected = len({error.line for error in errors})
     return CheckResult(
         file_name=file_name, sha256=sha, encoding=ENCODINGS[encoding], separator=separator, rows=rows,
         accepted=rows - rejected, rejected=rejected, duplicates=len(duplicate_rows), updated=len(outcome["update"]),
-        new=found.storable - len(outcome["update"]) - len(outcome["duplicate"]), errors=errors,
-        duplicate_rows=duplicate_rows, warnings=warnings, updated_lines=outcome["update"],
+        new=found.storable - len(outcome["update"]) - len(outcome["duplicate"]), error_list=errors,
+        duplicate_list=duplicate_rows, warnings=warnings, updated_lines=outcome["update"],
         previous_submission=previous, data_version=found.data_version,
-        sheet=layout.sheet, header_row=layout.header_row, skipped_rows=skipped_rows,
+        sheet=layout.sheet, header_row=layout.header_row, skipped_list=skipped_rows,
         stage=stage, db=db,
     )
 
@@ -752,11 +796,11 @@ def _prepare(cur: duckdb.DuckDBPyConnection) -> None:
     """The macros and the fold function the check's SQL calls."""
     cur.execute(FOLD_SQL_MACRO)
     cur.execute(INGEST_TRIM_MACRO)
-    title_fold.register(cur)
+    cur.execute("CREATE OR REPLACE TEMP MACRO ingest_fold_none(x) AS NULL::VARCHAR")
 
 
 def _frame_rows(cur: duckdb.DuckDBPyConnection, headers: list[str], mapping: dict[str, int], separator: str | None,
-                content: _Content, layout: _Layout, damaged: bool) -> tuple[pd.DataFrame, list[str]]:
+                content: _Content, layout: _Layout, damaged: bool) -> tuple[list[SkippedRow], list[str]]:
     """Name the staged cells (ingest_cells), leave out the rows that are not records (ingest_rows) and note the
     cells a reader would drop (ingest_row_problems). The rows left out, and the warnings."""
     width = len(cur.execute("SELECT * FROM ingest_raw LIMIT 0").description)
@@ -777,23 +821,33 @@ def _lookups(cur: duckdb.DuckDBPyConnection, plan: Plan, units: tuple[Unit, ...]
     resolver = UnitResolver(plan, units, allowed_units)
     for name, table in (("ingest_unit_map", _unit_map(cur, resolver)), ("ingest_type_map", _type_map(cur, plan)),
                         ("ingest_messages", _messages(plan))):
-        cur.register("ingest_lookup", table)  # copied into DuckDB: joins then never wait on Python
-        cur.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT * FROM ingest_lookup")
-        cur.unregister("ingest_lookup")
+        _text_table(cur, name, table)  # copied into DuckDB: joins then never wait on Python
     cur.execute("CREATE OR REPLACE TEMP TABLE ingest_plan AS SELECT ?::DATE AS start_date, ?::DATE AS deadline",
                 [plan.start, plan.deadline])
 
 
-def _titles_query(cur: duckdb.DuckDBPyConnection) -> str:
-    """ingest_titles_distinct when titles repeat (folded once each), ingest_titles_by_row when most differ."""
+FOLD_UDF_MIN = 200_000  # distinct titles from which the vectorised fold (pyarrow, numpy) beats DuckDB's own
+
+
+def _titles_query(cur: duckdb.DuckDBPyConnection) -> tuple[str, str]:
+    """ingest_titles_distinct when titles repeat (folded once each), ingest_titles_by_row when most differ; and
+    the fold for ingest_title_key.sql: the vectorised one only when there are many titles to fold (its imports
+    cost more than it saves on a few thousand)."""
     distinct, rows = cur.execute("SELECT approx_count_distinct(title), count(*) FROM ingest_cells").fetchall()[0]
-    return "ingest_titles_by_row" if distinct > rows / 2 else "ingest_titles_distinct"
+    fold_latin = "ingest_fold_none"
+    if distinct >= FOLD_UDF_MIN:
+        from analytics.intake import title_fold
+
+        title_fold.register(cur)
+        fold_latin = title_fold.FUNCTION
+    return ("ingest_titles_by_row" if distinct > rows / 2 else "ingest_titles_distinct"), fold_latin
 
 
 def _check_rows(cur: duckdb.DuckDBPyConnection, stage: str, done: Callable[[float], None]) -> int:
     """Validate and normalise every row in SQL into the staging database (`stage`.checked); the rows checked."""
-    statements = [s for name in ("ingest_values", _titles_query(cur), "ingest_check")
-                  for s in stage_queries.statements(name, stage=stage)]
+    titles, fold_latin = _titles_query(cur)
+    statements = [s for name in ("ingest_values", "ingest_title_key", titles, "ingest_check")
+                  for s in stage_queries.statements(name, stage=stage, fold_latin=fold_latin)]
     for count, statement in enumerate(statements, 1):
         cur.execute(statement)
         done(count / len(statements))
@@ -812,17 +866,16 @@ def _check_rows(cur: duckdb.DuckDBPyConnection, stage: str, done: Callable[[floa
 
 @dataclass
 class _Found:
-    errors: pd.DataFrame           # line, field, value, message
-    duplicate_rows: pd.DataFrame   # line, first_line: repeats inside the file
+    errors: list[tuple]            # line, field, value, message
+    duplicate_rows: list[tuple]    # line, first_line: repeats inside the file
     storable: int                  # rows that can be stored
     data_version: int              # the store's version the outcomes are computed against
 
 
 def _found(cur: duckdb.DuckDBPyConnection, stage: str) -> _Found:
     """What the checks found, and the storable records (ingest_records_in)."""
-    errors = cur.execute(sql("ingest_errors")).df()
-    errors["value"] = errors["value"].astype(object).where(errors["value"].notna(), None)  # blank cell: null
-    duplicate_rows = cur.execute("SELECT line, first_line FROM ingest_file_duplicates ORDER BY line").df()
+    errors = cur.execute(sql("ingest_errors")).fetchall()  # a blank cell's value: None
+    duplicate_rows = cur.execute("SELECT line, first_line FROM ingest_file_duplicates ORDER BY line").fetchall()
     data_version = cur.execute("SELECT coalesce(max(value::BIGINT), 0) FROM meta WHERE key = 'data_version'"
                                ).fetchall()[0][0]
     cur.execute(stage_queries.stage_sql("ingest_records", stage=stage))
@@ -843,7 +896,7 @@ def _classify(cur: duckdb.DuckDBPyConnection, stage: str) -> dict[str, list[int]
         for name in ("update", "duplicate")}
 
 
-def _located_errors(errors: pd.DataFrame, headers: list[str], mapping: dict[str, int]) -> pd.DataFrame:
+def _located_errors(errors: list[tuple], headers: list[str], mapping: dict[str, int]) -> list[ErrorRow]:
     """Errors under the file's own column headers, in spreadsheet order (row, then column)."""
     header_of = {name: headers[index] for name, index in mapping.items()}
     header_of["ma_don_vi / ten_don_vi"] = " / ".join(header_of.get(f, f) for f in UNIT_FIELDS if f in header_of)
@@ -852,19 +905,17 @@ def _located_errors(errors: pd.DataFrame, headers: list[str], mapping: dict[str,
     for name in UNIT_FIELDS:  # a blank unit is reported under the unit column the file has
         header_of.setdefault(name, header_of[unit_present])
         position.setdefault(name, position[unit_present])
-    errors["column"] = errors["field"].map(lambda f: header_of.get(f, f))
-    errors["position"] = errors["field"].map(lambda f: position.get(f, len(headers)))
-    errors = errors.sort_values(["line", "position"], kind="stable")[["line", "column", "value", "message"]]
-    return errors.reset_index(drop=True)
+    errors = sorted(errors, key=lambda e: (e[0], position.get(e[1], len(headers))))  # stable: ties keep their order
+    return [ErrorRow(line, header_of.get(name, name), value, message) for line, name, value, message in errors]
 
 
-def _duplicate_rows(in_file: pd.DataFrame, in_store: list[int]) -> pd.DataFrame:
+def _duplicate_rows(in_file: list[tuple], in_store: list[int]) -> list[DuplicateRow]:
     """Repeats inside the file (naming the first) and of stored records, by line."""
-    in_file["message"] = in_file["first_line"].map(lambda n: t("ingest.duplicate.in_file", line=n))
+    rows = [DuplicateRow(line, t("ingest.duplicate.in_file", line=first)) for line, first in in_file]
     if len(in_store):
-        store_frame = pd.DataFrame({"line": in_store, "first_line": None, "message": t("ingest.duplicate.in_store")})
-        in_file = pd.concat([in_file, store_frame], ignore_index=True).sort_values("line")
-    return in_file[["line", "message"]].reset_index(drop=True)
+        stored = t("ingest.duplicate.in_store")
+        rows = sorted(rows + [DuplicateRow(line, stored) for line in in_store], key=lambda row: row.line)
+    return rows
 
 
 def column_letter(index: int) -> str:
@@ -975,7 +1026,7 @@ TOTAL_WORDS = r"(tong cong|cong|tong|tong so|tong hop|cong tong|total)\s*:?"
 
 
 def _left_out(cur: duckdb.DuckDBPyConnection, headers: list[str], mapping: dict[str, int], width: int
-              ) -> pd.DataFrame:
+              ) -> list[SkippedRow]:
     """Rows with no date that are not activities: only a running number under STT/TT (a template numbered in
     advance), a totals row ("Tổng cộng", "Cộng", "Tổng"), and the lines under the table (signatures, "Nơi nhận":
     no type and no date, below the last dated row or the totals row). (line, reason) in file order."""
@@ -1002,13 +1053,13 @@ def _left_out(cur: duckdb.DuckDBPyConnection, headers: list[str], mapping: dict[
         SELECT line, CASE WHEN numbered THEN 'numbered' WHEN total THEN 'total' ELSE 'signature' END AS reason
         FROM undated
         WHERE numbered OR total OR (untyped AND line > (SELECT line FROM table_end))""")
-    return cur.execute("SELECT line, reason FROM ingest_left_out ORDER BY line").df()
+    return [SkippedRow(*row) for row in cur.execute("SELECT line, reason FROM ingest_left_out ORDER BY line").fetchall()]
 
 
-def _left_out_warnings(skipped: pd.DataFrame) -> list[str]:
+def _left_out_warnings(skipped: list[SkippedRow]) -> list[str]:
     warnings = []
     for reason in ("total", "signature"):
-        lines = skipped.loc[skipped["reason"] == reason, "line"].astype(int).tolist()
+        lines = [row.line for row in skipped if row.reason == reason]
         if lines:
             shown = ", ".join(str(n) for n in lines[:10]) + ("…" if len(lines) > 10 else "")
             warnings.append(t(f"intake.warning.left_out.{reason}", lines=shown, count=len(lines)))

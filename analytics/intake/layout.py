@@ -13,11 +13,13 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from analytics.core.i18n import t
 from analytics.core.text import format_number
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 HEADER_SEARCH_ROWS = 20          # the header is the first of the first 20 non-blank rows that holds the required headers
 MAX_COLUMNS = 200                # a header (or an .xlsx row) wider than this is refused with its true width
@@ -235,6 +237,7 @@ def read_xlsx(data: bytes, field_of, required, unit_fields) -> XlsxSheet:
     header down. A formula counts as the value Excel saved with it, or its text when saved without one; a cell
     merged down gives its value to every row it covers."""
     import openpyxl
+    import pyarrow as pa
     check_xlsx_bounds(data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -23,13 +23,15 @@ A rolled-back submission cannot be rolled back again; its file may then be uploa
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analytics.access import audit, auth
 from analytics.core.i18n import t
 from analytics.intake.check import CheckResult
 from analytics.store.database import Database, sql
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class SubmissionError(ValueError):
@@ -99,7 +101,7 @@ def commit(db: Database, result: CheckResult, user_name: str | None = None, vali
                         t("ingest.commit.done", id=submission_id, inserted=new, updated=updated, duplicates=duplicates))
 
 
-def list_submissions(db: Database) -> pd.DataFrame:
+def list_submissions(db: Database) -> "pd.DataFrame":
     """Every submission, newest first, with its counts and status."""
     return db.named("submission_list")
 
