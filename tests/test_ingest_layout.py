@@ -1,5 +1,6 @@
 """Contract 1.1: files as offices draw them (title blocks, instruction sheets, numbered templates, totals and
 signatures, merged unit cells, names with districts), and the bounds every file is held to. Real XLSX/CSV bytes."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,8 +23,17 @@ from analytics.intake.check import IngestReadError, _sanitised, check_file
 from tests.conftest import ROOT
 from tests.test_ingest import GOOD, HEADER, csv_bytes
 
-OFFICE_HEADER = ["STT", "Tên đơn vị", "Loại hoạt động", "Tên hoạt động", "Ngày tổ chức", "Số người tham gia",
-                 "Địa điểm tổ chức", "Kinh phí (đồng)", "Ghi chú"]
+OFFICE_HEADER = [
+    "STT",
+    "Tên đơn vị",
+    "Loại hoạt động",
+    "Tên hoạt động",
+    "Ngày tổ chức",
+    "Số người tham gia",
+    "Địa điểm tổ chức",
+    "Kinh phí (đồng)",
+    "Ghi chú",
+]
 
 
 @pytest.fixture
@@ -42,12 +52,22 @@ def errors(result):
 
 
 def activity(n: int, unit: str | None = "Phường 1", day: dt.date = dt.date(2022, 5, 19)) -> list:
-    return [n, unit, "anti_drug", f"Tuyên truyền phòng, chống ma túy đợt {n}", dt.datetime.combine(day, dt.time()),
-            100 + n, "Nhà văn hóa khu phố", 1_500_000, None]
+    return [
+        n,
+        unit,
+        "anti_drug",
+        f"Tuyên truyền phòng, chống ma túy đợt {n}",
+        dt.datetime.combine(day, dt.time()),
+        100 + n,
+        "Nhà văn hóa khu phố",
+        1_500_000,
+        None,
+    ]
 
 
-def office_workbook(rows: list[list], *, instructions: bool = False, merges: list[str] = (),
-                    title: bool = True, under: list[list] = ()) -> bytes:
+def office_workbook(
+    rows: list[list], *, instructions: bool = False, merges: list[str] = (), title: bool = True, under: list[list] = ()
+) -> bytes:
     """A report as a district office draws it in Excel: the Union's title block over merged cells, the header
     on row 5 (or 1), the rows, then whatever `under` holds (totals, signatures)."""
     buffer = io.BytesIO()
@@ -91,8 +111,9 @@ def test_a_table_under_the_unions_title_block_is_read_from_its_header_row(ctx):
     rows[2][4] = "31/02/2022"
     result = check(ctx, office_workbook(rows))
     assert (result.sheet, result.header_row, result.rows, result.accepted) == ("Báo cáo", 5, 3, 2)
-    assert errors(result) == [(8, "Ngày tổ chức", "31/02/2022",
-                               "Ngày này không có trong tháng 2: hãy kiểm tra lại ngày và tháng.")]
+    assert errors(result) == [
+        (8, "Ngày tổ chức", "31/02/2022", "Ngày này không có trong tháng 2: hãy kiểm tra lại ngày và tháng.")
+    ]
     assert result.warnings == []  # STT is the running number, not an unknown column
 
 
@@ -114,9 +135,16 @@ def test_a_workbook_without_a_header_names_the_sheets_it_searched(ctx):
 
 
 def test_a_csv_with_a_title_block_and_blank_lines_above_its_header(ctx):
-    lines = ["BCH HUYỆN ĐOÀN TÂN BIÊN;;;;;;", "", "BÁO CÁO KẾT QUẢ;;;;", ";;;;;;",
-             ";".join(["STT"] + HEADER[1:6] + ["Địa điểm tổ chức"]),
-             ";".join(["1"] + GOOD[1:6] + ["Hội trường"]), "", ";".join(["2"] + GOOD[1:3] + ["Tọa đàm", "30/02/2022", "", ""])]
+    lines = [
+        "BCH HUYỆN ĐOÀN TÂN BIÊN;;;;;;",
+        "",
+        "BÁO CÁO KẾT QUẢ;;;;",
+        ";;;;;;",
+        ";".join(["STT"] + HEADER[1:6] + ["Địa điểm tổ chức"]),
+        ";".join(["1"] + GOOD[1:6] + ["Hội trường"]),
+        "",
+        ";".join(["2"] + GOOD[1:3] + ["Tọa đàm", "30/02/2022", "", ""]),
+    ]
     data = "\r\n".join(lines).encode("utf-8") + b"\r\n"
     result = check(ctx, data, name="bao-cao.csv")
     assert (result.separator, result.header_row, result.rows, result.accepted) == (";", 5, 2, 1)
@@ -135,18 +163,25 @@ def test_a_template_numbered_in_advance_stores_the_filled_rows_and_says_nothing_
 
 
 def test_totals_and_signature_lines_are_left_out_and_named(ctx):
-    under = [[None, "Tổng cộng", None, "3 hoạt động", None, 306, None, 4_500_000],
-             [],
-             [None, "Nơi nhận:", None, None, None, "TM. BAN THƯỜNG VỤ HUYỆN ĐOÀN"],
-             [None, "- Tỉnh đoàn;", None, None, None, "BÍ THƯ"],
-             [None, "- Lưu VP.", None, None, None, "Nguyễn Văn An"]]
+    under = [
+        [None, "Tổng cộng", None, "3 hoạt động", None, 306, None, 4_500_000],
+        [],
+        [None, "Nơi nhận:", None, None, None, "TM. BAN THƯỜNG VỤ HUYỆN ĐOÀN"],
+        [None, "- Tỉnh đoàn;", None, None, None, "BÍ THƯ"],
+        [None, "- Lưu VP.", None, None, None, "Nguyễn Văn An"],
+    ]
     result = check(ctx, office_workbook([activity(1), activity(2), activity(3)], under=under))
     assert (result.rows, result.accepted, result.rejected) == (3, 3, 0)
-    assert list(result.skipped_rows.itertuples(index=False, name=None)) == \
-        [(9, "total"), (11, "signature"), (12, "signature"), (13, "signature")]
+    assert list(result.skipped_rows.itertuples(index=False, name=None)) == [
+        (9, "total"),
+        (11, "signature"),
+        (12, "signature"),
+        (13, "signature"),
+    ]
     assert result.warnings == [
         "Dòng 9 là dòng tổng cộng, không tính là hoạt động và không được lưu.",
-        "3 dòng dưới bảng (dòng 11, 12, 13: chữ ký, nơi nhận…) không tính là hoạt động và không được lưu."]
+        "3 dòng dưới bảng (dòng 11, 12, 13: chữ ký, nơi nhận…) không tính là hoạt động và không được lưu.",
+    ]
 
 
 def test_a_row_missing_its_date_inside_the_table_is_still_an_error(ctx):
@@ -171,9 +206,16 @@ def test_without_a_merge_a_blank_unit_stays_an_error(ctx):
 
 
 # -- units named with their district ----------------------------------------------------------------
-@pytest.mark.parametrize("name, code", [("Xã Tân Bình, huyện Tân Biên", "25495"), ("Xã Tân Bình - TP Tây Ninh", "25474"),
-                                        ("Xã Tân Bình (Tân Biên)", "25495"), ("Tan Binh, Thanh pho Tay Ninh", "25474"),
-                                        ("Đoàn xã Tân Bình – huyện Tân Biên", "25495")])
+@pytest.mark.parametrize(
+    "name, code",
+    [
+        ("Xã Tân Bình, huyện Tân Biên", "25495"),
+        ("Xã Tân Bình - TP Tây Ninh", "25474"),
+        ("Xã Tân Bình (Tân Biên)", "25495"),
+        ("Tan Binh, Thanh pho Tay Ninh", "25474"),
+        ("Đoàn xã Tân Bình – huyện Tân Biên", "25495"),
+    ],
+)
 def test_a_unit_name_may_carry_its_district(ctx, name, code):
     result = check(ctx, csv_bytes([["", name] + GOOD[2:]]), name="bao-cao.csv")
     assert errors(result) == []
@@ -181,10 +223,16 @@ def test_a_unit_name_may_carry_its_district(ctx, name, code):
 
 
 def test_a_name_in_the_wrong_district_or_an_unknown_district_says_what_exists(ctx):
-    rows = [["", "Xã Tân Bình, huyện Gò Dầu"] + GOOD[2:], ["", "Xã Tân Bình, huyện Không Có"] + GOOD[2:],
-            ["", "Xã Tân Bìnhh"] + GOOD[2:]]
+    rows = [
+        ["", "Xã Tân Bình, huyện Gò Dầu"] + GOOD[2:],
+        ["", "Xã Tân Bình, huyện Không Có"] + GOOD[2:],
+        ["", "Xã Tân Bìnhh"] + GOOD[2:],
+    ]
     found = errors(check(ctx, csv_bytes(rows), name="bao-cao.csv"))
-    assert "25474 – Đoàn xã Tân Bình (Thành đoàn Tây Ninh)" in found[0][3] and "25495 – Đoàn xã Tân Bình (Huyện đoàn Tân Biên)" in found[0][3]
+    assert (
+        "25474 – Đoàn xã Tân Bình (Thành đoàn Tây Ninh)" in found[0][3]
+        and "25495 – Đoàn xã Tân Bình (Huyện đoàn Tân Biên)" in found[0][3]
+    )
     assert found[1][3].startswith("Không tìm thấy huyện, thị xã, thành phố “huyện Không Có”")
     assert found[2][3].startswith("Không tìm thấy đơn vị có tên này") and "(Huyện đoàn Tân Biên)" in found[2][3]
 
@@ -212,8 +260,12 @@ def test_duckdb_details_never_carry_a_server_path():
 
 # -- a version-1 file means the same ----------------------------------------------------------------
 def test_a_version_1_file_reads_as_before(ctx):
-    rows = [GOOD, GOOD[:3] + ["Hội thi", "2022-06-01", "", "", "", "", ""], [""] * 10,
-            GOOD[:3] + ["", "01/07/2022", "", "", "", "", ""]]
+    rows = [
+        GOOD,
+        GOOD[:3] + ["Hội thi", "2022-06-01", "", "", "", "", ""],
+        [""] * 10,
+        GOOD[:3] + ["", "01/07/2022", "", "", "", "", ""],
+    ]
     result = check(ctx, csv_bytes(rows), name="bao-cao.csv")
     assert (result.sheet, result.header_row, result.rows, result.accepted, result.rejected) == (None, 1, 3, 2, 1)
     assert errors(result) == [(5, "ten_hoat_dong", None, "Ô này bắt buộc phải có giá trị.")]
@@ -264,8 +316,12 @@ def test_a_million_blank_lines_between_rows_cost_nothing_and_keep_row_numbers(ct
 def _dry_run_peak_mib(path, db) -> tuple[int, dict]:
     """Peak memory (MiB) of `import --dry-run --json` as its own process: its VmHWM, read until it exits. (Its
     rusage would not do: a child forked from a large test process carries that process's size into ru_maxrss.)"""
-    child = subprocess.Popen([sys.executable, "-m", "analytics", "import", str(path), "--db", str(db), "--dry-run",
-                              "--json"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "analytics", "import", str(path), "--db", str(db), "--dry-run", "--json"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
     status, peak_kib = Path(f"/proc/{child.pid}/status"), 0
     reader = threading.Thread(target=lambda: setattr(child, "out", child.stdout.read()))
     reader.start()
