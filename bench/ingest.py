@@ -9,6 +9,7 @@ both and their ratios (medians of the paired runs' ratios). Goal: time ≤ 2.5×
 
     .venv/bin/python bench/ingest.py [--sizes 10000 100000 1000000] [--repeat 3] [--titles repeated distinct]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,11 +33,15 @@ from analytics.intake.demo import TITLES, VENUES  # noqa: E402
 from analytics.reference.plan import Plan, load_plan  # noqa: E402
 from analytics.reference.registry import Unit, load_units  # noqa: E402
 
-HEADER = "ma_don_vi,ten_don_vi,loai_hoat_dong,ten_hoat_dong,ngay_to_chuc,so_nguoi_tham_gia,dia_diem,kinh_phi,ma_hoat_dong,ghi_chu\n"
+HEADER = (
+    "ma_don_vi,ten_don_vi,loai_hoat_dong,ten_hoat_dong,ngay_to_chuc,so_nguoi_tham_gia,dia_diem,kinh_phi,"
+    "ma_hoat_dong,ghi_chu\n"
+)
 
 
-def write_file(path: Path, plan: Plan, units: tuple[Unit, ...], rows: int, seed: int = 7,
-               distinct_titles: bool = False) -> Path:
+def write_file(
+    path: Path, plan: Plan, units: tuple[Unit, ...], rows: int, seed: int = 7, distinct_titles: bool = False
+) -> Path:
     """A valid submission CSV (UTF-8, day-first dates, Vietnamese numbers), no record repeated.
 
     Records are distinct (unit, day, type, title) combinations drawn without replacement, with the titles clerks
@@ -54,8 +59,9 @@ def write_file(path: Path, plan: Plan, units: tuple[Unit, ...], rows: int, seed:
     day_idx, pair_idx = np.divmod(rest, len(pairs))
     codes = np.array([u.code for u in active], dtype=object)[unit_idx]
     names = np.array([u.name for u in active], dtype=object)[unit_idx]
-    day_text = np.array([(plan.start + dt.timedelta(days=int(d))).strftime("%d/%m/%Y") for d in range(days)],
-                        dtype=object)[day_idx]
+    day_text = np.array(
+        [(plan.start + dt.timedelta(days=int(d))).strftime("%d/%m/%Y") for d in range(days)], dtype=object
+    )[day_idx]
     type_codes = np.array([p[0] for p in pairs], dtype=object)[pair_idx]
     titles = np.array(['"' + p[1].replace('"', '""') + '"' for p in pairs], dtype=object)[pair_idx]
     serial = np.arange(1, rows + 1).astype(str).astype(object)
@@ -70,13 +76,19 @@ def write_file(path: Path, plan: Plan, units: tuple[Unit, ...], rows: int, seed:
     venue = np.array(VENUES, dtype=object)[rng.integers(0, len(VENUES), rows)]
     with open(path, "w", encoding="utf-8") as handle:
         handle.write(HEADER)
-        handle.writelines(f"{c},{n},{ty},{ti},{d},{p},{v} {n},{b},HD-{s},\n" for c, n, ty, ti, d, p, v, b, s in
-                          zip(codes, names, type_codes, titles, day_text, participants, venue, budget, serial))
+        handle.writelines(
+            f"{c},{n},{ty},{ti},{d},{p},{v} {n},{b},HD-{s},\n"
+            for c, n, ty, ti, d, p, v, b, s in zip(
+                codes, names, type_codes, titles, day_text, participants, venue, budget, serial
+            )
+        )
     return path
 
 
-BASELINE = ("import sys, duckdb; con = duckdb.connect(sys.argv[1]); "
-            "con.execute('CREATE TABLE t AS SELECT * FROM read_csv(?)', [sys.argv[2]]); con.close()")
+BASELINE = (
+    "import sys, duckdb; con = duckdb.connect(sys.argv[1]); "
+    "con.execute('CREATE TABLE t AS SELECT * FROM read_csv(?)', [sys.argv[2]]); con.close()"
+)
 FILES = {"repeated": False, "distinct": True}  # titles clerks reuse; every title different (both with ma_hoat_dong)
 
 
@@ -132,20 +144,26 @@ def run(sizes=(10_000, 100_000, 1_000_000), repeat: int = 3, kinds=tuple(FILES))
         work = Path(tmp)
         for size in sizes:
             for kind in kinds:
-                csv_path = write_file(work / f"submission-{kind}-{size}.csv", plan, units, size,
-                                      distinct_titles=FILES[kind])
+                csv_path = write_file(
+                    work / f"submission-{kind}-{size}.csv", plan, units, size, distinct_titles=FILES[kind]
+                )
                 pairs = []
                 for _ in range(repeat):
                     pairs.append((raw_read(csv_path, work), import_command(csv_path, work, size)))
                 med = statistics.median
-                results.append({
-                    "rows": size, "titles": kind, "file_mib": round(csv_path.stat().st_size / 2**20, 1),
-                    "seconds": round(med(o[0] for _, o in pairs), 2),
-                    "peak_mib": round(med(o[1] for _, o in pairs)),
-                    "duckdb_seconds": round(med(r[0] for r, _ in pairs), 2),
-                    "duckdb_peak_mib": round(med(r[1] for r, _ in pairs)),
-                    "time_ratio": round(med(o[0] / r[0] for r, o in pairs), 2),
-                    "memory_ratio": round(med(o[1] / r[1] for r, o in pairs), 2)})
+                results.append(
+                    {
+                        "rows": size,
+                        "titles": kind,
+                        "file_mib": round(csv_path.stat().st_size / 2**20, 1),
+                        "seconds": round(med(o[0] for _, o in pairs), 2),
+                        "peak_mib": round(med(o[1] for _, o in pairs)),
+                        "duckdb_seconds": round(med(r[0] for r, _ in pairs), 2),
+                        "duckdb_peak_mib": round(med(r[1] for r, _ in pairs)),
+                        "time_ratio": round(med(o[0] / r[0] for r, o in pairs), 2),
+                        "memory_ratio": round(med(o[1] / r[1] for r, o in pairs), 2),
+                    }
+                )
                 csv_path.unlink()
     return results
 
@@ -157,11 +175,15 @@ def main() -> None:
     parser.add_argument("--titles", choices=list(FILES), nargs="+", default=list(FILES))
     args = parser.parse_args()
     rows = run(args.sizes, args.repeat, tuple(args.titles))
-    print(f"{'rows':>10} {'titles':>9} {'MiB':>6} {'import s':>9} {'peak MiB':>9} {'DuckDB s':>9} "
-          f"{'DuckDB MiB':>11} {'time ×':>7} {'memory ×':>9}")
+    print(
+        f"{'rows':>10} {'titles':>9} {'MiB':>6} {'import s':>9} {'peak MiB':>9} {'DuckDB s':>9} "
+        f"{'DuckDB MiB':>11} {'time ×':>7} {'memory ×':>9}"
+    )
     for r in rows:
-        print(f"{r['rows']:>10,} {r['titles']:>9} {r['file_mib']:>6} {r['seconds']:>9.2f} {r['peak_mib']:>9} "
-              f"{r['duckdb_seconds']:>9.2f} {r['duckdb_peak_mib']:>11} {r['time_ratio']:>7.2f} {r['memory_ratio']:>9.2f}")
+        print(
+            f"{r['rows']:>10,} {r['titles']:>9} {r['file_mib']:>6} {r['seconds']:>9.2f} {r['peak_mib']:>9} "
+            f"{r['duckdb_seconds']:>9.2f} {r['duckdb_peak_mib']:>11} {r['time_ratio']:>7.2f} {r['memory_ratio']:>9.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """Checking submission files: real bytes for each encoding, separator and bad input of the contract."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -29,8 +30,10 @@ def stored_values(result):
 
 
 # -- encodings and separators ----------------------------------------------------------------------
-@pytest.mark.parametrize("encoding, label", [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 (BOM)"),
-                                             ("utf-16", "UTF-16"), ("cp1258", "Windows-1258")])
+@pytest.mark.parametrize(
+    "encoding, label",
+    [("utf-8", "UTF-8"), ("utf-8-sig", "UTF-8 (BOM)"), ("utf-16", "UTF-16"), ("cp1258", "Windows-1258")],
+)
 def test_each_encoding_is_detected_and_read_to_the_same_text(ctx, encoding, label):
     result = check(ctx, csv_bytes([GOOD], encoding=encoding))
     assert result.encoding == label
@@ -51,6 +54,7 @@ def test_windows_1258_combining_marks_become_nfc(ctx):
 
 def test_decomposed_utf8_is_normalised_to_nfc(ctx):
     import unicodedata
+
     data = unicodedata.normalize("NFD", csv_bytes([GOOD]).decode()).encode()
     row = stored_values(check(ctx, data))[0]
     assert row["title"] == unicodedata.normalize("NFC", "Tuyên truyền phòng, chống ma túy")
@@ -72,8 +76,18 @@ def test_utf16_tab_separated_as_excel_saves_unicode_text(ctx):
 
 
 def test_headers_match_ignoring_case_diacritics_spaces_and_english_aliases(ctx):
-    header = ["Mã đơn vị", "TEN DON VI", "activity_type", "Title", "Ngày  tổ chức", "participants", "Địa điểm",
-              "budget_vnd", "activity_ref", "Notes"]
+    header = [
+        "Mã đơn vị",
+        "TEN DON VI",
+        "activity_type",
+        "Title",
+        "Ngày  tổ chức",
+        "participants",
+        "Địa điểm",
+        "budget_vnd",
+        "activity_ref",
+        "Notes",
+    ]
     result = check(ctx, csv_bytes([GOOD], header=header))
     assert result.accepted == 1 and not result.warnings
 
@@ -94,9 +108,15 @@ def test_a_row_shifted_by_an_unquoted_comma_is_rejected_at_the_cell_past_the_hea
     result = check(ctx, b"\r\n".join([header, good, shifted, trailing]) + b"\r\n")
     assert (result.rows, result.accepted, result.rejected) == (3, 2, 1)
     past = [e for e in errors(result) if e[1] == "K (không có tiêu đề)"]
-    assert past == [(3, "K (không có tiêu đề)", "ghi chú",
-                     "Ô này nằm ngoài các cột có tiêu đề (dòng tiêu đề có 10 cột). Có thể một ô phía trước chứa "
-                     "dấu phẩy mà không đặt trong ngoặc kép nên các ô sau bị lệch cột; hãy sửa rồi nộp lại.")]
+    assert past == [
+        (
+            3,
+            "K (không có tiêu đề)",
+            "ghi chú",
+            "Ô này nằm ngoài các cột có tiêu đề (dòng tiêu đề có 10 cột). Có thể một ô phía trước chứa "
+            "dấu phẩy mà không đặt trong ngoặc kép nên các ô sau bị lệch cột; hãy sửa rồi nộp lại.",
+        )
+    ]
     assert [r["title"] for r in stored_values(result)] == ["Hội thi", "Tọa đàm"]
 
 
@@ -117,8 +137,10 @@ def test_cells_under_a_blank_header_are_named_in_a_warning(ctx):
     rows = [GOOD[:9] + ["giữ lại?"], GOOD[:3] + ["Tọa đàm", *GOOD[4:8], "HD-2", ""]]
     result = check(ctx, csv_bytes(rows, header=header))
     assert result.accepted == 2
-    assert result.warnings == ["Cột J không có tiêu đề nhưng có dữ liệu ở 1 dòng (đầu tiên ở dòng 2); dữ liệu này "
-                               "sẽ không được lưu. Muốn giữ, hãy đặt tiêu đề theo mẫu (ví dụ Ghi chú)."]
+    assert result.warnings == [
+        "Cột J không có tiêu đề nhưng có dữ liệu ở 1 dòng (đầu tiên ở dòng 2); dữ liệu này "
+        "sẽ không được lưu. Muốn giữ, hãy đặt tiêu đề theo mẫu (ví dụ Ghi chú)."
+    ]
     xlsx = check(ctx, xlsx_bytes([GOOD[:9] + [None, "ngoài bảng"]], header=HEADER[:9]), name="bao-cao.xlsx")
     assert xlsx.accepted == 1 and xlsx.warnings[0].startswith("Cột K không có tiêu đề nhưng có dữ liệu ở 1 dòng")
 
@@ -135,12 +157,19 @@ def test_a_utf8_file_with_a_few_stray_bytes_rejects_those_cells_instead_of_readi
 
 def test_the_templates_example_row_is_not_stored_as_an_activity(ctx):
     from analytics.intake.template import template_csv
+
     row = ["Tập huấn kỹ năng", "20/05/2022"]
     data = template_csv(ctx.plan, ctx.units) + ",".join(GOOD[:3] + row + GOOD[5:8] + ["HD-7", ""]).encode()
     result = check(ctx, data)
     assert (result.rows, result.accepted, result.rejected) == (2, 1, 1)
-    assert errors(result) == [(2, "Ghi chú", "Dòng ví dụ: hãy xóa trước khi nộp",
-                               "Đây là dòng ví dụ của mẫu báo cáo; hãy xóa dòng này trước khi nộp.")]
+    assert errors(result) == [
+        (
+            2,
+            "Ghi chú",
+            "Dòng ví dụ: hãy xóa trước khi nộp",
+            "Đây là dòng ví dụ của mẫu báo cáo; hãy xóa dòng này trước khi nộp.",
+        )
+    ]
 
 
 def test_a_header_may_carry_a_hint_in_brackets(ctx):
@@ -181,10 +210,17 @@ def test_quoted_line_breaks_keep_row_numbers(ctx):
     assert errors(result)[0][:2] == (3, "loai_hoat_dong")
 
 
-@pytest.mark.parametrize("text, expected", [("2022-05-19", dt.date(2022, 5, 19)), ("19/05/2022", dt.date(2022, 5, 19)),
-                                            ("2022-05-19 14:30:00", dt.date(2022, 5, 19)),
-                                            ("19/5/2022", dt.date(2022, 5, 19)), ("19-05-2022", dt.date(2022, 5, 19)),
-                                            ("1/2/2022", dt.date(2022, 2, 1))])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2022-05-19", dt.date(2022, 5, 19)),
+        ("19/05/2022", dt.date(2022, 5, 19)),
+        ("2022-05-19 14:30:00", dt.date(2022, 5, 19)),
+        ("19/5/2022", dt.date(2022, 5, 19)),
+        ("19-05-2022", dt.date(2022, 5, 19)),
+        ("1/2/2022", dt.date(2022, 2, 1)),
+    ],
+)
 def test_dates_are_read_day_first(ctx, text, expected):
     row = GOOD[:4] + [text] + GOOD[5:]
     assert stored_values(check(ctx, csv_bytes([row])))[0]["activity_date"] == expected
@@ -200,22 +236,36 @@ def test_an_excel_day_number_is_named_as_such(ctx):
 def test_malformed_dates_are_rejected_with_the_formats(ctx, text):
     result = check(ctx, csv_bytes([GOOD[:4] + [text] + GOOD[5:]]))
     assert result.rejected == 1
-    assert errors(result) == [(2, "ngay_to_chuc", text,
-                               "Ngày không hợp lệ: hãy ghi ngày/tháng/năm (19/05/2022) hoặc năm-tháng-ngày (2022-05-19).")]
+    assert errors(result) == [
+        (
+            2,
+            "ngay_to_chuc",
+            text,
+            "Ngày không hợp lệ: hãy ghi ngày/tháng/năm (19/05/2022) hoặc năm-tháng-ngày (2022-05-19).",
+        )
+    ]
 
 
-@pytest.mark.parametrize(("text", "month"), [("31/11/2022", 11), ("31/02/2022", 2), ("31/4/2022", 4),
-                                             ("29-02-2022", 2), ("2022-06-31", 6)])
+@pytest.mark.parametrize(
+    ("text", "month"), [("31/11/2022", 11), ("31/02/2022", 2), ("31/4/2022", 4), ("29-02-2022", 2), ("2022-06-31", 6)]
+)
 def test_an_impossible_date_is_said_not_to_be_in_its_month(ctx, text, month):
     result = check(ctx, csv_bytes([GOOD[:4] + [text] + GOOD[5:]]))
-    assert errors(result) == [(2, "ngay_to_chuc", text,
-                               f"Ngày này không có trong tháng {month}: hãy kiểm tra lại ngày và tháng.")]
+    assert errors(result) == [
+        (2, "ngay_to_chuc", text, f"Ngày này không có trong tháng {month}: hãy kiểm tra lại ngày và tháng.")
+    ]
 
 
 def test_a_month_that_does_not_exist_is_said_so(ctx):
     result = check(ctx, csv_bytes([GOOD[:4] + ["2022-13-01"] + GOOD[5:]]))
-    assert errors(result) == [(2, "ngay_to_chuc", "2022-13-01",
-                               "Ngày này không có trên lịch (ví dụ 31/02 hay 31/04): hãy kiểm tra lại ngày và tháng.")]
+    assert errors(result) == [
+        (
+            2,
+            "ngay_to_chuc",
+            "2022-13-01",
+            "Ngày này không có trên lịch (ví dụ 31/02 hay 31/04): hãy kiểm tra lại ngày và tháng.",
+        )
+    ]
 
 
 @pytest.mark.parametrize("text", ["31/12/2021", "16/12/2022", "2023-05-19"])
@@ -230,10 +280,15 @@ def test_participants_vietnamese_numbers(ctx, text, value):
     assert (None if row["participants"] != row["participants"] else row["participants"]) == value
 
 
-@pytest.mark.parametrize("text, message", [("-5", "Không được là số âm."),
-                                           ("12,5", "Phải là số nguyên không âm (ví dụ 1200, 1.200 hoặc 1 200)."),
-                                           ("12.5", "Phải là số nguyên không âm (ví dụ 1200, 1.200 hoặc 1 200)."),
-                                           ("mười", "Phải là số nguyên không âm (ví dụ 1200, 1.200 hoặc 1 200).")])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("-5", "Không được là số âm."),
+        ("12,5", "Phải là số nguyên không âm (ví dụ 1200, 1.200 hoặc 1 200)."),
+        ("12.5", "Phải là số nguyên không âm (ví dụ 1200, 1.200 hoặc 1 200)."),
+        ("mười", "Phải là số nguyên không âm (ví dụ 1200, 1.200 hoặc 1 200)."),
+    ],
+)
 def test_negative_or_fractional_participants_are_rejected(ctx, text, message):
     result = check(ctx, csv_bytes([GOOD[:5] + [text] + GOOD[6:]]))
     assert errors(result) == [(2, "so_nguoi_tham_gia", text, message)]
@@ -244,8 +299,10 @@ def test_participants_beyond_what_a_count_can_hold_are_too_large_not_a_crash(ctx
     assert errors(result) == [(2, "so_nguoi_tham_gia", "3000000000", "Số quá lớn.")]
 
 
-@pytest.mark.parametrize("text", ["1.500.000", "1.500.000 đ", "1500000", "1.500.000đ", "1 500 000 VNĐ",
-                                  "1.500.000 đ ", " 1.500.000\u00a0đ\t"])
+@pytest.mark.parametrize(
+    "text",
+    ["1.500.000", "1.500.000 đ", "1500000", "1.500.000đ", "1 500 000 VNĐ", "1.500.000 đ ", " 1.500.000\u00a0đ\t"],
+)
 def test_budget_in_dong(ctx, text):
     row = stored_values(check(ctx, csv_bytes([GOOD[:7] + [text] + GOOD[8:]])))[0]
     assert row["budget_vnd"] == 1_500_000
@@ -257,13 +314,27 @@ def test_formula_like_title_is_kept_as_plain_text(ctx):
 
 
 # -- units and types ------------------------------------------------------------------------------
-@pytest.mark.parametrize("name, code", [("Phuong 1", "25456"), ("PHƯỜNG 1", "25456"), ("phường  hiệp ninh", "25465"),
-                                        ("Hiep Ninh", "25465"), ("Đoàn xã Thạnh Tân", "25471"),
-                                        ("Huyện đoàn Tân Biên", "705"), ("Thị trấn Tân Biên", "25486"),
-                                        ("Thành đoàn Tây Ninh", "703"), ("Thi xa Hoa Thanh", "709"),
-                                        ("Đoàn Thanh niên Công an tỉnh", "TT-CA"), ("Hòa Thạnh", "25606"),
-                                        ("Hòa Thành", "709"), ("Phường Trảng Bàng", "25708"),
-                                        ("TT Tân Biên", "25486"), ("TX. Hòa Thành", "709"), ("P. Hiệp Ninh", "25465")])
+@pytest.mark.parametrize(
+    "name, code",
+    [
+        ("Phuong 1", "25456"),
+        ("PHƯỜNG 1", "25456"),
+        ("phường  hiệp ninh", "25465"),
+        ("Hiep Ninh", "25465"),
+        ("Đoàn xã Thạnh Tân", "25471"),
+        ("Huyện đoàn Tân Biên", "705"),
+        ("Thị trấn Tân Biên", "25486"),
+        ("Thành đoàn Tây Ninh", "703"),
+        ("Thi xa Hoa Thanh", "709"),
+        ("Đoàn Thanh niên Công an tỉnh", "TT-CA"),
+        ("Hòa Thạnh", "25606"),
+        ("Hòa Thành", "709"),
+        ("Phường Trảng Bàng", "25708"),
+        ("TT Tân Biên", "25486"),
+        ("TX. Hòa Thành", "709"),
+        ("P. Hiệp Ninh", "25465"),
+    ],
+)
 def test_unit_names_without_diacritics_or_with_prefixes(ctx, name, code):
     row = ["", name] + GOOD[2:]
     result = check(ctx, csv_bytes([row]))
@@ -271,10 +342,18 @@ def test_unit_names_without_diacritics_or_with_prefixes(ctx, name, code):
     assert stored_values(result)[0]["unit_code"] == code
 
 
-@pytest.mark.parametrize("name, candidates", [("Tân Bình", ["25474", "25495"]), ("Xã Tân Bình", ["25474", "25495"]),
-                                              ("Tan Bien", ["705", "25486"]), ("Hoa Thanh", ["709", "25606"]),
-                                              ("Gò Dầu", ["710", "25654"]), ("Tây Ninh", ["72", "703"]),
-                                              ("Trảng Bàng", ["712", "25708"])])
+@pytest.mark.parametrize(
+    "name, candidates",
+    [
+        ("Tân Bình", ["25474", "25495"]),
+        ("Xã Tân Bình", ["25474", "25495"]),
+        ("Tan Bien", ["705", "25486"]),
+        ("Hoa Thanh", ["709", "25606"]),
+        ("Gò Dầu", ["710", "25654"]),
+        ("Tây Ninh", ["72", "703"]),
+        ("Trảng Bàng", ["712", "25708"]),
+    ],
+)
 def test_an_ambiguous_name_is_an_error_listing_the_candidates(ctx, name, candidates):
     result = check(ctx, csv_bytes([["", name] + GOOD[2:]]))
     [(line, column, value, message)] = errors(result)
@@ -290,15 +369,19 @@ def test_code_disambiguates_an_ambiguous_name(ctx):
 
 def test_code_and_name_must_agree(ctx):
     result = check(ctx, csv_bytes([["703", "Phường 1"] + GOOD[2:]]))
-    assert errors(result) == [(2, "ten_don_vi", "Phường 1",
-                               "Tên đơn vị không khớp với mã đơn vị (mã 703 là Thành đoàn Tây Ninh).")]
+    assert errors(result) == [
+        (2, "ten_don_vi", "Phường 1", "Tên đơn vị không khớp với mã đơn vị (mã 703 là Thành đoàn Tây Ninh).")
+    ]
 
 
 def test_unknown_unit_and_type(ctx):
     rows = [["99999", ""] + GOOD[2:], ["", "Xã Không Có"] + GOOD[2:], GOOD[:2] + ["bong_da"] + GOOD[3:]]
     found = errors(check(ctx, csv_bytes(rows)))
-    assert [(e[0], e[1], e[2]) for e in found] == [(2, "ma_don_vi", "99999"), (3, "ten_don_vi", "Xã Không Có"),
-                                                   (4, "loai_hoat_dong", "bong_da")]
+    assert [(e[0], e[1], e[2]) for e in found] == [
+        (2, "ma_don_vi", "99999"),
+        (3, "ten_don_vi", "Xã Không Có"),
+        (4, "loai_hoat_dong", "bong_da"),
+    ]
     assert "Không có đơn vị nào mang mã này" in found[0][3]
     assert "Loại hoạt động không có trong danh mục" in found[2][3]
 
@@ -313,15 +396,18 @@ def test_types_by_vietnamese_label_without_diacritics(ctx):
 def test_a_unit_whose_level_no_target_covers_is_rejected(ctx):
     plan = dataclasses.replace(ctx.plan, targets=tuple(tg for tg in ctx.plan.targets if tg.level != "commune"))
     result = check_file(ctx.db, plan, ctx.units, csv_bytes([GOOD]), "x.csv")
-    assert errors(result) == [(2, "ma_don_vi", "25456", "Kế hoạch không có chỉ tiêu nào cho đơn vị Cấp xã và tương đương.")]
+    assert errors(result) == [
+        (2, "ma_don_vi", "25456", "Kế hoạch không có chỉ tiêu nào cho đơn vị Cấp xã và tương đương.")
+    ]
 
 
 def test_allowed_units_scope_rejects_rows_outside_it(ctx):
     rows = [GOOD, ["703"] + GOOD[1:], ["", "Phường Hiệp Ninh"] + GOOD[2:]]
     rows[1][1] = ""
     result = check(ctx, csv_bytes(rows), allowed_units={"25456", "25465"})
-    assert errors(result) == [(3, "ma_don_vi", "703",
-                               "Tài khoản của bạn không được nộp báo cáo cho đơn vị 703 – Thành đoàn Tây Ninh.")]
+    assert errors(result) == [
+        (3, "ma_don_vi", "703", "Tài khoản của bạn không được nộp báo cáo cho đơn vị 703 – Thành đoàn Tây Ninh.")
+    ]
     assert result.accepted == 2
 
 
@@ -332,7 +418,9 @@ def test_missing_unit_and_title_are_named(ctx):
 
 # -- duplicates inside the file ---------------------------------------------------------------------
 def test_repeats_inside_the_file_are_counted_as_duplicates(ctx):
-    again = ["25456", "", "Tuyên truyền phòng, chống ma túy"] + ["TUYÊN TRUYỀN  phòng, chống ma tuý"] + GOOD[4:8] + ["", ""]
+    again = (
+        ["25456", "", "Tuyên truyền phòng, chống ma túy"] + ["TUYÊN TRUYỀN  phòng, chống ma tuý"] + GOOD[4:8] + ["", ""]
+    )
     result = check(ctx, csv_bytes([GOOD, again]))
     assert (result.accepted, result.rejected, result.duplicates, result.new) == (2, 0, 1, 1)
     assert result.duplicate_rows.iloc[0]["line"] == 3 and "dòng 2" in result.duplicate_rows.iloc[0]["message"]
@@ -346,7 +434,7 @@ def test_tabs_and_non_breaking_spaces_count_as_spaces(ctx):
     empty_looking = [nbsp, "\t", "", " ", "", "", "", "", "", ""]  # a blank row, as Excel may save it
     result = check(ctx, csv_bytes([padded, plain, empty_looking, blank_title]))
     assert result.rows == 3
-    assert (result.new, result.duplicates) == (1, 1)                     # the same title, not two activities
+    assert (result.new, result.duplicates) == (1, 1)  # the same title, not two activities
     assert stored_values(result)[0]["title"] == "Hội thi pháp luật"
     assert errors(result) == [(5, "ten_hoat_dong", None, "Ô này bắt buộc phải có giá trị.")]
 
@@ -361,25 +449,33 @@ def test_a_blank_line_before_a_last_line_without_a_break_keeps_row_numbers(ctx):
 def test_one_activity_id_used_twice_for_different_activities_is_rejected(ctx):
     other = GOOD[:3] + ["Hoạt động khác"] + GOOD[4:]
     result = check(ctx, csv_bytes([GOOD, other]))
-    assert errors(result) == [(3, "ma_hoat_dong", "HD-1",
-                               "Mã hoạt động này của đơn vị đã dùng ở dòng 2 cho một hoạt động khác.")]
+    assert errors(result) == [
+        (3, "ma_hoat_dong", "HD-1", "Mã hoạt động này của đơn vị đã dùng ở dòng 2 cho một hoạt động khác.")
+    ]
 
 
 # -- files that are not tables -------------------------------------------------------------------------
-@pytest.mark.parametrize("data, reason", [
-    (b"", "Tệp rỗng"),
-    (b"\r\n \r\n", "Tệp rỗng"),
-    (bytes(range(256)) * 40, "nội dung nhị phân"),
-    (b"\x89PNG\r\n\x1a\n" + bytes(2000), "nội dung nhị phân"),
-    ("ma_don_vi,ten_hoat_dong,ngay_to_chuc\n25456,x,19/05/2022\n".encode(),
-     "Thiếu cột bắt buộc: Loại hoạt động (loai_hoat_dong)."),
-    ("loai_hoat_dong,ten_hoat_dong,ngay_to_chuc\nanti_drug,x,19/05/2022\n".encode(),
-     "Thiếu cột bắt buộc: Mã đơn vị (ma_don_vi) hoặc Tên đơn vị (ten_don_vi)."),
-    ("Hôm nay trời đẹp.\nKhông phải bảng.\n".encode(), "không có tiêu đề cột nào"),
-    (",".join(HEADER).encode() + b"\r\n", "chỉ có dòng tiêu đề"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "Excel đời cũ"),
-    (b"PK\x03\x04 not really a workbook", "bị hỏng"),
-])
+@pytest.mark.parametrize(
+    "data, reason",
+    [
+        (b"", "Tệp rỗng"),
+        (b"\r\n \r\n", "Tệp rỗng"),
+        (bytes(range(256)) * 40, "nội dung nhị phân"),
+        (b"\x89PNG\r\n\x1a\n" + bytes(2000), "nội dung nhị phân"),
+        (
+            "ma_don_vi,ten_hoat_dong,ngay_to_chuc\n25456,x,19/05/2022\n".encode(),
+            "Thiếu cột bắt buộc: Loại hoạt động (loai_hoat_dong).",
+        ),
+        (
+            "loai_hoat_dong,ten_hoat_dong,ngay_to_chuc\nanti_drug,x,19/05/2022\n".encode(),
+            "Thiếu cột bắt buộc: Mã đơn vị (ma_don_vi) hoặc Tên đơn vị (ten_don_vi).",
+        ),
+        ("Hôm nay trời đẹp.\nKhông phải bảng.\n".encode(), "không có tiêu đề cột nào"),
+        (",".join(HEADER).encode() + b"\r\n", "chỉ có dòng tiêu đề"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "Excel đời cũ"),
+        (b"PK\x03\x04 not really a workbook", "bị hỏng"),
+    ],
+)
 def test_files_that_are_not_tables_raise_a_one_line_vietnamese_reason(ctx, data, reason):
     with pytest.raises(IngestReadError) as caught:
         check(ctx, data)
@@ -407,17 +503,36 @@ def xlsx_bytes(rows, header=HEADER) -> bytes:
 
 
 def test_xlsx_with_real_date_and_number_cells(ctx):
-    rows = [[25456, "Phường 1", "anti_drug", "=1+1", dt.datetime(2022, 5, 19), 1200, "Nhà văn hóa", 1500000.0,
-             "HD-1", None],
-            [None] * 10,
-            ["703", None, "fire_prevention", "Tập huấn", dt.date(2022, 12, 31), 12.5, None, None, None, None]]
+    rows = [
+        [
+            25456,
+            "Phường 1",
+            "anti_drug",
+            "=1+1",
+            dt.datetime(2022, 5, 19),
+            1200,
+            "Nhà văn hóa",
+            1500000.0,
+            "HD-1",
+            None,
+        ],
+        [None] * 10,
+        ["703", None, "fire_prevention", "Tập huấn", dt.date(2022, 12, 31), 12.5, None, None, None, None],
+    ]
     result = check(ctx, xlsx_bytes(rows), name="bao-cao.xlsx")
     assert result.encoding == "XLSX" and result.rows == 2
     row = stored_values(result)[0]
-    assert (row["unit_code"], row["activity_date"], row["participants"], row["budget_vnd"], row["title"]) == \
-        ("25456", dt.date(2022, 5, 19), 1200, 1_500_000, "=1+1")
-    assert [(e[0], e[1], e[2]) for e in errors(result)] == [(4, "ngay_to_chuc", "2022-12-31"),
-                                                           (4, "so_nguoi_tham_gia", "12.5")]
+    assert (row["unit_code"], row["activity_date"], row["participants"], row["budget_vnd"], row["title"]) == (
+        "25456",
+        dt.date(2022, 5, 19),
+        1200,
+        1_500_000,
+        "=1+1",
+    )
+    assert [(e[0], e[1], e[2]) for e in errors(result)] == [
+        (4, "ngay_to_chuc", "2022-12-31"),
+        (4, "so_nguoi_tham_gia", "12.5"),
+    ]
 
 
 def rewrite_sheet(data: bytes, *replacements: tuple[str, str]) -> bytes:
@@ -438,9 +553,11 @@ def rewrite_sheet(data: bytes, *replacements: tuple[str, str]) -> bytes:
 
 def test_xlsx_formulas_count_as_the_values_excel_saved_with_them(ctx):
     row = GOOD[:3] + ['=UPPER("hội thi")', "19/05/2022", "=100+20"] + GOOD[6:]
-    data = rewrite_sheet(xlsx_bytes([row]),  # Excel saves each formula's last value beside it
-                         (r'<c r="D2"><f>(.*?)</f><v></v></c>', r'<c r="D2" t="str"><f>\1</f><v>HỘI THI</v></c>'),
-                         (r'<c r="F2"><f>(.*?)</f><v></v></c>', r'<c r="F2"><f>\1</f><v>120</v></c>'))
+    data = rewrite_sheet(
+        xlsx_bytes([row]),  # Excel saves each formula's last value beside it
+        (r'<c r="D2"><f>(.*?)</f><v></v></c>', r'<c r="D2" t="str"><f>\1</f><v>HỘI THI</v></c>'),
+        (r'<c r="F2"><f>(.*?)</f><v></v></c>', r'<c r="F2"><f>\1</f><v>120</v></c>'),
+    )
     result = check(ctx, data, name="bao-cao.xlsx")
     assert result.accepted == 1, errors(result)
     stored = stored_values(result)[0]

@@ -1,4 +1,5 @@
 """`python -m analytics import|submissions|rollback`: the published JSON keys and the exit codes."""
+
 from __future__ import annotations
 
 import json
@@ -10,14 +11,30 @@ import duckdb
 
 from tests.fixtures import GOOD, ROOT, csv_bytes
 
-PUBLISHED_KEYS = {"file", "encoding", "rows", "accepted", "rejected", "duplicates", "updated", "committed",
-                  "submission_id", "errors"}  # issue 3: never renamed or dropped
+PUBLISHED_KEYS = {
+    "file",
+    "encoding",
+    "rows",
+    "accepted",
+    "rejected",
+    "duplicates",
+    "updated",
+    "committed",
+    "submission_id",
+    "errors",
+}  # issue 3: never renamed or dropped
 KEYS = PUBLISHED_KEYS | {"warnings", "duplicate_rows", "updated_lines", "sheet", "header_row", "skipped_rows"}
 
 
 def cli(*args, env=None):
-    return subprocess.run([sys.executable, "-m", "analytics", *map(str, args)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "analytics", *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def other(title, ref=""):
@@ -31,13 +48,28 @@ def test_import_stores_and_prints_the_published_keys(empty_db, tmp_path):
     assert run.returncode == 0, run.stderr
     document = json.loads(run.stdout)
     assert set(document) == KEYS
-    assert document == {"file": "bao-cao.csv", "encoding": "UTF-16", "rows": 2, "accepted": 2, "rejected": 0,
-                        "duplicates": 0, "updated": 0, "committed": True, "submission_id": 1, "errors": [],
-                        "warnings": [], "duplicate_rows": [], "updated_lines": [], "sheet": None, "header_row": 1,
-                        "skipped_rows": []}
+    assert document == {
+        "file": "bao-cao.csv",
+        "encoding": "UTF-16",
+        "rows": 2,
+        "accepted": 2,
+        "rejected": 0,
+        "duplicates": 0,
+        "updated": 0,
+        "committed": True,
+        "submission_id": 1,
+        "errors": [],
+        "warnings": [],
+        "duplicate_rows": [],
+        "updated_lines": [],
+        "sheet": None,
+        "header_row": 1,
+        "skipped_rows": [],
+    }
     listing = json.loads(cli("submissions", "--db", empty_db, "--json").stdout)["submissions"]
-    assert [(s["id"], s["file_name"], s["user_name"], s["inserted"], s["status"]) for s in listing] == \
-        [(1, "bao-cao.csv", "can_bo", 2, "active")]
+    assert [(s["id"], s["file_name"], s["user_name"], s["inserted"], s["status"]) for s in listing] == [
+        (1, "bao-cao.csv", "can_bo", 2, "active")
+    ]
     again = json.loads(cli("import", path, "--db", empty_db, "--json").stdout)
     assert (again["committed"], again["submission_id"], again["duplicates"]) == (False, 1, 2)
     assert again["warnings"] == ["Tệp này giống hệt tệp đã nộp (lần nộp số 1); lưu lại sẽ không thêm gì."]
@@ -56,8 +88,14 @@ def test_rejected_rows_exit_1_and_store_nothing_unless_valid_only(empty_db, tmp_
     assert run.returncode == 1
     document = json.loads(run.stdout)
     assert (document["committed"], document["rejected"], document["submission_id"]) == (False, 1, None)
-    assert document["errors"] == [{"line": 3, "column": "ngay_to_chuc", "value": "31/02/2022", "message":
-                                   "Ngày này không có trong tháng 2: hãy kiểm tra lại ngày và tháng."}]
+    assert document["errors"] == [
+        {
+            "line": 3,
+            "column": "ngay_to_chuc",
+            "value": "31/02/2022",
+            "message": "Ngày này không có trong tháng 2: hãy kiểm tra lại ngày và tháng.",
+        }
+    ]
     with duckdb.connect(str(empty_db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM activities").fetchone()[0] == 0
     run = cli("import", path, "--db", empty_db, "--valid-only", "--json")
@@ -76,8 +114,11 @@ def test_dry_run_stores_nothing_and_plain_output_is_vietnamese(empty_db, tmp_pat
 
 
 def test_unreadable_files_exit_2_with_one_vietnamese_line(empty_db, tmp_path):
-    cases = {"rong.csv": b"", "rac.csv": bytes(range(256)) * 20,
-             "thieu-cot.csv": "ma_don_vi,ten_hoat_dong\n25456,x\n".encode()}
+    cases = {
+        "rong.csv": b"",
+        "rac.csv": bytes(range(256)) * 20,
+        "thieu-cot.csv": "ma_don_vi,ten_hoat_dong\n25456,x\n".encode(),
+    }
     for name, data in cases.items():
         path = tmp_path / name
         path.write_bytes(data)
@@ -86,8 +127,13 @@ def test_unreadable_files_exit_2_with_one_vietnamese_line(empty_db, tmp_path):
         assert "Traceback" not in run.stderr
         assert len(run.stderr.strip().splitlines()) == 1 and "Không đọc được tệp" in run.stderr
         # A script reading the JSON gets a document saying the same.
-        assert json.loads(run.stdout) == {"file": name, "committed": False, "submission_id": None,
-                                          "error": run.stderr.strip(), "exit_code": 2}
+        assert json.loads(run.stdout) == {
+            "file": name,
+            "committed": False,
+            "submission_id": None,
+            "error": run.stderr.strip(),
+            "exit_code": 2,
+        }
     plain = cli("import", tmp_path / "rong.csv", "--db", empty_db)
     assert plain.returncode == 2 and plain.stdout == ""
 
@@ -119,6 +165,11 @@ def test_a_locked_store_exits_3(empty_db, tmp_path):
     assert run.returncode == 3 and "Traceback" not in run.stderr and run.stdout == ""
     assert "đang chờ tối đa 1 giây" in waiting and "vẫn bận sau 1 giây chờ" in gave_up
     assert as_json.returncode == 3 and json.loads(as_json.stdout) == {
-        "file": "a.csv", "committed": False, "submission_id": None, "error": gave_up, "exit_code": 3}
+        "file": "a.csv",
+        "committed": False,
+        "submission_id": None,
+        "error": gave_up,
+        "exit_code": 3,
+    }
     assert status.returncode == 3 and json.loads(status.stdout) == {"error": gave_up, "exit_code": 3}
     assert cli("submissions", "--db", empty_db, "--json").stdout == '{\n  "submissions": []\n}\n'  # nothing stored

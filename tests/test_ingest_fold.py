@@ -1,4 +1,5 @@
 """The vectorised title fold gives DuckDB's own fold for every string it answers (analytics/title_fold.py)."""
+
 import random
 
 import duckdb
@@ -11,9 +12,14 @@ OTHERS = ["\u0301", "😀", "한", "\u00a0", "Ω", "\x00", "ǅ", "ﬁ", "ḍ", "
 
 
 def _duckdb_fold(con, strings):
-    return [r[0] for r in con.execute("SELECT strip_accents(replace(lower(x), 'đ', 'd')) FROM "
-                                      "(SELECT unnest($s) AS x, generate_subscripts($s, 1) AS i) ORDER BY i",
-                                      {"s": strings}).fetchall()]
+    return [
+        r[0]
+        for r in con.execute(
+            "SELECT strip_accents(replace(lower(x), 'đ', 'd')) FROM "
+            "(SELECT unnest($s) AS x, generate_subscripts($s, 1) AS i) ORDER BY i",
+            {"s": strings},
+        ).fetchall()
+    ]
 
 
 def test_fold_equals_duckdb_fold_or_defers_to_it():

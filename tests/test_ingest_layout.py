@@ -1,5 +1,6 @@
 """Contract 1.1: files as offices draw them (title blocks, instruction sheets, numbered templates, totals and
 signatures, merged unit cells, names with districts), and the bounds every file is held to. Real XLSX/CSV bytes."""
+
 from __future__ import annotations
 
 import io
@@ -33,8 +34,9 @@ def test_a_table_under_the_unions_title_block_is_read_from_its_header_row(ctx):
     rows[2][4] = "31/02/2022"
     result = check(ctx, office_workbook(rows))
     assert (result.sheet, result.header_row, result.rows, result.accepted) == ("Báo cáo", 5, 3, 2)
-    assert errors(result) == [(8, "Ngày tổ chức", "31/02/2022",
-                               "Ngày này không có trong tháng 2: hãy kiểm tra lại ngày và tháng.")]
+    assert errors(result) == [
+        (8, "Ngày tổ chức", "31/02/2022", "Ngày này không có trong tháng 2: hãy kiểm tra lại ngày và tháng.")
+    ]
     assert result.warnings == []  # STT is the running number, not an unknown column
 
 
@@ -56,9 +58,16 @@ def test_a_workbook_without_a_header_names_the_sheets_it_searched(ctx):
 
 
 def test_a_csv_with_a_title_block_and_blank_lines_above_its_header(ctx):
-    lines = ["BCH HUYỆN ĐOÀN TÂN BIÊN;;;;;;", "", "BÁO CÁO KẾT QUẢ;;;;", ";;;;;;",
-             ";".join(["STT"] + HEADER[1:6] + ["Địa điểm tổ chức"]),
-             ";".join(["1"] + GOOD[1:6] + ["Hội trường"]), "", ";".join(["2"] + GOOD[1:3] + ["Tọa đàm", "30/02/2022", "", ""])]
+    lines = [
+        "BCH HUYỆN ĐOÀN TÂN BIÊN;;;;;;",
+        "",
+        "BÁO CÁO KẾT QUẢ;;;;",
+        ";;;;;;",
+        ";".join(["STT"] + HEADER[1:6] + ["Địa điểm tổ chức"]),
+        ";".join(["1"] + GOOD[1:6] + ["Hội trường"]),
+        "",
+        ";".join(["2"] + GOOD[1:3] + ["Tọa đàm", "30/02/2022", "", ""]),
+    ]
     data = "\r\n".join(lines).encode("utf-8") + b"\r\n"
     result = check(ctx, data, name="bao-cao.csv")
     assert (result.separator, result.header_row, result.rows, result.accepted) == (";", 5, 2, 1)
@@ -77,18 +86,25 @@ def test_a_template_numbered_in_advance_stores_the_filled_rows_and_says_nothing_
 
 
 def test_totals_and_signature_lines_are_left_out_and_named(ctx):
-    under = [[None, "Tổng cộng", None, "3 hoạt động", None, 306, None, 4_500_000],
-             [],
-             [None, "Nơi nhận:", None, None, None, "TM. BAN THƯỜNG VỤ HUYỆN ĐOÀN"],
-             [None, "- Tỉnh đoàn;", None, None, None, "BÍ THƯ"],
-             [None, "- Lưu VP.", None, None, None, "Nguyễn Văn An"]]
+    under = [
+        [None, "Tổng cộng", None, "3 hoạt động", None, 306, None, 4_500_000],
+        [],
+        [None, "Nơi nhận:", None, None, None, "TM. BAN THƯỜNG VỤ HUYỆN ĐOÀN"],
+        [None, "- Tỉnh đoàn;", None, None, None, "BÍ THƯ"],
+        [None, "- Lưu VP.", None, None, None, "Nguyễn Văn An"],
+    ]
     result = check(ctx, office_workbook([activity(1), activity(2), activity(3)], under=under))
     assert (result.rows, result.accepted, result.rejected) == (3, 3, 0)
-    assert list(result.skipped_rows.itertuples(index=False, name=None)) == \
-        [(9, "total"), (11, "signature"), (12, "signature"), (13, "signature")]
+    assert list(result.skipped_rows.itertuples(index=False, name=None)) == [
+        (9, "total"),
+        (11, "signature"),
+        (12, "signature"),
+        (13, "signature"),
+    ]
     assert result.warnings == [
         "Dòng 9 là dòng tổng cộng, không tính là hoạt động và không được lưu.",
-        "3 dòng dưới bảng (dòng 11, 12, 13: chữ ký, nơi nhận…) không tính là hoạt động và không được lưu."]
+        "3 dòng dưới bảng (dòng 11, 12, 13: chữ ký, nơi nhận…) không tính là hoạt động và không được lưu.",
+    ]
 
 
 def test_a_row_missing_its_date_inside_the_table_is_still_an_error(ctx):
@@ -113,9 +129,16 @@ def test_without_a_merge_a_blank_unit_stays_an_error(ctx):
 
 
 # -- units named with their district ----------------------------------------------------------------
-@pytest.mark.parametrize("name, code", [("Xã Tân Bình, huyện Tân Biên", "25495"), ("Xã Tân Bình - TP Tây Ninh", "25474"),
-                                        ("Xã Tân Bình (Tân Biên)", "25495"), ("Tan Binh, Thanh pho Tay Ninh", "25474"),
-                                        ("Đoàn xã Tân Bình – huyện Tân Biên", "25495")])
+@pytest.mark.parametrize(
+    "name, code",
+    [
+        ("Xã Tân Bình, huyện Tân Biên", "25495"),
+        ("Xã Tân Bình - TP Tây Ninh", "25474"),
+        ("Xã Tân Bình (Tân Biên)", "25495"),
+        ("Tan Binh, Thanh pho Tay Ninh", "25474"),
+        ("Đoàn xã Tân Bình – huyện Tân Biên", "25495"),
+    ],
+)
 def test_a_unit_name_may_carry_its_district(ctx, name, code):
     result = check(ctx, csv_bytes([["", name] + GOOD[2:]]), name="bao-cao.csv")
     assert errors(result) == []
@@ -123,10 +146,16 @@ def test_a_unit_name_may_carry_its_district(ctx, name, code):
 
 
 def test_a_name_in_the_wrong_district_or_an_unknown_district_says_what_exists(ctx):
-    rows = [["", "Xã Tân Bình, huyện Gò Dầu"] + GOOD[2:], ["", "Xã Tân Bình, huyện Không Có"] + GOOD[2:],
-            ["", "Xã Tân Bìnhh"] + GOOD[2:]]
+    rows = [
+        ["", "Xã Tân Bình, huyện Gò Dầu"] + GOOD[2:],
+        ["", "Xã Tân Bình, huyện Không Có"] + GOOD[2:],
+        ["", "Xã Tân Bìnhh"] + GOOD[2:],
+    ]
     found = errors(check(ctx, csv_bytes(rows), name="bao-cao.csv"))
-    assert "25474 – Đoàn xã Tân Bình (Thành đoàn Tây Ninh)" in found[0][3] and "25495 – Đoàn xã Tân Bình (Huyện đoàn Tân Biên)" in found[0][3]
+    assert (
+        "25474 – Đoàn xã Tân Bình (Thành đoàn Tây Ninh)" in found[0][3]
+        and "25495 – Đoàn xã Tân Bình (Huyện đoàn Tân Biên)" in found[0][3]
+    )
     assert found[1][3].startswith("Không tìm thấy huyện, thị xã, thành phố “huyện Không Có”")
     assert found[2][3].startswith("Không tìm thấy đơn vị có tên này") and "(Huyện đoàn Tân Biên)" in found[2][3]
 
@@ -154,8 +183,12 @@ def test_duckdb_details_never_carry_a_server_path():
 
 # -- a version-1 file means the same ----------------------------------------------------------------
 def test_a_version_1_file_reads_as_before(ctx):
-    rows = [GOOD, GOOD[:3] + ["Hội thi", "2022-06-01", "", "", "", "", ""], [""] * 10,
-            GOOD[:3] + ["", "01/07/2022", "", "", "", "", ""]]
+    rows = [
+        GOOD,
+        GOOD[:3] + ["Hội thi", "2022-06-01", "", "", "", "", ""],
+        [""] * 10,
+        GOOD[:3] + ["", "01/07/2022", "", "", "", "", ""],
+    ]
     result = check(ctx, csv_bytes(rows), name="bao-cao.csv")
     assert (result.sheet, result.header_row, result.rows, result.accepted, result.rejected) == (None, 1, 3, 2, 1)
     assert errors(result) == [(5, "ten_hoat_dong", None, "Ô này bắt buộc phải có giá trị.")]
@@ -206,8 +239,12 @@ def test_a_million_blank_lines_between_rows_cost_nothing_and_keep_row_numbers(ct
 def _dry_run_peak_mib(path, db) -> tuple[int, dict]:
     """Peak memory (MiB) of `import --dry-run --json` as its own process: its VmHWM, read until it exits. (Its
     rusage would not do: a child forked from a large test process carries that process's size into ru_maxrss.)"""
-    child = subprocess.Popen([sys.executable, "-m", "analytics", "import", str(path), "--db", str(db), "--dry-run",
-                              "--json"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        [sys.executable, "-m", "analytics", "import", str(path), "--db", str(db), "--dry-run", "--json"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+    )
     status, peak_kib = Path(f"/proc/{child.pid}/status"), 0
     reader = threading.Thread(target=lambda: setattr(child, "out", child.stdout.read()))
     reader.start()

@@ -1,4 +1,5 @@
 """Storing checked submissions: atomic, never twice, versioned updates, listing, rolling back, surviving a kill."""
+
 from __future__ import annotations
 
 import os
@@ -28,13 +29,19 @@ def upload(ctx, rows, name="bao-cao.csv", user="can_bo", valid_only=False, data=
 
 
 def current(ctx):
-    return ctx.db.df("SELECT unit_code, title, activity_ref, participants, submission_id FROM current_activities "
-                     "ORDER BY unit_code, title").values.tolist()
+    return ctx.db.df(
+        "SELECT unit_code, title, activity_ref, participants, submission_id FROM current_activities "
+        "ORDER BY unit_code, title"
+    ).values.tolist()
 
 
 def snapshot(db: Database):
-    return (db.df("SELECT * FROM activities ORDER BY id").to_csv(), db.df("SELECT * FROM submissions ORDER BY id").to_csv(),
-            db.data_version(), db.scalar("SELECT count(*) FROM audit_log"))
+    return (
+        db.df("SELECT * FROM activities ORDER BY id").to_csv(),
+        db.df("SELECT * FROM submissions ORDER BY id").to_csv(),
+        db.data_version(),
+        db.scalar("SELECT count(*) FROM audit_log"),
+    )
 
 
 def test_a_clean_file_is_stored_as_one_submission(ctx):
@@ -43,14 +50,26 @@ def test_a_clean_file_is_stored_as_one_submission(ctx):
     assert outcome.committed and (outcome.inserted, outcome.updated, outcome.duplicates) == (2, 0, 0)
     assert ctx.db.data_version() > before
     [sub] = list_submissions(ctx.db).to_dict(orient="records")
-    assert (sub["id"], sub["file_name"], sub["sha256"], sub["user_name"], sub["encoding"], sub["rows"],
-            sub["accepted"], sub["rejected"], sub["inserted"], sub["status"]) == \
-        (outcome.submission_id, "bao-cao.csv", result.sha256, "can_bo", "UTF-8", 2, 2, 0, 2, "active")
+    assert (
+        sub["id"],
+        sub["file_name"],
+        sub["sha256"],
+        sub["user_name"],
+        sub["encoding"],
+        sub["rows"],
+        sub["accepted"],
+        sub["rejected"],
+        sub["inserted"],
+        sub["status"],
+    ) == (outcome.submission_id, "bao-cao.csv", result.sha256, "can_bo", "UTF-8", 2, 2, 0, 2, "active")
     stored = ctx.db.df("SELECT * FROM activities").to_dict(orient="records")
     assert {r["submission_id"] for r in stored} == {outcome.submission_id}
     first = next(r for r in stored if r["activity_ref"] == "HD-1")
-    assert (first["participants"], first["budget_vnd"], first["title_key"]) == (1200, 1_500_000,
-                                                                                 "tuyen truyen phong, chong ma tuy")
+    assert (first["participants"], first["budget_vnd"], first["title_key"]) == (
+        1200,
+        1_500_000,
+        "tuyen truyen phong, chong ma tuy",
+    )
     audit = ctx.db.df("SELECT actor, action, detail FROM audit_log").to_dict(orient="records")
     assert audit[-1]["actor"] == "can_bo" and audit[-1]["action"] == "upload"
 
@@ -94,18 +113,23 @@ def test_records_already_stored_are_duplicates_never_stored_twice(ctx):
 
 def test_an_update_by_activity_id_supersedes_and_rollback_restores_it(ctx):
     _, first = upload(ctx, [row("Tọa đàm", ref="A1", participants="30"), row("Hội thi", ref="A2")])
-    result, second = upload(ctx, [row("Tọa đàm (sửa)", ref="A1", participants="45"), row("Hội thi", ref="A2")],
-                            name="sua.csv")
+    result, second = upload(
+        ctx, [row("Tọa đàm (sửa)", ref="A1", participants="45"), row("Hội thi", ref="A2")], name="sua.csv"
+    )
     assert (result.updated, result.duplicates, result.new) == (1, 1, 0)
     assert second.committed and (second.inserted, second.updated) == (0, 1)
-    assert current(ctx) == [["25456", "Hội thi", "A2", 30, first.submission_id],
-                            ["25456", "Tọa đàm (sửa)", "A1", 45, second.submission_id]]
+    assert current(ctx) == [
+        ["25456", "Hội thi", "A2", 30, first.submission_id],
+        ["25456", "Tọa đàm (sửa)", "A1", 45, second.submission_id],
+    ]
     old = ctx.db.df("SELECT superseded_by FROM activities WHERE title = 'Tọa đàm'").iloc[0, 0]
     assert old == second.submission_id
     removed = rollback(ctx.db, second.submission_id, "lanh_dao")
     assert removed == 1
-    assert current(ctx) == [["25456", "Hội thi", "A2", 30, first.submission_id],
-                            ["25456", "Tọa đàm", "A1", 30, first.submission_id]]
+    assert current(ctx) == [
+        ["25456", "Hội thi", "A2", 30, first.submission_id],
+        ["25456", "Tọa đàm", "A1", 30, first.submission_id],
+    ]
     sub = list_submissions(ctx.db).set_index("id").loc[second.submission_id]
     assert (sub["status"], sub["rolled_back_by"]) == ("rolled_back", "lanh_dao")
     assert ctx.db.df("SELECT action FROM audit_log ORDER BY id").iloc[-1, 0] == "rollback"
@@ -165,12 +189,14 @@ def test_a_store_changed_after_the_check_is_checked_again_at_commit(ctx):
 
 def test_demo_rows_count_as_stored_records(demo_db, tmp_path):
     import shutil
+
     path = tmp_path / "demo.duckdb"
     shutil.copy(demo_db, path)
     context = open_context(path)
     try:
         unit, type_code, title, day = context.db.df(
-            "SELECT unit_code, type_code, title, activity_date FROM activities LIMIT 1").iloc[0]
+            "SELECT unit_code, type_code, title, activity_date FROM activities LIMIT 1"
+        ).iloc[0]
         data = csv_bytes([[unit, "", type_code, title.upper(), day.strftime("%d/%m/%Y"), "", "", "", "", ""]])
         result = check_file(context.db, context.plan, context.units, data, "x.csv")
         assert (result.duplicates, result.new) == (1, 0)
@@ -215,9 +241,14 @@ def stored_store(tmp_path):
 
 
 def start_child(db_path, csv_path, mode):
-    return subprocess.Popen([sys.executable, "-c", CHILD, str(db_path), str(csv_path), mode], cwd=ROOT,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    return subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(db_path), str(csv_path), mode],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
 
 
 def test_sigkill_inside_the_storing_transaction_leaves_the_store_exactly_as_before(tmp_path):

@@ -1,4 +1,5 @@
 """Nộp báo cáo and Lịch sử nộp in AppTest: check before storing, confirm, history, roll back with a dialog."""
+
 from __future__ import annotations
 
 import io
@@ -72,8 +73,14 @@ def test_rejected_rows_block_storing_until_valid_only_is_chosen(empty_db, use_db
     upload(at, "loi.csv", csv_bytes([GOOD, bad]))
     assert metrics(at)["Bị từ chối"] == "1"
     errors = at.dataframe[0].value
-    assert errors.to_dict(orient="records") == [{"Dòng": 3, "Cột": "ngay_to_chuc", "Giá trị": "31/11/2022", "Lỗi":
-                                                 "Ngày này không có trong tháng 11: hãy kiểm tra lại ngày và tháng."}]
+    assert errors.to_dict(orient="records") == [
+        {
+            "Dòng": 3,
+            "Cột": "ngay_to_chuc",
+            "Giá trị": "31/11/2022",
+            "Lỗi": "Ngày này không có trong tháng 11: hãy kiểm tra lại ngày và tháng.",
+        }
+    ]
     [save] = [b for b in at.button if b.label.startswith("Lưu")]
     assert save.disabled
     assert any("chưa thể lưu" in w.value for w in at.warning)

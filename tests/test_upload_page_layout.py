@@ -1,5 +1,6 @@
 """Nộp báo cáo with files as offices draw them: the page says which sheet and header row it read, lists the rows
 it left out (as table cells, never Markdown), draws progress while it checks, and the size limit is the server's."""
+
 from __future__ import annotations
 
 import tomllib
@@ -22,8 +23,10 @@ def test_an_office_workbook_shows_its_sheet_header_row_and_the_rows_left_out(emp
     assert {m.label: m.value for m in at.metric}["Hợp lệ"] == "2"
     left_out = at.dataframe[0].value
     assert left_out.to_dict(orient="records") == [
-        {"Dòng": 8, "Lý do": "Chỉ có số thứ tự (mẫu đánh số sẵn)"}, {"Dòng": 9, "Lý do": "Dòng tổng cộng"},
-        {"Dòng": 10, "Lý do": "Dưới bảng (chữ ký, nơi nhận)"}]
+        {"Dòng": 8, "Lý do": "Chỉ có số thứ tự (mẫu đánh số sẵn)"},
+        {"Dòng": 9, "Lý do": "Dòng tổng cộng"},
+        {"Dòng": 10, "Lý do": "Dưới bảng (chữ ký, nơi nhận)"},
+    ]
     assert any("Dòng 9 là dòng tổng cộng" in w.value for w in at.warning)
     assert not at.get("progress")  # drawn while checking, gone once the result is shown
 
@@ -41,7 +44,10 @@ def test_the_check_reports_its_progress_up_to_the_end(empty_db):
 def test_the_templates_keep_the_header_on_row_1_of_the_report_sheet(empty_db):
     ctx = open_context(empty_db)
     try:
-        for data, name in ((template_xlsx(ctx.plan, ctx.units), "mau.xlsx"), (template_csv(ctx.plan, ctx.units), "mau.csv")):
+        for data, name in (
+            (template_xlsx(ctx.plan, ctx.units), "mau.xlsx"),
+            (template_csv(ctx.plan, ctx.units), "mau.csv"),
+        ):
             result = check_file(ctx.db, ctx.plan, ctx.units, data, name)
             assert (result.header_row, result.rows, result.skipped_rows.empty) == (1, 1, True)
             assert result.sheet == ("Báo cáo" if name.endswith("xlsx") else None)
@@ -62,13 +68,17 @@ def test_the_upload_limit_is_the_servers_and_is_worded_in_vietnamese(empty_db, u
 
 def test_hostile_files_get_one_vietnamese_sentence_on_the_page_without_a_path(empty_db, use_db, tmp_path):
     import zipfile
+
     bomb = tmp_path / "bom.xlsx"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as archive:
         with archive.open("xl/worksheets/sheet1.xml", "w") as member:
             for _ in range(300):
                 member.write(b"<row/>" * (2**20 // 6))
-    files = {"trong.csv": b"\r\n" * 2**20, "rong.csv": ",".join(f"c{i}" for i in range(100_000)).encode() + b"\n1\n",
-             "bom.xlsx": bomb.read_bytes()}
+    files = {
+        "trong.csv": b"\r\n" * 2**20,
+        "rong.csv": ",".join(f"c{i}" for i in range(100_000)).encode() + b"\n1\n",
+        "bom.xlsx": bomb.read_bytes(),
+    }
     expected = {"trong.csv": "Tệp rỗng", "rong.csv": "100.000 cột", "bom.xlsx": "khi giải nén lên tới 300,0 MB"}
     use_db(empty_db)
     for name, data in files.items():

@@ -5,15 +5,15 @@ Exit codes of import: 0 stored (or a clean dry run, or nothing new to store), 1 
 also prints {"file", "committed": false, "submission_id": null, "error", "exit_code"}. The JSON keys are a published
 interface.
 """
+
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analytics.access import audit, auth
 from analytics.cli.common import NoSuchAccount, acting_account, fail, print_json
-from typing import TYPE_CHECKING
-
 from analytics.context import open_context
 from analytics.core.i18n import t
 from analytics.core.text import format_number
@@ -53,15 +53,18 @@ def import_document(result: "CheckResult", committed: bool, submission_id: int |
         "updated": result.updated,
         "committed": committed,
         "submission_id": submission_id,
-        "errors": [{"line": int(e.line), "column": e.column, "value": e.value, "message": e.message}
-                   for e in result.errors.itertuples()],
+        "errors": [
+            {"line": int(e.line), "column": e.column, "value": e.value, "message": e.message} for e in result.error_list
+        ],
         "warnings": list(result.warnings),
-        "duplicate_rows": [{"line": int(d.line), "message": d.message} for d in result.duplicate_rows.itertuples()],
+        "duplicate_rows": [{"line": int(d.line), "message": d.message} for d in result.duplicate_list],
         "updated_lines": [int(line) for line in result.updated_lines],
         "sheet": result.sheet,
         "header_row": int(result.header_row),
-        "skipped_rows": [{"line": int(r.line), "kind": r.reason, "reason": t(f"intake.skipped.{r.reason}")}
-                         for r in result.skipped_rows.itertuples()],
+        "skipped_rows": [
+            {"line": int(r.line), "kind": r.reason, "reason": t(f"intake.skipped.{r.reason}")}
+            for r in result.skipped_list
+        ],
     }
 
 
@@ -74,12 +77,17 @@ def _bound_memory(ctx, path: Path) -> None:
 
 
 def run_import(args) -> int:
-    from analytics.intake.check import IngestReadError, check_file  # pandas, pyarrow: only for the commands that use them
+    from analytics.intake.check import (
+        IngestReadError,
+        check_file,
+    )  # pandas, pyarrow: only for the commands that use them
     from analytics.intake.submissions import commit
+
     nothing_stored = {"file": args.file.name, "committed": False, "submission_id": None}  # --json beside the error
     if not args.file.is_file():
-        return fail(args, 2, t("ingest.cli.read_error", file=args.file, reason=t("ingest.cli.no_such_file")),
-                        **nothing_stored)
+        return fail(
+            args, 2, t("ingest.cli.read_error", file=args.file, reason=t("ingest.cli.no_such_file")), **nothing_stored
+        )
     try:
         ctx = open_context(args.db)
     except StoreLockedError as exc:
@@ -107,18 +115,34 @@ def run_import(args) -> int:
     if args.json:
         print_json(import_document(result, committed, submission_id))
     else:
-        print(t("ingest.cli.summary", file=result.file_name, encoding=result.encoding, rows=format_number(result.rows),
-                accepted=format_number(result.accepted), rejected=format_number(result.rejected),
-                duplicates=format_number(result.duplicates), updated=format_number(result.updated)))
+        print(
+            t(
+                "ingest.cli.summary",
+                file=result.file_name,
+                encoding=result.encoding,
+                rows=format_number(result.rows),
+                accepted=format_number(result.accepted),
+                rejected=format_number(result.rejected),
+                duplicates=format_number(result.duplicates),
+                updated=format_number(result.updated),
+            )
+        )
         if result.sheet is not None:
             print(t("intake.layout.sheet", sheet=result.sheet))
         if result.header_row != 1:
             print(t("intake.layout.header_row", row=result.header_row))
         for warning in result.warnings:
             print(warning)
-        for error in result.errors.head(200).itertuples():
-            print(t("ingest.cli.error_line", line=error.line, column=error.column, value=error.value or "",
-                    message=error.message))
+        for error in result.error_list[:200]:
+            print(
+                t(
+                    "ingest.cli.error_line",
+                    line=error.line,
+                    column=error.column,
+                    value=error.value or "",
+                    message=error.message,
+                )
+            )
         if outcome:
             print(outcome.message)
         elif args.dry_run:
@@ -132,6 +156,7 @@ def run_import(args) -> int:
 
 def run_submissions(args) -> int:
     from analytics.intake.submissions import list_submissions
+
     ctx = open_context(args.db, read_only=True)
     try:
         frame = list_submissions(ctx.db)
@@ -146,13 +171,17 @@ def run_submissions(args) -> int:
         return 0
     for row in frame.itertuples():
         status = t(f"ingest.status.{row.status}")
-        print(f"{row.id:>5}  {row.created_at:%d/%m/%Y %H:%M}  {row.file_name[:40]:<40} "
-              f"{row.user_name if isinstance(row.user_name, str) else '–':<12} +{row.inserted} ~{row.updated} ={row.duplicates} ✗{row.rejected}  {status}")
+        print(
+            f"{row.id:>5}  {row.created_at:%d/%m/%Y %H:%M}  {row.file_name[:40]:<40} "
+            f"{row.user_name if isinstance(row.user_name, str) else '–':<12} "
+            f"+{row.inserted} ~{row.updated} ={row.duplicates} ✗{row.rejected}  {status}"
+        )
     return 0
 
 
 def run_rollback(args) -> int:
     from analytics.intake.submissions import SubmissionError, rollback
+
     ctx = open_context(args.db)
     try:
         account = acting_account(ctx.db, args.user)  # only an administrator may (checked by rollback itself)

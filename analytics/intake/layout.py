@@ -3,6 +3,7 @@ blank runs that cost nothing, merged cells, and the bounds every file is held to
 
 Used by analytics/intake/check.py; it never reads a whole file into memory before the bounds have been checked.
 """
+
 from __future__ import annotations
 
 import csv
@@ -13,17 +14,19 @@ import unicodedata
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-
-import pyarrow as pa
+from typing import TYPE_CHECKING
 
 from analytics.core.i18n import t
 from analytics.core.text import format_number
 
-HEADER_SEARCH_ROWS = 20          # the header is the first of the first 20 non-blank rows that holds the required headers
-MAX_COLUMNS = 200                # a header (or an .xlsx row) wider than this is refused with its true width
-MAX_HEADER_BYTES = 4 * 2**20     # a header line longer than this is refused with its true length
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+HEADER_SEARCH_ROWS = 20  # the header is the first of the first 20 non-blank rows that holds the required headers
+MAX_COLUMNS = 200  # a header (or an .xlsx row) wider than this is refused with its true width
+MAX_HEADER_BYTES = 4 * 2**20  # a header line longer than this is refused with its true length
 XLSX_MAX_UNPACKED = 200 * 2**20  # an .xlsx whose parts unpack to more than this is refused before it is opened
-XLSX_MAX_RATIO = 100             # ... and so is one whose part unpacks to more than 100 times its packed size
+XLSX_MAX_RATIO = 100  # ... and so is one whose part unpacks to more than 100 times its packed size
 NUMBER_HEADERS = {"stt", "tt", "sott"}  # the running-number column of a numbered template
 _BLANK_RECORD = re.compile(rb"[\s,;]*")
 
@@ -35,14 +38,15 @@ class LayoutError(ValueError):
 # -- the header ---------------------------------------------------------------------------------------
 @dataclass
 class HeaderRow:
-    index: int                  # position among the rows searched (0-based)
+    index: int  # position among the rows searched (0-based)
     cells: list[str]
-    fields: dict[str, int]      # field -> column index (first occurrence)
-    complete: bool              # holds every required header
+    fields: dict[str, int]  # field -> column index (first occurrence)
+    complete: bool  # holds every required header
 
 
-def header_row(rows: Iterable[list], field_of: Callable[[str], str | None], required: tuple[str, ...],
-               unit_fields: tuple[str, ...]) -> HeaderRow | None:
+def header_row(
+    rows: Iterable[list], field_of: Callable[[str], str | None], required: tuple[str, ...], unit_fields: tuple[str, ...]
+) -> HeaderRow | None:
     """The first row that holds the required headers, else the row naming most fields (for a precise message),
     else None. Only the first HEADER_SEARCH_ROWS non-blank rows are looked at."""
     best = None
@@ -76,7 +80,7 @@ def is_number_header(cell: str) -> bool:
 class CsvHeader:
     separator: str
     header: HeaderRow | None
-    skip_lines: int              # physical lines up to and including the header
+    skip_lines: int  # physical lines up to and including the header
 
 
 def find_csv_header(text_head: str, separators: list[str], field_of, required, unit_fields) -> CsvHeader:
@@ -136,7 +140,7 @@ def too_many_columns(count: int) -> LayoutError:
 @dataclass
 class Stripped:
     gaps: list[tuple[int, int]] = field(default_factory=list)  # (record index in the copy, blank records before it)
-    lines: int = 0                                              # physical lines written
+    lines: int = 0  # physical lines written
     records: int = 0
 
     def removed_before(self, record: int) -> int:
@@ -154,7 +158,7 @@ def strip_blank_records(lines: Iterable[bytes], out) -> Stripped:
     a run of a million blank lines costs one pass, not a million rows."""
     stripped = Stripped()
     removed = 0
-    pending = False   # a run of blank records ended and the next kept record must be noted
+    pending = False  # a run of blank records ended and the next kept record must be noted
     quoted = False
     for line in lines:
         if not quoted and _BLANK_RECORD.fullmatch(line):
@@ -187,8 +191,16 @@ def check_xlsx_bounds(data: bytes) -> None:
     unpacked = sum(i.file_size for i in items)
     ratio = max((i.file_size / max(i.compress_size, 1) for i in items if i.file_size > 2**20), default=1)
     if unpacked > XLSX_MAX_UNPACKED or ratio > XLSX_MAX_RATIO:
-        raise LayoutError(t("intake.read.xlsx_too_big", size=_mib(unpacked), packed=_mib(len(data)),
-                            limit=_mib(XLSX_MAX_UNPACKED), ratio=format_number(ratio), max_ratio=XLSX_MAX_RATIO))
+        raise LayoutError(
+            t(
+                "intake.read.xlsx_too_big",
+                size=_mib(unpacked),
+                packed=_mib(len(data)),
+                limit=_mib(XLSX_MAX_UNPACKED),
+                ratio=format_number(ratio),
+                max_ratio=XLSX_MAX_RATIO,
+            )
+        )
 
 
 def _mib(size: int) -> str:
@@ -223,10 +235,10 @@ def _column_index(letters: bytes) -> int:
 @dataclass
 class XlsxSheet:
     name: str
-    table: pa.Table              # cells after the header as text, blank rows left out
+    table: pa.Table  # cells after the header as text, blank rows left out
     headers: list[str]
-    header_row: int              # spreadsheet row of the header (1-based)
-    lines: list[int]             # spreadsheet row of each row of `table`
+    header_row: int  # spreadsheet row of the header (1-based)
+    lines: list[int]  # spreadsheet row of each row of `table`
     sheets_searched: list[str]
 
 
@@ -235,6 +247,8 @@ def read_xlsx(data: bytes, field_of, required, unit_fields) -> XlsxSheet:
     header down. A formula counts as the value Excel saved with it, or its text when saved without one; a cell
     merged down gives its value to every row it covers."""
     import openpyxl
+    import pyarrow as pa
+
     check_xlsx_bounds(data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -252,7 +266,7 @@ def read_xlsx(data: bytes, field_of, required, unit_fields) -> XlsxSheet:
             for row in sheet.iter_rows(values_only=True, max_row=None):
                 if len(row) > MAX_COLUMNS and any(v is not None for v in row[MAX_COLUMNS:]):
                     raise too_many_columns(max(i for i, v in enumerate(row) if v is not None) + 1)
-                head.append([cell_text(v) for v in row[:MAX_COLUMNS + 1]])
+                head.append([cell_text(v) for v in row[: MAX_COLUMNS + 1]])
                 if len(head) >= 4 * HEADER_SEARCH_ROWS:
                     break
             found = header_row(head, field_of, required, unit_fields)
@@ -273,13 +287,14 @@ def read_xlsx(data: bytes, field_of, required, unit_fields) -> XlsxSheet:
                 formula_sheet = formula_book[sheet.title]
                 formula_sheet.reset_dimensions()
                 for r, row in enumerate(formula_sheet.iter_rows(values_only=True)):
-                    for c, value in enumerate(row[:MAX_COLUMNS + 1]):
+                    for c, value in enumerate(row[: MAX_COLUMNS + 1]):
                         if isinstance(value, str) and value.startswith("="):
                             formulas[(r, c)] = value
             finally:
                 formula_book.close()
-        merges = [(_column_index(a), int(r1) - 1, _column_index(b), int(r2) - 1)
-                  for a, r1, b, r2 in _MERGE.findall(sheet_xml)]
+        merges = [
+            (_column_index(a), int(r1) - 1, _column_index(b), int(r2) - 1) for a, r1, b, r2 in _MERGE.findall(sheet_xml)
+        ]
         del sheet_xml
         # Ranges merged down below the header: (first row, last row, column), by first row; those covering the row
         # being read are `active`, with the value written in their first row.
@@ -292,8 +307,9 @@ def read_xlsx(data: bytes, field_of, required, unit_fields) -> XlsxSheet:
         for r, row in enumerate(sheet.iter_rows(values_only=True)):
             if r <= header_index:
                 continue
-            values = [cell_text(v) if v is not None else
-                      formulas.get((r, c)) for c, v in enumerate(row[:MAX_COLUMNS + 1])]
+            values = [
+                cell_text(v) if v is not None else formulas.get((r, c)) for c, v in enumerate(row[: MAX_COLUMNS + 1])
+            ]
             if len(row) > MAX_COLUMNS and any(v is not None for v in row[MAX_COLUMNS:]):
                 raise too_many_columns(max(i for i, v in enumerate(row) if v is not None) + 1)
             if downs:
@@ -322,9 +338,17 @@ def read_xlsx(data: bytes, field_of, required, unit_fields) -> XlsxSheet:
         if len(headers) > MAX_COLUMNS:
             raise too_many_columns(len(headers))
         width = max(len(headers), len(columns))
-        arrays = {f"c{i}": pa.array(columns[i] if i < len(columns) else [None] * len(lines), pa.string())
-                  for i in range(width)}
-        return XlsxSheet(sheet.title, pa.table(arrays) if arrays else pa.table({"c0": pa.array([], pa.string())}),
-                         headers, header_index + 1, lines, names)
+        arrays = {
+            f"c{i}": pa.array(columns[i] if i < len(columns) else [None] * len(lines), pa.string())
+            for i in range(width)
+        }
+        return XlsxSheet(
+            sheet.title,
+            pa.table(arrays) if arrays else pa.table({"c0": pa.array([], pa.string())}),
+            headers,
+            header_index + 1,
+            lines,
+            names,
+        )
     finally:
         book.close()

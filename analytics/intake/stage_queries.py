@@ -5,6 +5,7 @@ the queries name it `${stage}`. `stage_sql(name, stage=...)` gives the query wit
 identifier passed for it: a name never given, or a value that is not a plain identifier, is an error, not text
 pasted into SQL. DuckDB's own `$name` parameters are left alone.
 """
+
 from __future__ import annotations
 
 import re

@@ -20,16 +20,19 @@ submission's version, B's version stays current and the version this submission 
 (superseded_by = B), so rolling B back afterwards restores it: never two current versions of one record.
 A rolled-back submission cannot be rolled back again; its file may then be uploaded and stored anew.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from analytics.access import audit, auth
 from analytics.core.i18n import t
 from analytics.intake.check import CheckResult
 from analytics.store.database import Database, sql
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 class SubmissionError(ValueError):
@@ -51,8 +54,14 @@ def commit(db: Database, result: CheckResult, user_name: str | None = None, vali
     if result.rejected and not valid_only:
         return CommitResult(False, None, 0, 0, result.duplicates, t("ingest.commit.rejected", rejected=result.rejected))
     if result.previous_submission is not None:
-        return CommitResult(False, result.previous_submission, 0, 0, result.accepted,
-                            t("ingest.commit.same_file", id=result.previous_submission))
+        return CommitResult(
+            False,
+            result.previous_submission,
+            0,
+            0,
+            result.accepted,
+            t("ingest.commit.same_file", id=result.previous_submission),
+        )
     if result.accepted == 0:
         return CommitResult(False, None, 0, 0, 0, t("ingest.commit.no_valid_rows"))
     if result.new + result.updated == 0:
@@ -60,52 +69,87 @@ def commit(db: Database, result: CheckResult, user_name: str | None = None, vali
     if not result.is_open():
         raise SubmissionError(t("ingest.commit.stale"))
     with db.transaction() as cur:
-        same = cur.execute("SELECT max(id) FROM submissions WHERE sha256 = ? AND status = 'active'",
-                           [result.sha256]).fetchall()[0][0]
+        same = cur.execute(
+            "SELECT max(id) FROM submissions WHERE sha256 = ? AND status = 'active'", [result.sha256]
+        ).fetchall()[0][0]
         if same is not None:  # stored by someone else since the check
             return CommitResult(False, same, 0, 0, result.accepted, t("ingest.commit.same_file", id=same))
         cur.execute("SET preserve_insertion_order = false")  # ids come from line numbers, not from row order
         cur.execute(result.stage_sql("ingest_records"))
-        version = cur.execute("SELECT coalesce(max(value::BIGINT), 0) FROM meta WHERE key = 'data_version'"
-                              ).fetchall()[0][0]
+        version = cur.execute("SELECT coalesce(max(value::BIGINT), 0) FROM meta WHERE key = 'data_version'").fetchall()[
+            0
+        ][0]
         if version == result.data_version:  # the store is as it was at the check: its outcomes hold
             cur.execute(f"CREATE OR REPLACE TEMP TABLE ingest_outcome AS SELECT * FROM {result.stage}.outcome")
             new, updated = result.new, result.updated
         else:  # the store changed since the check: classify again
             cur.execute(sql("ingest_classify"))
-            new, updated = cur.execute("SELECT count(*) FILTER (outcome = 'new'), count(*) FILTER (outcome = 'update') "
-                                       "FROM ingest_outcome").fetchall()[0]
-        cur.execute("CREATE OR REPLACE TEMP VIEW ingest_final AS "
-                    "SELECT r.*, coalesce(o.outcome, 'new') AS outcome, o.old_id "
-                    "FROM ingest_records_in r LEFT JOIN ingest_outcome o USING (line)")
+            new, updated = cur.execute(
+                "SELECT count(*) FILTER (outcome = 'new'), count(*) FILTER (outcome = 'update') FROM ingest_outcome"
+            ).fetchall()[0]
+        cur.execute(
+            "CREATE OR REPLACE TEMP VIEW ingest_final AS "
+            "SELECT r.*, coalesce(o.outcome, 'new') AS outcome, o.old_id "
+            "FROM ingest_records_in r LEFT JOIN ingest_outcome o USING (line)"
+        )
         if new + updated == 0:
             return CommitResult(False, None, 0, 0, result.accepted, t("ingest.commit.nothing"))
         duplicates = result.accepted - new - updated
         submission_id = cur.execute(
             "INSERT INTO submissions (file_name, sha256, user_name, encoding, rows, accepted, rejected, duplicates, "
             "inserted, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            [result.file_name, result.sha256, user_name, result.encoding, result.rows, result.accepted,
-             result.rejected, duplicates, new, updated]).fetchall()[0][0]
+            [
+                result.file_name,
+                result.sha256,
+                user_name,
+                result.encoding,
+                result.rows,
+                result.accepted,
+                result.rejected,
+                duplicates,
+                new,
+                updated,
+            ],
+        ).fetchall()[0][0]
         cur.execute(sql("submission_insert"), {"submission_id": submission_id})
         if updated:
             cur.execute(sql("submission_supersede"), {"submission_id": submission_id})
         cur.execute("DROP VIEW ingest_final")
         cur.execute("DROP VIEW ingest_records_in")
-        audit.record(db, user_name, "upload", {"submission_id": submission_id, "file": result.file_name,
-                                               "sha256": result.sha256, "inserted": new, "updated": updated,
-                                               "duplicates": duplicates, "rejected": result.rejected}, cur=cur)
+        audit.record(
+            db,
+            user_name,
+            "upload",
+            {
+                "submission_id": submission_id,
+                "file": result.file_name,
+                "sha256": result.sha256,
+                "inserted": new,
+                "updated": updated,
+                "duplicates": duplicates,
+                "rejected": result.rejected,
+            },
+            cur=cur,
+        )
     result.close()
-    return CommitResult(True, submission_id, new, updated, duplicates,
-                        t("ingest.commit.done", id=submission_id, inserted=new, updated=updated, duplicates=duplicates))
+    return CommitResult(
+        True,
+        submission_id,
+        new,
+        updated,
+        duplicates,
+        t("ingest.commit.done", id=submission_id, inserted=new, updated=updated, duplicates=duplicates),
+    )
 
 
-def list_submissions(db: Database) -> pd.DataFrame:
+def list_submissions(db: Database) -> "pd.DataFrame":
     """Every submission, newest first, with its counts and status."""
     return db.named("submission_list")
 
 
-def rollback(db: Database, submission_id: int, user_name: str | None = None,
-             account: "auth.Account | None" = None) -> int:
+def rollback(
+    db: Database, submission_id: int, user_name: str | None = None, account: "auth.Account | None" = None
+) -> int:
     """Undo a whole submission (see the module docstring). Returns the number of its rows removed.
 
     Only an administrator may (auth.is_admin): `account` is who asks, None this machine's operator."""

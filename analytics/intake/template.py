@@ -1,5 +1,6 @@
 """The downloadable submission template (CSV and XLSX, headers in the user's language, one example row) and
 the lists of valid activity types and unit codes. Built from the plan and the registry, so they never drift."""
+
 from __future__ import annotations
 
 import csv
@@ -26,9 +27,18 @@ def example_row(plan: Plan, units: tuple[Unit, ...], language: str | None = None
     unit = next((u for u in units if u.code == EXAMPLE_UNIT), units[-1])
     activity = next((a for a in plan.activity_types if a.code == EXAMPLE_TYPE), plan.activity_types[0])
     day = min(max(EXAMPLE_DATE, plan.start), plan.deadline)
-    return [unit.code, unit.name, activity.label, t("ingest.template.example_title", language), day, 120,
-            t("ingest.template.example_location", language), 1_500_000, "HD-001",
-            t("ingest.template.example_notes", language)]
+    return [
+        unit.code,
+        unit.name,
+        activity.label,
+        t("ingest.template.example_title", language),
+        day,
+        120,
+        t("ingest.template.example_location", language),
+        1_500_000,
+        "HD-001",
+        t("ingest.template.example_notes", language),
+    ]
 
 
 def _csv(rows: list[list]) -> bytes:
@@ -48,13 +58,27 @@ def code_lists(plan: Plan, units: tuple[Unit, ...], language: str | None = None)
     """(activity types, units) as rows with a header row each."""
     groups = {g.code: g.label for g in plan.groups}
     names = {u.code: u.name for u in units}
-    types = [[t("ingest.template.col_code", language), t("ingest.template.col_name", language),
-              t("ingest.template.col_group", language)]]
+    types = [
+        [
+            t("ingest.template.col_code", language),
+            t("ingest.template.col_name", language),
+            t("ingest.template.col_group", language),
+        ]
+    ]
     types += [[a.code, a.label, groups.get(a.group, a.group)] for a in plan.activity_types]
-    unit_rows = [[t("ingest.template.col_code", language), t("ingest.template.col_name", language),
-                  t("ingest.template.col_group", language), t("ingest.template.col_parent", language)]]
-    unit_rows += [[u.code, u.name, t(f"level.{u.level}", language), names.get(u.parent_code or "", "")]
-                  for u in units if u.active_between(plan.start, plan.deadline)]
+    unit_rows = [
+        [
+            t("ingest.template.col_code", language),
+            t("ingest.template.col_name", language),
+            t("ingest.template.col_group", language),
+            t("ingest.template.col_parent", language),
+        ]
+    ]
+    unit_rows += [
+        [u.code, u.name, t(f"level.{u.level}", language), names.get(u.parent_code or "", "")]
+        for u in units
+        if u.active_between(plan.start, plan.deadline)
+    ]
     return types, unit_rows
 
 
@@ -70,8 +94,9 @@ def codes_csv(plan: Plan, units: tuple[Unit, ...], language: str | None = None) 
 def template_xlsx(plan: Plan, units: tuple[Unit, ...], language: str | None = None) -> bytes:
     """Sheet 1: the report (headers, one example row with a real date cell); then the two code lists."""
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                        "strings_to_numbers": False, "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+    )
     bold = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     date = book.add_format({"num_format": "dd/mm/yyyy"})
     number = book.add_format({"num_format": "#,##0"})
@@ -92,8 +117,10 @@ def template_xlsx(plan: Plan, units: tuple[Unit, ...], language: str | None = No
     report.set_column(4, 9, 16)
     report.freeze_panes(1, 0)
     types, unit_rows = code_lists(plan, units, language)
-    for name, rows in ((t("ingest.template.sheet_types", language), types),
-                       (t("ingest.template.sheet_units", language), unit_rows)):
+    for name, rows in (
+        (t("ingest.template.sheet_types", language), types),
+        (t("ingest.template.sheet_units", language), unit_rows),
+    ):
         sheet = book.add_worksheet(name[:31])
         for r, values in enumerate(rows):
             for c, value in enumerate(values):

@@ -11,6 +11,7 @@ letter is replaced); a character outside the table (other scripts, combining mar
 NULL here. DuckDB's lower, replace and strip_accents work character by character, so folding each character is
 folding the string.
 """
+
 from __future__ import annotations
 
 from functools import cache
@@ -45,7 +46,7 @@ def _table() -> np.ndarray:
 def _ascii() -> np.ndarray:
     """Bytes as DuckDB's lower() leaves them: A-Z lowered, every other byte as it is."""
     lowered = np.arange(256, dtype=np.uint8)
-    lowered[ord("A"):ord("Z") + 1] += 32
+    lowered[ord("A") : ord("Z") + 1] += 32
     return lowered
 
 
@@ -89,15 +90,26 @@ def fold_latin(strings: pa.Array | pa.ChunkedArray) -> pa.StringArray:
         np.cumsum(~keep, out=dropped[1:])
         offsets = offsets - dropped[offsets]
         data = padded[keep]
-    return pa.StringArray.from_buffers(count, pa.py_buffer(np.ascontiguousarray(offsets, np.int32)),
-                                       pa.py_buffer(data), pa.py_buffer(np.packbits(valid, bitorder="little")),
-                                       count - int(valid.sum()))
+    return pa.StringArray.from_buffers(
+        count,
+        pa.py_buffer(np.ascontiguousarray(offsets, np.int32)),
+        pa.py_buffer(data),
+        pa.py_buffer(np.packbits(valid, bitorder="little")),
+        count - int(valid.sum()),
+    )
 
 
 def register(cur: duckdb.DuckDBPyConnection) -> None:
     """Make ingest_fold_latin(VARCHAR) available to the cursor's database (once: its catalogue keeps it)."""
     try:
-        cur.create_function(FUNCTION, fold_latin, [duckdb.sqltype("VARCHAR")], duckdb.sqltype("VARCHAR"),
-                            type="arrow", null_handling="special", side_effects=False)
+        cur.create_function(
+            FUNCTION,
+            fold_latin,
+            [duckdb.sqltype("VARCHAR")],
+            duckdb.sqltype("VARCHAR"),
+            type="arrow",
+            null_handling="special",
+            side_effects=False,
+        )
     except duckdb.CatalogException:  # registered by an earlier check on this database
         pass

@@ -8,7 +8,7 @@
 CREATE TABLE ${stage}.checked AS
 WITH r AS (
     SELECT line, unit_code_raw, unit_name_raw, type_raw, date_raw, participants_raw, budget_raw,
-           title_id, title_clean, key_id,
+           title_id, title_clean, key_id, title_text, title_key_text,
            ingest_clean(location) AS location, ingest_clean(activity_ref) AS activity_ref,
            ingest_clean(notes) AS notes
     FROM ingest_titled_rows
@@ -16,7 +16,7 @@ WITH r AS (
 c AS (
 SELECT r.line, um.unit_code, tm.type_code, r.title_id, d.activity_date, CASE WHEN p.error IS NULL THEN p.number END::INTEGER AS participants,
        r.location, b.number AS budget_vnd, r.activity_ref, r.notes,
-       r.key_id,
+       r.key_id, r.title_text, r.title_key_text,
        um.error_field AS unit_field, um.error AS unit_error,
        CASE WHEN um.error IS NOT NULL THEN um.value END AS unit_value,
        CASE WHEN r.type_raw IS NULL OR tm.value IS NULL THEN 'required' ELSE tm.error END AS type_error,

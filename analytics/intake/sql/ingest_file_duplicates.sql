@@ -1,8 +1,8 @@
 -- Repeats inside the file: the first occurrence is kept, the others are duplicates. Only rows whose key hash
 -- repeats (ingest_repeats) are grouped by the full key.
 INSERT INTO ingest_file_duplicates
-WITH v AS (SELECT c.line, c.unit_code, c.type_code, c.activity_date, t.title_key
-           FROM ingest_valid c JOIN ${stage}.titles t ON t.title_id = c.title_id
+WITH v AS (SELECT c.line, c.unit_code, c.type_code, c.activity_date, coalesce(c.title_key_text, t.title_key) AS title_key
+           FROM ingest_valid c LEFT JOIN ${stage}.titles t ON t.title_id = c.title_id
            WHERE c.record_hash IN (SELECT record_hash FROM ingest_repeats WHERE record_hash IS NOT NULL)
              AND c.line NOT IN (SELECT line FROM ingest_errors WHERE field = 'ma_hoat_dong')),
 g AS (

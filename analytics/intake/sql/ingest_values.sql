@@ -64,15 +64,3 @@ SELECT kind, raw, value,
             WHEN length(digits) > 18 OR (kind = 'p' AND digits::BIGINT > 2147483647) THEN 'number_too_large'
        END AS error
 FROM n;
-
--- The key a title is matched by: folded (lower case, no diacritics, đ as d). Titles are NFC already (decoding saw
--- to it), so the full fold() macro with its regular expression is needed only where whitespace runs or control
--- characters occur; otherwise ingest_fold_latin (analytics/intake/title_fold.py: the same fold, vectorised) folds it, and
--- DuckDB's functions any title with characters outside its table.
-CREATE OR REPLACE TEMP MACRO ingest_title_key(title) AS
-    CASE WHEN title IS NULL THEN NULL
-         WHEN contains(title, '  ') OR contains(title, chr(9)) OR contains(title, chr(10))
-           OR contains(title, chr(13)) OR contains(title, chr(11)) OR contains(title, chr(12))
-             THEN fold(title)
-         ELSE coalesce(ingest_fold_latin(title), strip_accents(replace(lower(title), 'đ', 'd')))
-    END;
