@@ -8,6 +8,7 @@
   ANTQ_GEOJSON, ANTQ_UNITS, ...), set for this test only.
 - `use_db(path)`: points the dashboard at a store for AppTest.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -39,9 +40,11 @@ def pytest_unconfigure(config):
 def demo_db(tmp_path_factory) -> Path:
     """A demo store built once per test session by the real CLI (6,000 rows, seed 2022). Do not write to it."""
     from tests.fixtures import ROOT
+
     path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    subprocess.run([sys.executable, "-m", "analytics", "demo", "--db", str(path)], cwd=ROOT, check=True,
-                   capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "analytics", "demo", "--db", str(path)], cwd=ROOT, check=True, capture_output=True
+    )
     return path
 
 
@@ -49,6 +52,7 @@ def demo_db(tmp_path_factory) -> Path:
 def empty_db(tmp_path) -> Path:
     """A migrated store with the reference data and no activities."""
     from tests.fixtures import store_file
+
     return store_file(tmp_path / "empty.duckdb")
 
 
@@ -56,9 +60,11 @@ def empty_db(tmp_path) -> Path:
 def ctx(request, tmp_path):
     """The store the test's `pytest.mark.store(...)` describes (none: empty), open; closed after the test."""
     from tests.fixtures import make_store
+
     marker = request.node.get_closest_marker("store")
-    context = make_store(tmp_path / "store.duckdb", *(marker.args if marker else ()),
-                         **(marker.kwargs if marker else {}))
+    context = make_store(
+        tmp_path / "store.duckdb", *(marker.args if marker else ()), **(marker.kwargs if marker else {})
+    )
     yield context
     context.close()
 
@@ -67,9 +73,11 @@ def ctx(request, tmp_path):
 def antq_env(monkeypatch):
     """antq_env(db=path, settings=path, geojson=path, ...) sets ANTQ_DB, ANTQ_SETTINGS, ANTQ_GEOJSON, ... for this
     test (the product reads these only from the environment)."""
+
     def set_values(**values) -> None:
         for name, value in values.items():
             monkeypatch.setenv(f"ANTQ_{name.upper()}", str(value))
+
     return set_values
 
 
@@ -82,12 +90,14 @@ def use_db(antq_env, monkeypatch):
     import streamlit as st
 
     import ui.state
+
     opened = []
     open_context = ui.state.open_context
 
     def recording_open_context(*args, **kwargs):
         opened.append(open_context(*args, **kwargs))
         return opened[-1]
+
     monkeypatch.setattr(ui.state, "open_context", recording_open_context)
 
     def point(path: Path) -> Path:
@@ -95,6 +105,7 @@ def use_db(antq_env, monkeypatch):
         st.cache_resource.clear()
         st.cache_data.clear()
         return path
+
     yield point
     st.cache_resource.clear()
     st.cache_data.clear()

@@ -13,6 +13,7 @@ The store factory
 The `ctx` and `empty_db` fixtures (conftest.py) are built by it; a module configures its `ctx` with
 `pytest.mark.store(rows=..., records=..., accounts=...)`.
 """
+
 from __future__ import annotations
 
 import csv
@@ -50,7 +51,9 @@ def add_activities(ctx: Context, rows: Iterable[tuple], title: str = "Hoạt đ�
             values.append([start + i + 1, unit, type_code, name, dt.date.fromisoformat(day), 10, fold(name)])
         cur.executemany(
             "INSERT INTO activities (id, unit_code, type_code, title, activity_date, participants, title_key) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)", values)
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            values,
+        )
 
 
 def insert_records(ctx: Context, records: Iterable[tuple]) -> None:
@@ -59,12 +62,20 @@ def insert_records(ctx: Context, records: Iterable[tuple]) -> None:
         cur.executemany(
             "INSERT INTO activities (id, unit_code, type_code, title, activity_date, participants, location, "
             "budget_vnd, activity_ref, notes, title_key, superseded_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            [[i, unit, ty, title, dt.date.fromisoformat(day), n, loc, budget, ref, notes, fold(title), sup]
-             for i, unit, ty, title, day, n, loc, budget, ref, notes, sup in records])
+            [
+                [i, unit, ty, title, dt.date.fromisoformat(day), n, loc, budget, ref, notes, fold(title), sup]
+                for i, unit, ty, title, day, n, loc, budget, ref, notes, sup in records
+            ],
+        )
 
 
-def make_store(path: Path, rows: Iterable[tuple] = (), *, records: Iterable[tuple] = (),
-               accounts: Mapping[str, tuple[str, str | None, str]] | None = None) -> Context:
+def make_store(
+    path: Path,
+    rows: Iterable[tuple] = (),
+    *,
+    records: Iterable[tuple] = (),
+    accounts: Mapping[str, tuple[str, str | None, str]] | None = None,
+) -> Context:
     """The one factory for test stores (module docstring). Returns the open Context."""
     ctx = open_context(path)
     try:
@@ -88,8 +99,11 @@ def store_file(path: Path, rows: Iterable[tuple] = (), **options) -> Path:
 
 
 # The accounts of the sign-in tests (AppTest and browser): name -> (role, unit, password).
-ACCOUNTS = {"xem": ("viewer", None, "mat-khau-xem-1"), "nop703": ("uploader", "703", "mat-khau-nop-1"),
-            "quantri": ("admin", None, "mat-khau-qtri-1")}
+ACCOUNTS = {
+    "xem": ("viewer", None, "mat-khau-xem-1"),
+    "nop703": ("uploader", "703", "mat-khau-nop-1"),
+    "quantri": ("admin", None, "mat-khau-qtri-1"),
+}
 PASSWORDS = {name: password for name, (_, _, password) in ACCOUNTS.items()}
 
 
@@ -101,10 +115,32 @@ def with_accounts(path: Path) -> Path:
 # The tiny store of the export tests: formula-looking cells, a superseded row, a row after the deadline.
 # (id, unit, type, title, date, participants, location, budget, ref, notes, superseded_by)
 EXPORT_RECORDS = [
-    (1, "710", "anti_drug", '=HYPERLINK("http://x","bấm")', "2022-03-05", 120, "Nhà văn hóa, ấp 1", 1500000,
-     "GD-01", "-5 người vắng", None),
-    (2, "25456", "civilised_town", "Ngày Chủ nhật xanh", "2022-04-10", None, "@sân", None, None,
-     "dòng 1\ndòng 2", None),
+    (
+        1,
+        "710",
+        "anti_drug",
+        '=HYPERLINK("http://x","bấm")',
+        "2022-03-05",
+        120,
+        "Nhà văn hóa, ấp 1",
+        1500000,
+        "GD-01",
+        "-5 người vắng",
+        None,
+    ),
+    (
+        2,
+        "25456",
+        "civilised_town",
+        "Ngày Chủ nhật xanh",
+        "2022-04-10",
+        None,
+        "@sân",
+        None,
+        None,
+        "dòng 1\ndòng 2",
+        None,
+    ),
     (3, "710", "anti_drug", "+84 tuyên truyền", "2022-12-20", 5, "\tô", 0, "", "\rghi", None),
     (4, "710", "anti_drug", "bản cũ đã thay", "2022-03-06", 1, None, None, None, None, 99),
     (5, "72", "green_startup", "Khởi nghiệp xanh", "2022-02-01", 30, None, 2000000, None, None, None),
@@ -124,10 +160,30 @@ def settings_with_auth(tmp_path: Path, **values) -> Path:
 
 
 # -- submission files (contract 1 and 1.1) ---------------------------------------------------------------------
-HEADER = ["ma_don_vi", "ten_don_vi", "loai_hoat_dong", "ten_hoat_dong", "ngay_to_chuc", "so_nguoi_tham_gia",
-          "dia_diem", "kinh_phi", "ma_hoat_dong", "ghi_chu"]
-GOOD = ["25456", "Phường 1", "anti_drug", "Tuyên truyền phòng, chống ma túy", "19/05/2022", "1.200",
-        "Nhà văn hóa", "1.500.000 đ", "HD-1", "ghi chú"]
+HEADER = [
+    "ma_don_vi",
+    "ten_don_vi",
+    "loai_hoat_dong",
+    "ten_hoat_dong",
+    "ngay_to_chuc",
+    "so_nguoi_tham_gia",
+    "dia_diem",
+    "kinh_phi",
+    "ma_hoat_dong",
+    "ghi_chu",
+]
+GOOD = [
+    "25456",
+    "Phường 1",
+    "anti_drug",
+    "Tuyên truyền phòng, chống ma túy",
+    "19/05/2022",
+    "1.200",
+    "Nhà văn hóa",
+    "1.500.000 đ",
+    "HD-1",
+    "ghi chú",
+]
 
 
 def cp1258(text: str) -> bytes:
@@ -150,25 +206,50 @@ def csv_bytes(rows, sep=",", encoding="utf-8", header=HEADER, newline="\r\n") ->
 
 # A district uploader's file (703): row 2 the district itself, row 3 one of its communes, row 4 another district
 # (705: outside the scope), row 5 a commune of 703 by name.
-OUT_OF_SCOPE_FILE = ("ma_don_vi,ten_don_vi,loai_hoat_dong,ten_hoat_dong,ngay_to_chuc\r\n" + "\r\n".join([
-    "703,,anti_drug,Tuyên truyền phòng chống ma túy,19/05/2022",
-    "25456,,anti_drug,Tuyên truyền tại Phường 1,20/05/2022",
-    "705,,anti_drug,Tuyên truyền ở Tân Biên,21/05/2022",
-    ",Phường Hiệp Ninh,anti_drug,Tuyên truyền tại Phường Hiệp Ninh,22/05/2022",
-]) + "\r\n").encode("utf-8")
+OUT_OF_SCOPE_FILE = (
+    "ma_don_vi,ten_don_vi,loai_hoat_dong,ten_hoat_dong,ngay_to_chuc\r\n"
+    + "\r\n".join(
+        [
+            "703,,anti_drug,Tuyên truyền phòng chống ma túy,19/05/2022",
+            "25456,,anti_drug,Tuyên truyền tại Phường 1,20/05/2022",
+            "705,,anti_drug,Tuyên truyền ở Tân Biên,21/05/2022",
+            ",Phường Hiệp Ninh,anti_drug,Tuyên truyền tại Phường Hiệp Ninh,22/05/2022",
+        ]
+    )
+    + "\r\n"
+).encode("utf-8")
 
-OFFICE_HEADER = ["STT", "Tên đơn vị", "Loại hoạt động", "Tên hoạt động", "Ngày tổ chức", "Số người tham gia",
-                 "Địa điểm tổ chức", "Kinh phí (đồng)", "Ghi chú"]
+OFFICE_HEADER = [
+    "STT",
+    "Tên đơn vị",
+    "Loại hoạt động",
+    "Tên hoạt động",
+    "Ngày tổ chức",
+    "Số người tham gia",
+    "Địa điểm tổ chức",
+    "Kinh phí (đồng)",
+    "Ghi chú",
+]
 
 
 def activity(n: int, unit: str | None = "Phường 1", day: dt.date = dt.date(2022, 5, 19)) -> list:
     """Row n of an office's report (OFFICE_HEADER's columns)."""
-    return [n, unit, "anti_drug", f"Tuyên truyền phòng, chống ma túy đợt {n}", dt.datetime.combine(day, dt.time()),
-            100 + n, "Nhà văn hóa khu phố", 1_500_000, None]
+    return [
+        n,
+        unit,
+        "anti_drug",
+        f"Tuyên truyền phòng, chống ma túy đợt {n}",
+        dt.datetime.combine(day, dt.time()),
+        100 + n,
+        "Nhà văn hóa khu phố",
+        1_500_000,
+        None,
+    ]
 
 
-def office_workbook(rows: list[list], *, instructions: bool = False, merges: list[str] = (),
-                    title: bool = True, under: list[list] = ()) -> bytes:
+def office_workbook(
+    rows: list[list], *, instructions: bool = False, merges: list[str] = (), title: bool = True, under: list[list] = ()
+) -> bytes:
     """A report as a district office draws it in Excel: the Union's title block over merged cells, the header
     on row 5 (or 1), the rows, then whatever `under` holds (totals, signatures)."""
     buffer = io.BytesIO()
@@ -229,12 +310,20 @@ def scan(name="scan.pdf", data=PDF):
 
 
 # -- the command line ------------------------------------------------------------------------------------------
-def run_cli(*args, check: bool = False, env: Mapping[str, str] | None = None, stdin: str | None = None,
-            timeout: float = 300) -> subprocess.CompletedProcess:
+def run_cli(
+    *args, check: bool = False, env: Mapping[str, str] | None = None, stdin: str | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess:
     """`python -m analytics ARGS` as a user runs it from the project, with this environment plus `env`.
     check=True: the command must exit 0 (its stderr is the failure message)."""
-    result = subprocess.run([sys.executable, "-m", "analytics", *map(str, args)], cwd=ROOT, input=stdin,
-                            capture_output=True, text=True, timeout=timeout, env={**os.environ, **(env or {})})
+    result = subprocess.run(
+        [sys.executable, "-m", "analytics", *map(str, args)],
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
     if check:
         assert result.returncode == 0, result.stderr
     return result
@@ -245,11 +334,13 @@ def app_test(page: str | None = None):
     """An AppTest of the dashboard, optionally switched to a page path like 'app_pages/lagging.py'."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
+
     # Users never see error details (.streamlit/config.toml); a failing test should.
     st.set_option("client.showErrorDetails", "full")
     from streamlit.util import calc_hash
 
     from ui.navigation import PAGES
+
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
     if page:
         at.switch_page(str(ROOT / page))

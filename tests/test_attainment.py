@@ -1,4 +1,5 @@
 """Attainment and lagging on small hand-computed stores (the real plan and registry)."""
+
 import datetime as dt
 from dataclasses import replace
 
@@ -9,17 +10,19 @@ from analytics.measures import attainment
 
 D = dt.date.fromisoformat
 DEFAULT = LaggingSettings()  # pace_tolerance .25, no_activity_after .5, silent_days 60, projection_min_elapsed .25
-MID_YEAR = D("2022-06-30")   # 180 of 348 days: 51,7% elapsed
+MID_YEAR = D("2022-06-30")  # 180 of 348 days: 51,7% elapsed
 
-pytestmark = pytest.mark.store([
-    ("25456", "civilised_town", "2022-06-01"),              # Phường 1: both commune targets met
-    ("25456", "disadvantaged_youth_support", "2022-06-10"),
-    ("25462", "civilised_town", "2022-06-20"),              # Phường 4: one of two
-    ("25462", "life_skills", "2022-06-21"),                 # counts for no target
-    ("703", "anti_drug", "2022-12-20"),                     # after the deadline: never counted
-    ("72", "green_startup", "2022-05-01"),                  # province T2: 2 of 5
-    ("72", "green_startup", "2022-06-15"),
-])
+pytestmark = pytest.mark.store(
+    [
+        ("25456", "civilised_town", "2022-06-01"),  # Phường 1: both commune targets met
+        ("25456", "disadvantaged_youth_support", "2022-06-10"),
+        ("25462", "civilised_town", "2022-06-20"),  # Phường 4: one of two
+        ("25462", "life_skills", "2022-06-21"),  # counts for no target
+        ("703", "anti_drug", "2022-12-20"),  # after the deadline: never counted
+        ("72", "green_startup", "2022-05-01"),  # province T2: 2 of 5
+        ("72", "green_startup", "2022-06-15"),
+    ]
+)
 
 
 def rows(ctx, as_of, lagging=DEFAULT):
@@ -50,8 +53,8 @@ def test_as_of_before_and_after_the_activities(ctx):
     assert before.loc[("25456", "X1"), "count"] == 0 and before.loc[("72", "T2"), "count"] == 1
     after, units = rows(ctx, D("2023-01-31"))
     assert after.loc[("25456", "X1"), "count"] == 1
-    assert after.loc[("703", "H1"), "count"] == 0          # dated after the deadline
-    assert after.loc[("72", "T2"), "projected"] == 2        # past the deadline the projection is the count
+    assert after.loc[("703", "H1"), "count"] == 0  # dated after the deadline
+    assert after.loc[("72", "T2"), "projected"] == 2  # past the deadline the projection is the count
 
 
 def test_as_of_before_the_period_flags_nothing(ctx):
@@ -64,7 +67,7 @@ def test_no_activity_past_mid_period(ctx):
     assert bool(targets.loc[("25459", "X1"), "no_activity"])
     assert units.loc["25459", "severity"] == "high"
     assert any("Chưa có hoạt động nào cho chỉ tiêu X1, X2" in r for r in units.loc["25459", "reasons"])
-    early, _ = rows(ctx, D("2022-06-01"))                  # 41,7% elapsed: not yet
+    early, _ = rows(ctx, D("2022-06-01"))  # 41,7% elapsed: not yet
     assert not early.loc[("25459", "X1"), "no_activity"]
 
 
@@ -86,9 +89,9 @@ def test_projected_to_miss(ctx):
 
 
 def test_silent(ctx):
-    _, units = rows(ctx, D("2022-08-05"))                   # Phường 1 last reported 10/06: 56 days
+    _, units = rows(ctx, D("2022-08-05"))  # Phường 1 last reported 10/06: 56 days
     assert not units.loc["25456", "silent"]
-    _, units = rows(ctx, D("2022-08-10"))                   # 61 days
+    _, units = rows(ctx, D("2022-08-10"))  # 61 days
     assert units.loc["25456", "silent"] and units.loc["25456", "lagging"]
     assert "Không báo cáo hoạt động nào trong 61 ngày (lần cuối 10/06/2022)" in units.loc["25456", "reasons"]
     _, units = rows(ctx, D("2022-08-10"), replace(DEFAULT, silent_days=90))
@@ -112,5 +115,7 @@ def test_status_report_shape(ctx):
     assert report["as_of"] == "2022-06-30" and report["total_activities"] == 6
     unit = next(u for u in report["units"] if u["code"] == "25462")
     assert set(unit) >= {"code", "name", "level", "attainment", "lagging", "reasons", "targets"}
-    assert unit["targets"] == [{"id": "X1", "count": 1, "minimum": 1, "met": True},
-                               {"id": "X2", "count": 0, "minimum": 1, "met": False}]
+    assert unit["targets"] == [
+        {"id": "X1", "count": 1, "minimum": 1, "met": True},
+        {"id": "X2", "count": 0, "minimum": 1, "met": False},
+    ]

@@ -1,4 +1,5 @@
 """The audit log: written alone or with the change it describes, filtered, shown and exported on its page."""
+
 import datetime as dt
 import json
 
@@ -23,8 +24,12 @@ def test_record_alone_or_inside_the_change_it_describes(ctx):
 
 
 def test_a_detail_never_carries_a_secret(ctx):
-    audit.record(ctx.db, "quantri", "account_password",
-                 {"account": "xem", "password": "mat-khau-moi", "new_password_hash": "$argon2id$x", "token": "t"})
+    audit.record(
+        ctx.db,
+        "quantri",
+        "account_password",
+        {"account": "xem", "password": "mat-khau-moi", "new_password_hash": "$argon2id$x", "token": "t"},
+    )
     assert json.loads(audit.entries(ctx.db)["detail"][0]) == {"account": "xem"}
 
 
@@ -41,8 +46,9 @@ def test_entries_filter_by_days_actor_and_actions(ctx):
     assert audit.actors(ctx.db) == ["a", "b"]
     assert audit.describe('{"account": "xem", "role": "viewer", "unit": null}') == "Tài khoản: xem · Vai trò: người xem"
     upload = '{"submission_id": 3, "file": "a.csv", "sha256": "ab12", "inserted": 2, "updated": 0, "rejected": 1}'
-    assert audit.describe(upload) == ("Lần nộp: 3 · Tệp: a.csv · Mã băm SHA-256: ab12 · Mới: 2 · Cập nhật: 0 · "
-                                      "Bị từ chối: 1")
+    assert audit.describe(upload) == (
+        "Lần nộp: 3 · Tệp: a.csv · Mã băm SHA-256: ab12 · Mới: 2 · Cập nhật: 0 · Bị từ chối: 1"
+    )
     assert audit.describe(upload, "en").startswith("Submission: 3 · File: a.csv · SHA-256 hash: ab12 · New: 2")
     assert audit.action_label("sign_in_failed") == "Đăng nhập sai"
     assert audit.action_label("something_new") == "something_new"
@@ -57,8 +63,12 @@ def test_account_changes_and_sign_ins_are_audited_with_who(ctx):
     auth.authenticate(ctx.db, "xem", "mat-khau-xem-1", settings)
     log = audit.entries(ctx.db)
     assert list(zip(log["actor"].fillna("-"), log["action"])) == [
-        ("xem", "sign_in"), ("-", "sign_in_failed"), ("quantri", "account_role"), ("quantri", "account_add"),
-        ("-", "account_add")]
+        ("xem", "sign_in"),
+        ("-", "sign_in_failed"),
+        ("quantri", "account_role"),
+        ("quantri", "account_add"),
+        ("-", "account_add"),
+    ]
     assert json.loads(log["detail"][2]) == {"account": "xem", "role": "uploader", "unit": "709"}
 
 
@@ -98,5 +108,7 @@ def test_the_log_and_sign_in_bookkeeping_leave_cached_figures_alone(ctx):
 
 
 def test_a_failed_sign_in_reads_in_words():
-    assert audit.describe('{"account": "xem", "reason": "password", "failures": 2}') == \
-        "Tài khoản: xem · Lý do: sai mật khẩu · Số lần sai liên tiếp: 2"
+    assert (
+        audit.describe('{"account": "xem", "reason": "password", "failures": 2}')
+        == "Tài khoản: xem · Lý do: sai mật khẩu · Số lần sai liên tiếp: 2"
+    )

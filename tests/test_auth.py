@@ -1,4 +1,5 @@
 """Accounts, roles, unit scope and throttled sign-in on a real DuckDB store; the users command line."""
+
 import datetime as dt
 import json
 import os
@@ -12,8 +13,14 @@ from analytics.reference.registry import load_units
 from analytics.store.database import Database
 from tests.fixtures import ROOT, run_cli
 
-SETTINGS = auth.AuthSettings(slow_after_failures=3, slow_down_seconds=5, max_slow_down_seconds=60,
-                             lock_after_failures=6, lock_minutes=15, min_password_length=8)
+SETTINGS = auth.AuthSettings(
+    slow_after_failures=3,
+    slow_down_seconds=5,
+    max_slow_down_seconds=60,
+    lock_after_failures=6,
+    lock_minutes=15,
+    min_password_length=8,
+)
 NOW = dt.datetime(2022, 6, 1, 9, 0, 0)
 UNITS = load_units(load_settings().units_path)
 
@@ -36,12 +43,15 @@ def test_an_account_keeps_an_argon2id_hash_and_matches_names_ignoring_case_and_d
     assert result.status == "ok" and result.account.role == "admin"
 
 
-@pytest.mark.parametrize("role, unit, message", [
-    ("uploader", None, "cần một đơn vị"),
-    ("uploader", "99999", "không có trong danh mục"),
-    ("viewer", "703", "Chỉ tài khoản người nộp báo cáo"),
-    ("superuser", None, "Vai trò “superuser” không hợp lệ"),
-])
+@pytest.mark.parametrize(
+    "role, unit, message",
+    [
+        ("uploader", None, "cần một đơn vị"),
+        ("uploader", "99999", "không có trong danh mục"),
+        ("viewer", "703", "Chỉ tài khoản người nộp báo cáo"),
+        ("superuser", None, "Vai trò “superuser” không hợp lệ"),
+    ],
+)
 def test_role_and_unit_are_checked(ctx, role, unit, message):
     with pytest.raises(auth.AuthError, match=message):
         add(ctx, "nguoi-dung", role, unit)
@@ -119,8 +129,10 @@ def test_unknown_names_and_disabled_accounts_fail_like_a_wrong_password(ctx):
     auth.set_active(ctx.db, "xem", False, "tester")
     assert auth.authenticate(ctx.db, "xem", "mat-khau-dung", SETTINGS, NOW).status == "wrong"
     assert auth.authenticate(ctx.db, "khong-co", "mat-khau-dung", SETTINGS, NOW).status == "wrong"
-    outcomes = [auth.authenticate(ctx.db, "khong-co", "x" * 8, SETTINGS, NOW + dt.timedelta(minutes=2 * i)).status
-                for i in range(1, 6)]  # failures 2 to 6, each after its wait
+    outcomes = [
+        auth.authenticate(ctx.db, "khong-co", "x" * 8, SETTINGS, NOW + dt.timedelta(minutes=2 * i)).status
+        for i in range(1, 6)
+    ]  # failures 2 to 6, each after its wait
     assert outcomes == ["wrong"] * 4 + ["locked"]
     reasons = [json.loads(d)["reason"] for d in audit.entries(ctx.db, actions=["sign_in_failed"])["detail"]]
     assert {"disabled", "unknown"} <= set(reasons)
@@ -157,9 +169,19 @@ def test_users_cli_reads_the_password_from_standard_input(tmp_path):
     assert cli("disable", "nop703", db=db).returncode == 0
     listed = json.loads(cli("list", "--json", db=db).stdout)["accounts"]
     assert [(a["name"], a["role"], a["unit_code"], a["unit_name"], a["active"]) for a in listed] == [
-        ("nop703", "uploader", "703", "Thành đoàn Tây Ninh", False), ("quantri", "admin", None, None, True)]
-    assert set(listed[0]) == {"name", "role", "unit_code", "unit_name", "active", "created_at",
-                              "last_sign_in_at", "locked_until"}
+        ("nop703", "uploader", "703", "Thành đoàn Tây Ninh", False),
+        ("quantri", "admin", None, None, True),
+    ]
+    assert set(listed[0]) == {
+        "name",
+        "role",
+        "unit_code",
+        "unit_name",
+        "active",
+        "created_at",
+        "last_sign_in_at",
+        "locked_until",
+    }
     missing = cli("disable", "ai-do", db=db)
     assert missing.returncode == 1 and "Không có tài khoản “ai-do”" in missing.stderr
     with Database(db) as store:
@@ -177,8 +199,9 @@ def test_the_password_is_never_a_command_line_argument(tmp_path):
 def test_users_cli_says_plainly_when_a_process_keeps_the_store_past_the_wait(tmp_path):
     db = tmp_path / "held.duckdb"
     with Database(db):  # held for good (linger None), unlike the dashboard's lease
-        held = cli("add", "quantri", "--role", "admin", stdin="mat-khau-quan-tri\n", db=db,
-                   env={"ANTQ_BUSY_TIMEOUT": "1"})
+        held = cli(
+            "add", "quantri", "--role", "admin", stdin="mat-khau-quan-tri\n", db=db, env={"ANTQ_BUSY_TIMEOUT": "1"}
+        )
     assert held.returncode == 3 and "Traceback" not in held.stderr
     assert "đang chờ tối đa 1 giây" in held.stderr and "vẫn bận sau 1 giây chờ" in held.stderr
 
@@ -212,6 +235,7 @@ def test_the_database_file_holds_no_plaintext_password(tmp_path):
 
 def _talk(fd: int, until: bytes, timeout: float = 60) -> bytes:
     import select
+
     seen = b""
     while until not in seen:
         ready, _, _ = select.select([fd], [], [], timeout)
@@ -229,11 +253,14 @@ def _talk(fd: int, until: bytes, timeout: float = 60) -> bytes:
 
 def _add_on_a_terminal(db, first: bytes, second: bytes) -> tuple[int, str]:
     import pty
+
     pid, fd = pty.fork()
     if pid == 0:  # the child: a CLI whose controlling terminal is the pseudo-terminal
         os.chdir(ROOT)
-        os.execv(sys.executable, [sys.executable, "-m", "analytics", "users", "add", "quantri", "--role", "admin",
-                                  "--db", str(db)])
+        os.execv(
+            sys.executable,
+            [sys.executable, "-m", "analytics", "users", "add", "quantri", "--role", "admin", "--db", str(db)],
+        )
     shown = _talk(fd, "Mật khẩu: ".encode())
     os.write(fd, first + b"\n")
     shown += _talk(fd, "Nhập lại mật khẩu: ".encode())

@@ -89,15 +89,27 @@ def test_sign_in_then_sign_out_ends_the_session(accounts_db):
 def auth_db(path):
     from analytics.core.settings import load_settings
     from ui.state import _context
+
     return _context(str(path), str(load_settings().plan_path)).db
 
 
-@pytest.mark.parametrize("name, forbidden", [
-    ("xem", {"app_pages/upload.py", "app_pages/submissions.py", "app_pages/report_handin.py", "app_pages/accounts.py",
-             "app_pages/audit.py"}),
-    ("nop703", {"app_pages/accounts.py", "app_pages/audit.py"}),
-    ("quantri", set()),
-])
+@pytest.mark.parametrize(
+    "name, forbidden",
+    [
+        (
+            "xem",
+            {
+                "app_pages/upload.py",
+                "app_pages/submissions.py",
+                "app_pages/report_handin.py",
+                "app_pages/accounts.py",
+                "app_pages/audit.py",
+            },
+        ),
+        ("nop703", {"app_pages/accounts.py", "app_pages/audit.py"}),
+        ("quantri", set()),
+    ],
+)
 def test_the_menu_is_built_from_the_role_and_a_forbidden_url_shows_nothing(accounts_db, name, forbidden):
     at = sign_in(app_test().run(), name)
     assert not at.exception
@@ -112,7 +124,8 @@ def test_the_menu_is_built_from_the_role_and_a_forbidden_url_shows_nothing(accou
             yours = {"xem": "người xem", "nop703": "người nộp báo cáo"}[name]
             assert [w.value for w in at.warning] == [
                 f"Trang này chỉ dành cho tài khoản {for_whom}; tài khoản của bạn ({yours}) không mở được. "
-                "Các trang bạn dùng được nằm trong menu bên trái."]
+                "Các trang bạn dùng được nằm trong menu bên trái."
+            ]
             assert not at.dataframe and not at.get("file_uploader") and [b.key for b in at.button] == ["auth-sign-out"]
     if name == "quantri":
         at.switch_page("app_pages/audit.py").run()
@@ -208,23 +221,28 @@ def test_an_idle_session_must_sign_in_again(accounts_db, tmp_path, antq_env):
     assert any("Phiên đăng nhập đã kết thúc" in i.value for i in at.info)
 
 
-@pytest.mark.parametrize("remote_ip, headers, expected", [
-    ("127.0.0.1", [("host", "localhost:8501")], "loopback"),
-    ("::1", [], "loopback"),
-    ("::ffff:127.0.0.1", [], "loopback"),
-    ("127.0.0.2", [], "loopback"),
-    ("127.0.0.1", [("X-Forwarded-For", "203.0.113.7")], "remote"),
-    ("127.0.0.1", [("Forwarded", "for=203.0.113.7")], "remote"),
-    ("192.168.1.20", [], "remote"),
-    ("203.0.113.7", [], "remote"),
-    (None, [("host", "antq.example")], "unknown"),  # e.g. a Unix socket behind a proxy
-    ("not-an-address", [], "unknown"),
-])
+@pytest.mark.parametrize(
+    "remote_ip, headers, expected",
+    [
+        ("127.0.0.1", [("host", "localhost:8501")], "loopback"),
+        ("::1", [], "loopback"),
+        ("::ffff:127.0.0.1", [], "loopback"),
+        ("127.0.0.2", [], "loopback"),
+        ("127.0.0.1", [("X-Forwarded-For", "203.0.113.7")], "remote"),
+        ("127.0.0.1", [("Forwarded", "for=203.0.113.7")], "remote"),
+        ("192.168.1.20", [], "remote"),
+        ("203.0.113.7", [], "remote"),
+        (None, [("host", "antq.example")], "unknown"),  # e.g. a Unix socket behind a proxy
+        ("not-an-address", [], "unknown"),
+    ],
+)
 def test_only_a_direct_loopback_peer_counts_as_this_machine(remote_ip, headers, expected):
     from ui.auth import peer_locality
+
     assert peer_locality(remote_ip, headers) == expected
 
 
 def test_without_a_server_the_run_counts_as_this_machine():
     from ui.auth import client_locality
+
     assert client_locality() == "in_process"  # no server, no network peer

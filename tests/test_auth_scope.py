@@ -1,4 +1,5 @@
 """An uploader's rows for units outside their scope are rejected: through the ingest API and on the upload page."""
+
 from __future__ import annotations
 
 import duckdb
@@ -13,8 +14,14 @@ def test_the_check_rejects_rows_outside_a_district_uploaders_scope(tmp_path):
     ctx = make_store(tmp_path / "scope.duckdb")
     try:
         uploader = auth.Account("nop703", "uploader", "703", True, 0)
-        result = check_file(ctx.db, ctx.plan, ctx.units, OUT_OF_SCOPE_FILE, "bao-cao.csv",
-                            allowed_units=auth.scope_units(uploader, ctx.units))
+        result = check_file(
+            ctx.db,
+            ctx.plan,
+            ctx.units,
+            OUT_OF_SCOPE_FILE,
+            "bao-cao.csv",
+            allowed_units=auth.scope_units(uploader, ctx.units),
+        )
         assert (result.accepted, result.rejected) == (3, 1)
         errors = result.errors
         assert errors["line"].tolist() == [4] and errors["column"].tolist() == ["ma_don_vi"]
@@ -25,11 +32,23 @@ def test_the_check_rejects_rows_outside_a_district_uploaders_scope(tmp_path):
         stored = ctx.db.df("SELECT DISTINCT unit_code FROM current_activities ORDER BY 1")["unit_code"].tolist()
         assert stored == ["25456", "25465", "703"]
         commune = auth.Account("nop-xa", "uploader", "25456", True, 0)
-        narrow = check_file(ctx.db, ctx.plan, ctx.units, OUT_OF_SCOPE_FILE, "bao-cao-2.csv",
-                            allowed_units=auth.scope_units(commune, ctx.units))
+        narrow = check_file(
+            ctx.db,
+            ctx.plan,
+            ctx.units,
+            OUT_OF_SCOPE_FILE,
+            "bao-cao-2.csv",
+            allowed_units=auth.scope_units(commune, ctx.units),
+        )
         assert narrow.errors["line"].tolist() == [2, 4, 5]
-        admin = check_file(ctx.db, ctx.plan, ctx.units, OUT_OF_SCOPE_FILE, "bao-cao-3.csv",
-                           allowed_units=auth.scope_units(auth.Account("qt", "admin", None, True, 0), ctx.units))
+        admin = check_file(
+            ctx.db,
+            ctx.plan,
+            ctx.units,
+            OUT_OF_SCOPE_FILE,
+            "bao-cao-3.csv",
+            allowed_units=auth.scope_units(auth.Account("qt", "admin", None, True, 0), ctx.units),
+        )
         assert admin.rejected == 0
     finally:
         ctx.close()
@@ -58,11 +77,18 @@ def test_the_upload_page_applies_the_signed_in_uploaders_scope(tmp_path, use_db)
 
 def test_an_upload_by_an_uploader_is_audited_with_their_name(tmp_path):
     from analytics.access import audit
+
     ctx = make_store(tmp_path / "audited.duckdb")
     try:
         uploader = auth.Account("nop703", "uploader", "703", True, 0)
-        result = check_file(ctx.db, ctx.plan, ctx.units, OUT_OF_SCOPE_FILE, "bao-cao.csv",
-                            allowed_units=auth.scope_units(uploader, ctx.units))
+        result = check_file(
+            ctx.db,
+            ctx.plan,
+            ctx.units,
+            OUT_OF_SCOPE_FILE,
+            "bao-cao.csv",
+            allowed_units=auth.scope_units(uploader, ctx.units),
+        )
         outcome = commit(ctx.db, result, uploader.name, valid_only=True)
         log = audit.entries(ctx.db, actions=["upload"])
         assert log["actor"].tolist() == ["nop703"]

@@ -1,4 +1,5 @@
 """The command line as other tools use it: real processes, JSON on stdout."""
+
 import json
 import os
 import subprocess
@@ -18,8 +19,12 @@ def cli(*args, check=True, env=None):
 def test_catalog_json_lists_units_types_and_the_thirteen_targets():
     document = json.loads(cli("catalog", "--json").stdout)
     assert set(document) >= {"plan", "units", "activity_types", "targets"}
-    assert document["plan"] == {"id": "antq-2022", "name": document["plan"]["name"], "start": "2022-01-01",
-                                "deadline": "2022-12-15"}
+    assert document["plan"] == {
+        "id": "antq-2022",
+        "name": document["plan"]["name"],
+        "start": "2022-01-01",
+        "deadline": "2022-12-15",
+    }
     units = document["units"]
     assert all(set(u) >= {"code", "name", "level", "parent_code"} for u in units)
     districts = [u for u in units if u["level"] == "district" and u["code"].isdigit()]
@@ -33,8 +38,13 @@ def test_catalog_json_lists_units_types_and_the_thirteen_targets():
     assert len(targets) == 13
     assert targets["T2"]["minimum"] == 5 and targets["T8"]["minimum"] == 3
     assert all(tg["minimum"] == 1 for tid, tg in targets.items() if tid not in ("T2", "T8"))
-    assert targets["H1"] == {"id": "H1", "level": "district", "description": targets["H1"]["description"],
-                             "minimum": 1, "activity_types": ["anti_drug"]}
+    assert targets["H1"] == {
+        "id": "H1",
+        "level": "district",
+        "description": targets["H1"]["description"],
+        "minimum": 1,
+        "activity_types": ["anti_drug"],
+    }
     assert all(set(a) >= {"code", "label", "group"} for a in document["activity_types"])
 
 
@@ -84,9 +94,16 @@ def test_demo_is_deterministic_and_scales(tmp_path):
 def test_a_store_held_past_the_busy_timeout_gets_clear_sentences(demo_db, tmp_path):
     store = tmp_path / "held.duckdb"
     store.write_bytes(demo_db.read_bytes())
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(60)"),
-        str(store)], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            ("import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(60)"),
+            str(store),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "ready"
         started = time.monotonic()
@@ -116,34 +133,40 @@ def test_status_on_a_missing_store_is_a_clear_error(tmp_path):
 
 def test_a_relative_store_path_in_the_environment_is_the_users(tmp_path, demo_db):
     (tmp_path / "here.duckdb").write_bytes(demo_db.read_bytes())
-    result = subprocess.run([sys.executable, "-m", "analytics", "status", "--json"], cwd=tmp_path,
-                            env={**os.environ, "ANTQ_DB": "here.duckdb", "PYTHONPATH": str(ROOT)},
-                            capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "analytics", "status", "--json"],
+        cwd=tmp_path,
+        env={**os.environ, "ANTQ_DB": "here.duckdb", "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["total_activities"] == 6000
 
 
 def test_import_json_stays_json_for_a_blank_cell_and_a_missing_file_says_so(tmp_path, empty_db):
     blank = tmp_path / "blank.csv"
-    blank.write_text("ma_don_vi,loai_hoat_dong,ten_hoat_dong,ngay_to_chuc\n25456,anti_drug,,19/05/2022\n",
-                     encoding="utf-8")
+    blank.write_text(
+        "ma_don_vi,loai_hoat_dong,ten_hoat_dong,ngay_to_chuc\n25456,anti_drug,,19/05/2022\n", encoding="utf-8"
+    )
     result = cli("import", str(blank), "--db", str(empty_db), "--json", check=False)
     assert result.returncode == 1
     assert json.loads(result.stdout)["errors"] == [
-        {"line": 2, "column": "ten_hoat_dong", "value": None, "message": "Ô này bắt buộc phải có giá trị."}]
+        {"line": 2, "column": "ten_hoat_dong", "value": None, "message": "Ô này bắt buộc phải có giá trị."}
+    ]
     missing = cli("import", str(tmp_path / "none.csv"), "--db", str(empty_db), check=False)
     assert missing.returncode == 2 and "không có tệp này" in missing.stderr
 
 
 def test_export_into_a_missing_folder_is_one_clear_sentence(demo_db, tmp_path):
-    result = cli("export", "--db", str(demo_db), "--format", "xlsx", "-o", str(tmp_path / "no" / "x.xlsx"),
-                 check=False)
+    result = cli("export", "--db", str(demo_db), "--format", "xlsx", "-o", str(tmp_path / "no" / "x.xlsx"), check=False)
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "thư mục chứa tệp không tồn tại" in result.stderr
 
 
 def test_a_command_line_export_is_in_the_audit_log(demo_db, tmp_path):
     import duckdb
+
     store = tmp_path / "store.duckdb"
     store.write_bytes(demo_db.read_bytes())
     cli("export", "--db", str(store), "--format", "csv", "--district", "710", "-o", str(tmp_path / "a.csv"))
@@ -163,18 +186,41 @@ def test_status_json_is_strict_json(demo_db):
 
 
 def test_import_for_an_account_applies_its_unit_scope(empty_db, tmp_path):
-    added = subprocess.run([sys.executable, "-m", "analytics", "users", "add", "nop710", "--role", "uploader",
-                            "--unit", "710", "--db", str(empty_db)], cwd=ROOT, input="mat-khau-dai-1\n",
-                           capture_output=True, text=True)
+    added = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "analytics",
+            "users",
+            "add",
+            "nop710",
+            "--role",
+            "uploader",
+            "--unit",
+            "710",
+            "--db",
+            str(empty_db),
+        ],
+        cwd=ROOT,
+        input="mat-khau-dai-1\n",
+        capture_output=True,
+        text=True,
+    )
     assert added.returncode == 0, added.stderr
     upload = tmp_path / "two.csv"
-    upload.write_text("ma_don_vi,loai_hoat_dong,ten_hoat_dong,ngay_to_chuc\n"
-                      "710,anti_drug,Tuyên truyền ở Gò Dầu,19/05/2022\n"
-                      "703,anti_drug,Tuyên truyền ở thành phố,20/05/2022\n", encoding="utf-8")
+    upload.write_text(
+        "ma_don_vi,loai_hoat_dong,ten_hoat_dong,ngay_to_chuc\n"
+        "710,anti_drug,Tuyên truyền ở Gò Dầu,19/05/2022\n"
+        "703,anti_drug,Tuyên truyền ở thành phố,20/05/2022\n",
+        encoding="utf-8",
+    )
     result = cli("import", str(upload), "--db", str(empty_db), "--user", "nop710", "--json", check=False)
     document = json.loads(result.stdout)
     assert result.returncode == 1 and (document["accepted"], document["rejected"]) == (1, 1)
-    assert document["errors"][0]["line"] == 3 and "không được nộp báo cáo cho đơn vị 703" in document["errors"][0]["message"]
+    assert (
+        document["errors"][0]["line"] == 3
+        and "không được nộp báo cáo cho đơn vị 703" in document["errors"][0]["message"]
+    )
     nobody = cli("import", str(upload), "--db", str(empty_db), "--user", "ai-do", check=False)
     assert nobody.returncode == 2 and "Không có tài khoản đang hoạt động tên “ai-do”" in nobody.stderr
 
@@ -208,11 +254,13 @@ HEAVY = ("pandas", "argon2", "docx", "openpyxl", "xlsxwriter", "pyarrow", "numpy
 
 def modules_after(*argv: str) -> set[str]:
     """The top-level packages a command had imported when it finished (in a fresh process)."""
-    code = ("import sys, runpy, json\n"
-            f"sys.argv = ['analytics', *{list(argv)!r}]\n"
-            "try:\n    runpy.run_module('analytics', run_name='__main__')\n"
-            "except SystemExit as done:\n    assert not done.code, done.code\n"
-            "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)\n")
+    code = (
+        "import sys, runpy, json\n"
+        f"sys.argv = ['analytics', *{list(argv)!r}]\n"
+        "try:\n    runpy.run_module('analytics', run_name='__main__')\n"
+        "except SystemExit as done:\n    assert not done.code, done.code\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})), file=sys.stderr)\n"
+    )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return set(json.loads(result.stderr.strip().splitlines()[-1]))
@@ -227,10 +275,12 @@ def test_status_and_catalog_start_without_the_heavy_packages(demo_db):
 def test_status_json_is_the_same_as_the_pages_figures(demo_db):
     from analytics.context import open_context
     from analytics.measures import attainment
+
     report = json.loads(cli("status", "--db", str(demo_db), "--as-of", "2022-08-31", "--json").stdout)
     ctx = open_context(demo_db, read_only=True)
     try:
         import datetime as dt
+
         as_of = dt.date(2022, 8, 31)
         targets = attainment.unit_targets(ctx.db, ctx.plan, as_of, ctx.settings.lagging)
         units = attainment.unit_status(targets, ctx.plan, ctx.settings.lagging, as_of)

@@ -1,4 +1,5 @@
 """The dashboard shell and its overview page in AppTest, on the demo store and on an empty one."""
+
 import datetime as dt
 import json
 import subprocess
@@ -8,8 +9,13 @@ from tests.fixtures import ROOT, app_test, metrics
 
 
 def status(db, as_of):
-    out = subprocess.run([sys.executable, "-m", "analytics", "status", "--db", str(db), "--as-of", as_of, "--json"],
-                         cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, "-m", "analytics", "status", "--db", str(db), "--as-of", as_of, "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     return json.loads(out)
 
 

@@ -1,5 +1,6 @@
 """A store that cannot be written (disk full, simulated by a file-size limit on the process): the CLI exits 4
 with a Vietnamese sentence, nothing is half-written, the page shows a sentence and sign-in keeps working."""
+
 from __future__ import annotations
 
 import json
@@ -16,6 +17,7 @@ from tests.fixtures import GOOD, HEADER, ROOT, csv_bytes
 def limited(max_bytes: int):
     def apply() -> None:  # Python ignores SIGXFSZ, so a write past the limit fails with EFBIG (like ENOSPC)
         resource.setrlimit(resource.RLIMIT_FSIZE, (max_bytes, max_bytes))
+
     return apply
 
 
@@ -27,8 +29,10 @@ def many_rows(count: int) -> bytes:
 def stored(path) -> tuple[int, int]:
     ctx = open_context(path)
     try:
-        return (ctx.db.scalar("SELECT count(*) FROM current_activities"),
-                ctx.db.scalar("SELECT count(*) FROM submissions"))
+        return (
+            ctx.db.scalar("SELECT count(*) FROM current_activities"),
+            ctx.db.scalar("SELECT count(*) FROM submissions"),
+        )
     finally:
         ctx.close()
 
@@ -37,8 +41,9 @@ def test_import_on_a_full_disk_exits_4_with_a_sentence_and_stores_nothing(empty_
     data = tmp_path / "bao-cao.csv"
     data.write_bytes(many_rows(3000))
     argv = [sys.executable, "-m", "analytics", "import", str(data), "--db", str(empty_db)]
-    full = subprocess.run(argv + ["--json"], cwd=ROOT, capture_output=True, text=True, timeout=300,
-                          preexec_fn=limited(64 * 1024))
+    full = subprocess.run(
+        argv + ["--json"], cwd=ROOT, capture_output=True, text=True, timeout=300, preexec_fn=limited(64 * 1024)
+    )
     assert full.returncode == 4, full.stderr
     assert "Traceback" not in full.stderr and "Không ghi được vào cơ sở dữ liệu" in full.stderr
     assert json.loads(full.stdout)["exit_code"] == 4
@@ -51,8 +56,13 @@ def test_import_on_a_full_disk_exits_4_with_a_sentence_and_stores_nothing(empty_
 def test_export_to_a_full_disk_exits_4_with_a_sentence(tmp_path, demo_db):
     store = tmp_path / "store.duckdb"
     shutil.copyfile(demo_db, store)
-    result = subprocess.run([sys.executable, "-m", "analytics", "export", "--db", str(store), "--format", "csv",
-                             "-o", "/dev/full"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "analytics", "export", "--db", str(store), "--format", "csv", "-o", "/dev/full"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 4, result.stderr
     assert "Traceback" not in result.stderr and "Không ghi được" in result.stderr
 

@@ -1,5 +1,6 @@
 """District (and province) judgement from its units, on small stores built for each state, and on the demo store
 at the dates the leadership review used (issue 10: no district "on track" while a third of its units lag)."""
+
 import datetime as dt
 import json
 
@@ -12,13 +13,15 @@ from tests.fixtures import make_store, run_cli
 D = dt.date.fromisoformat
 LAGGING = LaggingSettings()
 RULE = DistrictSettings()  # pace_tolerance .10, lagging_share 1/3, not_started_counts
-HOA_THANH = "709"           # Huyện đoàn (district union) with 8 communes: 9 units, 18 (unit, target) pairs
+HOA_THANH = "709"  # Huyện đoàn (district union) with 8 communes: 9 units, 18 (unit, target) pairs
 COMMUNES = ["25630", "25633", "25636", "25639", "25642", "25645", "25648", "25651"]
 
 
 def full(unit: str, day: str = "2022-04-20") -> list[tuple[str, str, str]]:
     """Every target of the unit's level met once."""
-    types = ("anti_drug", "new_cultural_life") if unit == HOA_THANH else ("civilised_town", "disadvantaged_youth_support")
+    types = (
+        ("anti_drug", "new_cultural_life") if unit == HOA_THANH else ("civilised_town", "disadvantaged_youth_support")
+    )
     return [(unit, ty, day) for ty in types]
 
 
@@ -76,8 +79,17 @@ def test_single_unit_unions_are_affiliated_and_districts_come_worst_first(tmp_pa
     assert "H2 chưa có hoạt động" in frame.loc["TT-CA", "reasons"]
     order = list(frame["status"])
     assert order == sorted(order, key=status.DISTRICT_STATUS_RANK.get)
-    assert set(frame[frame["kind"] == "district"].index) == {"703", "705", "706", "707", "708", "709", "710", "711",
-                                                             "712"}
+    assert set(frame[frame["kind"] == "district"].index) == {
+        "703",
+        "705",
+        "706",
+        "707",
+        "708",
+        "709",
+        "710",
+        "711",
+        "712",
+    }
 
 
 def test_english_reasons(tmp_path):
@@ -88,7 +100,9 @@ def test_english_reasons(tmp_path):
     finally:
         ctx.close()
     assert d["reasons"][0] == "9/9 units lagging"
-    assert "X1 not started in 8 units" in d["reasons"] and "Attainment 0% with 52% of the plan period gone" in d["reasons"]
+    assert (
+        "X1 not started in 8 units" in d["reasons"] and "Attainment 0% with 52% of the plan period gone" in d["reasons"]
+    )
 
 
 @pytest.mark.parametrize("as_of", ["2022-06-30", "2022-12-14"])
@@ -98,21 +112,41 @@ def test_status_json_districts_on_the_demo_store(demo_db, as_of):
     districts = {d["code"]: d for d in document["districts"]}
     assert len(districts) == 17
     for d in districts.values():
-        assert list(d) == ["code", "name", "kind", "units", "lagging_units", "pairs", "pairs_met", "attainment",
-                           "status", "reasons"]
+        assert list(d) == [
+            "code",
+            "name",
+            "kind",
+            "units",
+            "lagging_units",
+            "pairs",
+            "pairs_met",
+            "attainment",
+            "status",
+            "reasons",
+        ]
         assert d["status"] in ("met", "on_track", "behind") and d["reasons"]
         if d["lagging_units"] * 3 >= d["units"] and d["pairs_met"] < d["pairs"]:
             assert d["status"] == "behind", d
     assert sum(d["kind"] == "district" for d in districts.values()) == 9
     units = document["units"]
     assert sum(d["units"] for d in districts.values()) == len(units) - 1  # every unit but the Tỉnh đoàn, once
-    assert sum(d["lagging_units"] for d in districts.values()) + (units[0]["lagging"] and units[0]["level"] == "province") \
+    assert (
+        sum(d["lagging_units"] for d in districts.values()) + (units[0]["lagging"] and units[0]["level"] == "province")
         == document["province"]["lagging_units"]
+    )
     assert document["province"]["status"] == "behind"
     if as_of == "2022-06-30":  # Thị xã Hòa Thành: 8 of 9 units lagging; Huyện Tân Châu: 10 of 13
-        assert (districts["709"]["lagging_units"], districts["709"]["units"], districts["709"]["status"]) == (8, 9, "behind")
+        assert (districts["709"]["lagging_units"], districts["709"]["units"], districts["709"]["status"]) == (
+            8,
+            9,
+            "behind",
+        )
         assert districts["709"]["reasons"][0] == "8/9 đơn vị chậm tiến độ"
-        assert (districts["706"]["lagging_units"], districts["706"]["units"], districts["706"]["status"]) == (10, 13, "behind")
+        assert (districts["706"]["lagging_units"], districts["706"]["units"], districts["706"]["status"]) == (
+            10,
+            13,
+            "behind",
+        )
         assert document["province"]["lagging_units"] == 50
     else:  # Thành phố Tây Ninh at 77%, 5 of 22 unit targets unmet, a day before the deadline
         d = districts["703"]

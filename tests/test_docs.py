@@ -1,4 +1,5 @@
 """The README stays complete: every command-line sub-command and every page is documented."""
+
 import re
 
 from analytics.cli.main import COMMANDS
@@ -21,6 +22,9 @@ def test_the_two_commands_are_in_the_readme_and_ci_runs_the_test_one():
 
 
 def test_every_page_is_named_in_the_readme():
-    missing = [t(spec.title_key, "vi") for spec in PAGES
-               if (ROOT / spec.path).exists() and t(spec.title_key, "vi") not in README]
+    missing = [
+        t(spec.title_key, "vi")
+        for spec in PAGES
+        if (ROOT / spec.path).exists() and t(spec.title_key, "vi") not in README
+    ]
     assert not missing, f"README never names: {missing}"

@@ -1,4 +1,5 @@
 """CSV and XLSX exports: exact bytes, types read back, no formulas, filters, the Excel row limit, streaming."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,17 +26,20 @@ def tiny(tmp_path):
     ctx.close()
 
 
-HEADER = ("\ufeffMã đơn vị,Tên đơn vị,Đơn vị cấp huyện,Nhóm hoạt động,Loại hoạt động,Ngày tổ chức,Tên hoạt động,"
-          "Số người tham gia,Địa điểm,Kinh phí,Mã hoạt động,Ghi chú\n")
+HEADER = (
+    "\ufeffMã đơn vị,Tên đơn vị,Đơn vị cấp huyện,Nhóm hoạt động,Loại hoạt động,Ngày tổ chức,Tên hoạt động,"
+    "Số người tham gia,Địa điểm,Kinh phí,Mã hoạt động,Ghi chú\n"
+)
 GOLDEN = HEADER + (
     '72,Tỉnh đoàn Tây Ninh,,Cộng đồng và văn hóa,"Hỗ trợ khởi nghiệp bảo vệ môi trường, ứng phó biến đổi khí hậu",'
     '01/02/2022,Khởi nghiệp xanh,30,,2000000,,\n'
-    '710,Huyện đoàn Gò Dầu,Huyện đoàn Gò Dầu,"Phòng, chống tội phạm và tệ nạn xã hội","Tuyên truyền phòng, chống ma túy",'
-    '05/03/2022,"\'=HYPERLINK(""http://x"",""bấm"")",120,"Nhà văn hóa, ấp 1",1500000,GD-01,\'-5 người vắng\n'
+    '710,Huyện đoàn Gò Dầu,Huyện đoàn Gò Dầu,"Phòng, chống tội phạm và tệ nạn xã hội",'
+    '"Tuyên truyền phòng, chống ma túy",05/03/2022,"\'=HYPERLINK(""http://x"",""bấm"")",120,'
+    '"Nhà văn hóa, ấp 1",1500000,GD-01,\'-5 người vắng\n'
     '25456,Đoàn phường 1,Thành đoàn Tây Ninh,Cộng đồng và văn hóa,"Tham gia xây dựng đô thị văn minh, nông thôn mới",'
     '10/04/2022,Ngày Chủ nhật xanh,,\'@sân,,,"dòng 1\ndòng 2"\n'
-    '710,Huyện đoàn Gò Dầu,Huyện đoàn Gò Dầu,"Phòng, chống tội phạm và tệ nạn xã hội","Tuyên truyền phòng, chống ma túy",'
-    '20/12/2022,\'+84 tuyên truyền,5,\'\tô,0,"","\'\rghi"\n'
+    '710,Huyện đoàn Gò Dầu,Huyện đoàn Gò Dầu,"Phòng, chống tội phạm và tệ nạn xã hội",'
+    '"Tuyên truyền phòng, chống ma túy",20/12/2022,\'+84 tuyên truyền,5,\'\tô,0,"","\'\rghi"\n'
 )
 
 
@@ -67,13 +71,18 @@ def test_csv_filters_unit_district_type_and_dates(tiny):
         return list(pd.read_csv(io.BytesIO(data), encoding="utf-8-sig", dtype=str)["Tên hoạt động"])
 
     assert titles(unit="25456") == ["Ngày Chủ nhật xanh"]
-    assert titles(district="703") == ["Ngày Chủ nhật xanh"]           # a commune of Thành phố Tây Ninh
+    assert titles(district="703") == ["Ngày Chủ nhật xanh"]  # a commune of Thành phố Tây Ninh
     assert titles(district="710") == ["'=HYPERLINK(\"http://x\",\"bấm\")", "'+84 tuyên truyền"]
     assert titles(type_code="green_startup") == ["Khởi nghiệp xanh"]
     assert titles(date_from=dt.date(2022, 3, 1), date_to=dt.date(2022, 4, 30)) == [
-        "'=HYPERLINK(\"http://x\",\"bấm\")", "Ngày Chủ nhật xanh"]
+        "'=HYPERLINK(\"http://x\",\"bấm\")",
+        "Ngày Chủ nhật xanh",
+    ]
     assert titles(as_of=dt.date(2022, 12, 15)) == [
-        "Khởi nghiệp xanh", "'=HYPERLINK(\"http://x\",\"bấm\")", "Ngày Chủ nhật xanh"]
+        "Khởi nghiệp xanh",
+        "'=HYPERLINK(\"http://x\",\"bấm\")",
+        "Ngày Chủ nhật xanh",
+    ]
     assert titles(date_to=dt.date(2022, 12, 31), as_of=dt.date(2022, 3, 5))[-1] == "'=HYPERLINK(\"http://x\",\"bấm\")"
 
 
@@ -83,8 +92,16 @@ def test_a_page_filter_with_view_parameter_names_exports_as_shown(tiny):
             self.level, self.text = level, text
 
         def params(self):
-            return {"lo": dt.date(2022, 1, 1), "hi": dt.date(2022, 12, 15), "district": None, "group_code": None,
-                    "unit": None, "level": self.level, "types": [], "text": fold(self.text)}
+            return {
+                "lo": dt.date(2022, 1, 1),
+                "hi": dt.date(2022, 12, 15),
+                "district": None,
+                "group_code": None,
+                "unit": None,
+                "level": self.level,
+                "types": [],
+                "text": fold(self.text),
+            }
 
     assert exports.count_activities(tiny.db, PageFilter("commune", "CHỦ NHẬT")) == 1
     assert exports.count_activities(tiny.db, PageFilter("district", "chu nhat")) == 0
@@ -94,18 +111,21 @@ def test_a_page_filter_with_view_parameter_names_exports_as_shown(tiny):
 
 
 def test_frame_csv_golden_bytes():
-    frame = pd.DataFrame({
-        "Đơn vị": ["Xã Thạnh Tân", "=cmd|' /C calc'!A0", "@SUM(1)"],
-        "Ngày": [dt.date(2022, 5, 19), None, dt.date(2022, 12, 1)],
-        "Số hoạt động": [3, 12, 0],
-        "Chậm": [True, False, True],
-        "Lý do": [["a", "b"], [], ["-x"]],
-    })
+    frame = pd.DataFrame(
+        {
+            "Đơn vị": ["Xã Thạnh Tân", "=cmd|' /C calc'!A0", "@SUM(1)"],
+            "Ngày": [dt.date(2022, 5, 19), None, dt.date(2022, 12, 1)],
+            "Số hoạt động": [3, 12, 0],
+            "Chậm": [True, False, True],
+            "Lý do": [["a", "b"], [], ["-x"]],
+        }
+    )
     assert exports.frame_to_csv(frame) == (
         "\ufeffĐơn vị,Ngày,Số hoạt động,Chậm,Lý do\n"
         "Xã Thạnh Tân,19/05/2022,3,có,a; b\n"
         "'=cmd|' /C calc'!A0,,12,không,\n"
-        "'@SUM(1),01/12/2022,0,có,'-x\n").encode("utf-8")
+        "'@SUM(1),01/12/2022,0,có,'-x\n"
+    ).encode("utf-8")
 
 
 def read_xlsx(data):
@@ -138,20 +158,31 @@ def test_activities_xlsx_types_frozen_header_about_sheet_and_no_formulas(tiny):
     assert sheet.freeze_panes == "A2"
     assert sheet.auto_filter.ref
     header = [c.value for c in sheet[1]]
-    assert header == ["Mã đơn vị", "Tên đơn vị", "Đơn vị cấp huyện", "Nhóm hoạt động", "Loại hoạt động",
-                      "Ngày tổ chức", "Tên hoạt động", "Số người tham gia", "Địa điểm", "Kinh phí", "Mã hoạt động",
-                      "Ghi chú"]
+    assert header == [
+        "Mã đơn vị",
+        "Tên đơn vị",
+        "Đơn vị cấp huyện",
+        "Nhóm hoạt động",
+        "Loại hoạt động",
+        "Ngày tổ chức",
+        "Tên hoạt động",
+        "Số người tham gia",
+        "Địa điểm",
+        "Kinh phí",
+        "Mã hoạt động",
+        "Ghi chú",
+    ]
     assert all(c.font.b for c in sheet[1]) and sheet["A1"].fill.fgColor.rgb.endswith("DCE6F1")
     second = [c for c in sheet[3]]
-    assert second[0].value == "710" and second[0].data_type == "s"            # codes stay text
+    assert second[0].value == "710" and second[0].data_type == "s"  # codes stay text
     assert second[5].value == dt.datetime(2022, 3, 5) and second[5].is_date
     assert second[5].number_format == "dd/mm/yyyy"
     assert second[6].value == '=HYPERLINK("http://x","bấm")' and second[6].data_type == "s"
-    assert second[6].quotePrefix                                              # Excel's own "this is text" mark
+    assert second[6].quotePrefix  # Excel's own "this is text" mark
     assert second[7].value == 120 and second[7].data_type == "n"
     assert second[9].value == 1500000 and second[9].number_format == "#,##0"
     assert second[11].value == "-5 người vắng" and second[11].quotePrefix
-    assert sheet["H4"].value is None                                        # no participants: empty, not 0
+    assert sheet["H4"].value is None  # no participants: empty, not 0
     widths = {k: v.width for k, v in sheet.column_dimensions.items()}
     assert exports.MIN_WIDTH <= min(widths.values()) and max(widths.values()) <= exports.MAX_WIDTH + 1
     assert widths["G"] > widths["A"]
@@ -164,8 +195,14 @@ def test_activities_xlsx_types_frozen_header_about_sheet_and_no_formulas(tiny):
 
 
 def test_frame_xlsx_keeps_numbers_numbers_and_dates_dates():
-    frame = pd.DataFrame({"Đơn vị": ["+Xã A", "Xã B"], "Ngày": pd.to_datetime(["2022-05-19", None]),
-                          "Mức đạt": [0.5, 1.0], "Số": pd.array([1, None], dtype="Int64")})
+    frame = pd.DataFrame(
+        {
+            "Đơn vị": ["+Xã A", "Xã B"],
+            "Ngày": pd.to_datetime(["2022-05-19", None]),
+            "Mức đạt": [0.5, 1.0],
+            "Số": pd.array([1, None], dtype="Int64"),
+        }
+    )
     data = exports.frame_to_xlsx(frame, About("Bảng", {}, dt.date(2022, 6, 30)))
     assert_no_formulas(data)
     sheet = read_xlsx(data).worksheets[0]
@@ -188,9 +225,14 @@ def test_above_excel_row_limit_xlsx_is_refused_with_a_reason_and_csv_still_works
 
 def test_a_large_export_streams_without_python_holding_the_rows(tmp_path):
     db = tmp_path / "big.duckdb"
-    subprocess.run([sys.executable, "-m", "analytics", "demo", "--db", str(db), "--rows", "200000"], cwd=ROOT,
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "analytics", "demo", "--db", str(db), "--rows", "200000"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+    )
     from analytics.context import open_context
+
     ctx = open_context(db, read_only=True)
     target = tmp_path / "big.csv"
     tracemalloc.start()
@@ -209,21 +251,42 @@ def test_a_large_export_streams_without_python_holding_the_rows(tmp_path):
 
 
 def cli(*args):
-    return subprocess.run([sys.executable, "-m", "analytics", "export", *args], cwd=ROOT, capture_output=True,
-                          text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "analytics", "export", *args], cwd=ROOT, capture_output=True, text=True
+    )
 
 
 def test_cli_export_csv_and_xlsx(tiny, tmp_path):
     path = tiny.db.path
     tiny.close()
-    result = cli("--db", str(path), "--format", "csv", "--district", "710", "--as-of", "2022-12-15",
-                 "-o", str(tmp_path / "gd.csv"))
+    result = cli(
+        "--db",
+        str(path),
+        "--format",
+        "csv",
+        "--district",
+        "710",
+        "--as-of",
+        "2022-12-15",
+        "-o",
+        str(tmp_path / "gd.csv"),
+    )
     assert result.returncode == 0, result.stderr
     assert "Đã xuất 1 dòng" in result.stdout
     text = (tmp_path / "gd.csv").read_bytes().decode("utf-8-sig")
     assert text.splitlines()[1].startswith("710,Huyện đoàn Gò Dầu")
-    result = cli("--db", str(path), "--format", "xlsx", "--type", "anti_drug", "--from", "2022-01-01",
-                 "-o", str(tmp_path / "a.xlsx"))
+    result = cli(
+        "--db",
+        str(path),
+        "--format",
+        "xlsx",
+        "--type",
+        "anti_drug",
+        "--from",
+        "2022-01-01",
+        "-o",
+        str(tmp_path / "a.xlsx"),
+    )
     assert result.returncode == 0, result.stderr
     book = openpyxl.load_workbook(tmp_path / "a.xlsx")
     assert book.worksheets[0].max_row == 3
@@ -232,13 +295,25 @@ def test_cli_export_csv_and_xlsx(tiny, tmp_path):
 
 
 def test_cli_export_rejects_unknown_codes_in_vietnamese(empty_db, tmp_path):
-    for option, value, words in (("--unit", "99999", "Không có đơn vị mã “99999”"),
-                                 ("--district", "25456", "không phải đơn vị cấp huyện"),
-                                 ("--type", "nope", "Không có loại hoạt động mã “nope”")):
+    for option, value, words in (
+        ("--unit", "99999", "Không có đơn vị mã “99999”"),
+        ("--district", "25456", "không phải đơn vị cấp huyện"),
+        ("--type", "nope", "Không có loại hoạt động mã “nope”"),
+    ):
         result = cli("--db", str(empty_db), "--format", "csv", option, value, "-o", str(tmp_path / "x.csv"))
         assert result.returncode == 2 and words in result.stderr and "Traceback" not in result.stderr
-    result = cli("--db", str(empty_db), "--format", "csv", "--from", "2022-05-01", "--to", "2022-04-01",
-                 "-o", str(tmp_path / "x.csv"))
+    result = cli(
+        "--db",
+        str(empty_db),
+        "--format",
+        "csv",
+        "--from",
+        "2022-05-01",
+        "--to",
+        "2022-04-01",
+        "-o",
+        str(tmp_path / "x.csv"),
+    )
     assert result.returncode == 2 and "sau ngày kết thúc" in result.stderr
     result = cli("--db", str(empty_db), "--format", "csv", "-o", str(tmp_path / "no" / "dir" / "x.csv"))
     assert result.returncode == 2 and "Không ghi được tệp" in result.stderr

@@ -1,4 +1,5 @@
 """The download widgets in AppTest: what a page user is offered, and told, above Excel's row limit."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,14 +19,21 @@ def shown_table_with_full_export():
 
     from analytics.outputs.exports import ActivitySelection
     from ui.downloads import table_downloads
-    table_downloads(pd.DataFrame({"Tên hoạt động": ["một dòng đang hiển thị"]}), "tra-cuu", {"Cấp": "Tất cả"},
-                    "explorer", activities=ActivitySelection())
+
+    table_downloads(
+        pd.DataFrame({"Tên hoạt động": ["một dòng đang hiển thị"]}),
+        "tra-cuu",
+        {"Cấp": "Tất cả"},
+        "explorer",
+        activities=ActivitySelection(),
+    )
 
 
 def shown_table_only():
     import pandas as pd
 
     from ui.downloads import table_downloads
+
     table_downloads(pd.DataFrame({"Đơn vị": ["Xã A", "Xã B"], "Số": [1, 2]}), "bang", {}, "table")
 
 
@@ -46,7 +54,8 @@ def test_a_full_activity_export_says_it_holds_every_matching_record(tiny_path):
     at = run(shown_table_with_full_export)
     assert not at.download_button[1].proto.disabled
     assert [c.value for c in at.caption] == [
-        "Tệp tải về gồm toàn bộ 4 hoạt động khớp bộ lọc (bảng trên chỉ hiển thị một phần)."]
+        "Tệp tải về gồm toàn bộ 4 hoạt động khớp bộ lọc (bảng trên chỉ hiển thị một phần)."
+    ]
 
 
 def test_above_the_excel_limit_the_page_disables_excel_says_why_and_offers_csv(tiny_path, monkeypatch):
@@ -61,6 +70,7 @@ def test_above_the_excel_limit_the_page_disables_excel_says_why_and_offers_csv(t
 
 def test_above_the_browser_limit_the_page_points_to_the_command_line(tiny_path, monkeypatch):
     import ui.downloads
+
     monkeypatch.setattr(ui.downloads, "WEB_MAX_ROWS", 3)  # the store holds 4 matching records
     at = run(shown_table_with_full_export)
     assert all(button.proto.disabled for button in at.download_button)

@@ -33,13 +33,26 @@ def test_vietnamese_is_the_default_and_english_is_beside_it():
 def test_vietnamese_catalogue_is_vietnamese():
     # every Vietnamese message that has words carries at least one Vietnamese letter or is a shared term
     texts = [v for v in catalogue("vi").values() if re.search(r"[a-zA-Z]{4,}", v)]
-    vietnamese = [v for v in texts if re.search(r"[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]", v, re.I)]
+    vietnamese = [
+        v for v in texts if re.search(r"[àáảãạăắằẳẵặâấầẩẫậđèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵ]", v, re.I)
+    ]
     assert len(vietnamese) / len(texts) > 0.95
 
 
-@pytest.mark.parametrize("text", ["Huyện Gò Dầu", "  ĐOÀN   xã Tân Bình ", "Thị trấn Dương Minh Châu", "Phường 1",
-                                  "Thị xã Hòa Thành", "Ngày hội “Thầy thuốc trẻ”", "Nguyễn Thị Trúc Mai",
-                                  "Hội thi\u00a0pháp luật\u202f", "Tập\thuấn\u3000kỹ năng"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Huyện Gò Dầu",
+        "  ĐOÀN   xã Tân Bình ",
+        "Thị trấn Dương Minh Châu",
+        "Phường 1",
+        "Thị xã Hòa Thành",
+        "Ngày hội “Thầy thuốc trẻ”",
+        "Nguyễn Thị Trúc Mai",
+        "Hội thi\u00a0pháp luật\u202f",
+        "Tập\thuấn\u3000kỹ năng",
+    ],
+)
 def test_sql_fold_macro_equals_python_fold(text):
     con = duckdb.connect()
     con.execute(FOLD_SQL_MACRO)
@@ -55,6 +68,7 @@ def test_fold_and_vietnamese_number_formats():
 
 def test_the_chart_toolbar_speaks_the_readers_language():
     from ui.charts import PLOTLY_TEXTS, chart_config
+
     vietnamese = chart_config("vi")
     assert vietnamese["locale"] == "vi" and vietnamese["displaylogo"] is False
     words = vietnamese["locales"]["vi"]["dictionary"]

@@ -1,5 +1,6 @@
 """Issue 10 on the pages (AppTest, demo store): the overview's district judgement and clicks, links that carry the
 whole view, downloads equal to the table shown, whole-number count axes."""
+
 import datetime as dt
 import io
 
@@ -22,6 +23,7 @@ def test_overview_says_who_is_behind_and_why_worst_first(demo_db, use_db):
     ctx = open_context(demo_db)  # as the dashboard opens it (one configuration per process)
     try:  # the lagging units 30 days before the as-of date (31/05/2022), counted apart
         from analytics.measures import attainment
+
         then = attainment.unit_targets(ctx.db, ctx.plan, dt.date(2022, 5, 31), ctx.settings.lagging)
         before = int(views.unit_summary(then)["lagging"].sum())
     finally:
@@ -33,14 +35,14 @@ def test_overview_says_who_is_behind_and_why_worst_first(demo_db, use_db):
     assert "Toàn tỉnh: Chậm tiến độ" in box and "50/112 đơn vị chậm tiến độ" in box
     assert f"**{HOA_THANH}** (8/9 đơn vị chậm tiến độ)" in box
     table = frame(at, "Lý do chính")
-    assert list(table["Huyện"][:2]) == [HOA_THANH, TAN_CHAU]           # worst first
+    assert list(table["Huyện"][:2]) == [HOA_THANH, TAN_CHAU]  # worst first
     assert len(table) == 9 and "Đúng tiến độ" not in set(table["Tình trạng"][:8])
     assert table.iloc[0]["Đơn vị chậm"] == "8/9" and table.iloc[0]["Lý do chính"] == "X1 chưa có hoạt động ở 4 đơn vị"
     affiliated = frame(at, "Đoàn trực thuộc")
     assert len(affiliated) == 8 and not set(affiliated["Đoàn trực thuộc"]) & set(table["Huyện"])
     bars = next(c for c in charts(at) if "theo huyện" in c["layout"]["title"]["text"])
     names = [n for trace in bars["data"] for n in trace["y"]]
-    assert len(names) == 9 and HOA_THANH in names                      # districts only, affiliated apart
+    assert len(names) == 9 and HOA_THANH in names  # districts only, affiliated apart
     behind = next(trace for trace in bars["data"] if trace["name"] == "Chậm tiến độ")
     hover = dict(zip(behind["y"], behind["customdata"]))[HOA_THANH][0]
     assert "8/9 đơn vị chậm tiến độ" in hover
@@ -93,27 +95,43 @@ def test_explorer_download_has_the_tables_columns_and_order(demo_db):
         ctx.close()
     file = pd.read_csv(io.BytesIO(buffer.getvalue()), encoding="utf-8-sig", dtype=str)
     assert rows == total == len(file)
-    assert list(file.columns) == ["Ngày", "Đơn vị", "Tên hoạt động", "Loại hoạt động", "Nhóm hoạt động",
-                                  "Lượt tham gia", "Địa điểm", "Kinh phí (đồng)", "Mã", "Số hiệu"]
-    assert list(file.iloc[:50, -1].astype(int)) == list(page["id"])   # newest first, as on screen
+    assert list(file.columns) == [
+        "Ngày",
+        "Đơn vị",
+        "Tên hoạt động",
+        "Loại hoạt động",
+        "Nhóm hoạt động",
+        "Lượt tham gia",
+        "Địa điểm",
+        "Kinh phí (đồng)",
+        "Mã",
+        "Số hiệu",
+    ]
+    assert list(file.iloc[:50, -1].astype(int)) == list(page["id"])  # newest first, as on screen
     assert list(file.iloc[:50, 0]) == [d.strftime("%d/%m/%Y") for d in page["activity_date"]]
 
 
 def test_lagging_download_rounds_as_the_screen(demo_db, use_db, monkeypatch):
     use_db(demo_db)
     import ui.downloads
+
     seen = {}
     real = ui.downloads.table_downloads
 
     def spy(frame, name, *args, **kwargs):
         seen[name] = frame
         return real(frame, name, *args, **kwargs)
+
     monkeypatch.setattr(ui.downloads, "table_downloads", spy)
     at = open_page("app_pages/lagging.py", as_of="2022-06-30")
     assert not at.exception
     table = seen["don-vi-cham-tien-do"]
     shown = frame(at, "Mức độ")
-    assert list(table["Đơn vị"]) == list(shown["Đơn vị"]) and list(table.columns)[:3] == ["Đơn vị", "Đơn vị cấp huyện", "Lý do"]
+    assert list(table["Đơn vị"]) == list(shown["Đơn vị"]) and list(table.columns)[:3] == [
+        "Đơn vị",
+        "Đơn vị cấp huyện",
+        "Lý do",
+    ]
     assert table["Mức đạt"].str.fullmatch(r"\d{1,3}%").all()
     assert list(table["Mức đạt"]) == [f"{v:.0f}%" for v in shown["Mức đạt"]]
     assert exports.frame_to_csv(table).decode("utf-8-sig").count("77.7777") == 0
@@ -133,6 +151,8 @@ def test_an_empty_store_gets_no_status_verdict_only_the_empty_store_note(empty_d
     use_db(empty_db)
     at = open_page("app_pages/overview.py")
     assert not at.exception
-    shown = [e.value for kind in (at.info, at.success, at.warning) for e in kind if "Chưa có tài khoản nào" not in e.value]
+    shown = [
+        e.value for kind in (at.info, at.success, at.warning) for e in kind if "Chưa có tài khoản nào" not in e.value
+    ]
     assert not [line for line in shown if "Toàn tỉnh:" in line]
     assert [line for line in shown if line.startswith("Chưa có hoạt động nào")]

@@ -1,4 +1,5 @@
 """Sign-in under parallel attempts on a real store: the lock holds, the address throttle, the audit log's names."""
+
 import datetime as dt
 import json
 import threading
@@ -8,10 +9,22 @@ import pytest
 from analytics.access import audit, auth
 
 NOW = dt.datetime(2022, 6, 1, 9, 0, 0)
-NO_WAIT = auth.AuthSettings(slow_after_failures=3, slow_down_seconds=0, max_slow_down_seconds=0,
-                            lock_after_failures=6, lock_minutes=15, min_password_length=8)
-SLOWED = auth.AuthSettings(slow_after_failures=3, slow_down_seconds=5, max_slow_down_seconds=60,
-                           lock_after_failures=6, lock_minutes=15, min_password_length=8)
+NO_WAIT = auth.AuthSettings(
+    slow_after_failures=3,
+    slow_down_seconds=0,
+    max_slow_down_seconds=0,
+    lock_after_failures=6,
+    lock_minutes=15,
+    min_password_length=8,
+)
+SLOWED = auth.AuthSettings(
+    slow_after_failures=3,
+    slow_down_seconds=5,
+    max_slow_down_seconds=60,
+    lock_after_failures=6,
+    lock_minutes=15,
+    min_password_length=8,
+)
 
 
 pytestmark = pytest.mark.store(accounts={"xem": ("viewer", None, "mat-khau-dung")})
@@ -28,6 +41,7 @@ def checked(monkeypatch):
         with lock:
             count["n"] += 1
         return verify(password_hash, password)
+
     monkeypatch.setattr(auth, "_verify", counting)
     return count
 
@@ -40,6 +54,7 @@ def in_parallel(attempts):
     def run(i):
         barrier.wait()
         results[i] = attempts[i]()
+
     threads = [threading.Thread(target=run, args=(i,)) for i in range(len(attempts))]
     for thread in threads:
         thread.start()
@@ -101,10 +116,12 @@ def test_a_success_keeps_a_lock_that_a_parallel_attempt_set(ctx, monkeypatch):
             right_started.set()
             lock_set.wait(30)
         return verify(password_hash, password)
+
     monkeypatch.setattr(auth, "_verify", slow_right)
     result = {}
-    right = threading.Thread(target=lambda: result.update(ok=auth.authenticate(ctx.db, "xem", "mat-khau-dung",
-                                                                                NO_WAIT, NOW)))
+    right = threading.Thread(
+        target=lambda: result.update(ok=auth.authenticate(ctx.db, "xem", "mat-khau-dung", NO_WAIT, NOW))
+    )
     right.start()
     right_started.wait(30)
     assert auth.authenticate(ctx.db, "xem", "sai-mat-khau", NO_WAIT, NOW).status == "locked"  # the 6th
@@ -116,8 +133,10 @@ def test_a_success_keeps_a_lock_that_a_parallel_attempt_set(ctx, monkeypatch):
 
 def test_one_password_across_many_names_from_one_address_is_slowed(ctx, checked):
     settings = auth.AuthSettings(address_slow_after_failures=10, slow_down_seconds=5, address_forget_minutes=15)
-    statuses = [auth.authenticate(ctx.db, f"ten-{i:02d}", "Mat-khau-2022", settings, NOW, address="203.0.113.7")
-                .status for i in range(14)]
+    statuses = [
+        auth.authenticate(ctx.db, f"ten-{i:02d}", "Mat-khau-2022", settings, NOW, address="203.0.113.7").status
+        for i in range(14)
+    ]
     assert statuses == ["wrong"] * 10 + ["wait"] * 4
     assert checked["n"] == 10
     # another address is not slowed by it, and the first is forgiven after a quiet quarter hour
@@ -126,14 +145,22 @@ def test_one_password_across_many_names_from_one_address_is_slowed(ctx, checked)
     assert auth.authenticate(ctx.db, "ten-50", "x", settings, later, address="203.0.113.7").status == "wrong"
     # a right password from an office's shared address does not count against it
     for i in range(12):
-        assert auth.authenticate(ctx.db, "xem", "mat-khau-dung", settings, later + dt.timedelta(seconds=i),
-                                 address="192.0.2.1").status == "ok"
+        assert (
+            auth.authenticate(
+                ctx.db, "xem", "mat-khau-dung", settings, later + dt.timedelta(seconds=i), address="192.0.2.1"
+            ).status
+            == "ok"
+        )
 
 
 def test_parallel_names_from_one_address_check_at_most_the_address_limit(ctx, checked):
     settings = auth.AuthSettings(address_slow_after_failures=10, slow_down_seconds=5)
-    in_parallel([lambda i=i: auth.authenticate(ctx.db, f"ten-{i:02d}", "Mat-khau-2022", settings, NOW,
-                                               address="203.0.113.7") for i in range(30)])
+    in_parallel(
+        [
+            lambda i=i: auth.authenticate(ctx.db, f"ten-{i:02d}", "Mat-khau-2022", settings, NOW, address="203.0.113.7")
+            for i in range(30)
+        ]
+    )
     assert checked["n"] == 10
 
 
@@ -148,8 +175,11 @@ def test_an_unknown_name_is_never_stored_as_typed(ctx):
     assert "tên không có tài khoản" in text
     # the same name twice gives the same fingerprint (an admin can still see one name being tried)
     auth.authenticate(ctx.db, typed_password, "y", NO_WAIT, NOW)
-    names = [json.loads(d)["account"] for d in audit.entries(ctx.db, actions=["sign_in_failed"])["detail"]
-             if "tài khoản" in d]
+    names = [
+        json.loads(d)["account"]
+        for d in audit.entries(ctx.db, actions=["sign_in_failed"])["detail"]
+        if "tài khoản" in d
+    ]
     assert len(names) == 2 and names[0] == names[1]
 
 

@@ -1,4 +1,5 @@
 """Text from files, file names and users reaches Streamlit's Markdown only escaped: no live link, image or markup."""
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,16 @@ def shows_literally(markdown: str, payload: str) -> bool:
     return plain(payload) in markdown and payload not in markdown
 
 
-@pytest.mark.parametrize("payload", [*PAYLOADS, "<img src=x onerror=alert(1)>", ":red[đỏ] $x^2$ :material/home:",
-                                     "www.evil.example **đậm** # tiêu đề\n- mục", "`mã` ~~gạch~~ \\[a]"])
+@pytest.mark.parametrize(
+    "payload",
+    [
+        *PAYLOADS,
+        "<img src=x onerror=alert(1)>",
+        ":red[đỏ] $x^2$ :material/home:",
+        "www.evil.example **đậm** # tiêu đề\n- mục",
+        "`mã` ~~gạch~~ \\[a]",
+    ],
+)
 def test_plain_escapes_every_markup_character(payload):
     escaped = plain(payload)
     assert not _UNESCAPED.search(escaped.replace("\\\\", ""))
@@ -78,7 +87,9 @@ def test_a_unit_search_is_literal(demo_db, use_db):
     at = app_test("app_pages/unit.py").run()
     at.text_input(key="unit-search").input(LINK).run()
     assert not at.exception
-    [warning] = [w for w in at.warning if "Chưa có tài khoản nào" not in w.value]  # not dashboard.py's no-account banner
+    [warning] = [
+        w for w in at.warning if "Chưa có tài khoản nào" not in w.value
+    ]  # not dashboard.py's no-account banner
     assert shows_literally(warning.value, LINK)
 
 
@@ -127,6 +138,7 @@ def test_a_refused_report_file_name_is_literal_on_the_hand_in_page(empty_db, use
 def test_a_return_reason_is_literal_where_the_unit_reads_it(empty_db, use_db):
     from analytics.unit_reports import cycle
     from tests.fixtures import DEFAULT, scan, word
+
     ctx = open_context(empty_db)
     try:
         cycle.hand_in(ctx, DEFAULT, "710", [word(), scan()], "tester")
@@ -159,16 +171,30 @@ def test_chart_labels_titles_and_hovers_never_carry_markup_from_names():
     import pandas as pd
 
     from ui import charts
+
     labels = {"met": "Đạt", "on_track": "Đúng tiến độ", "behind": "Chậm", "lagging": "Chậm"}
     names = [HTML_LINK, HTML_IMAGE]
-    bars = pd.DataFrame({"code": ["a", "b"], "name": names, "attainment": [0.5, 1.0], "status": ["behind", "met"],
-                         "hover": ["", ""]})
+    bars = pd.DataFrame(
+        {"code": ["a", "b"], "name": names, "attainment": [0.5, 1.0], "status": ["behind", "met"], "hover": ["", ""]}
+    )
     progress = pd.DataFrame({"label": names, "count": [1, 2], "minimum": [2, 2], "status": ["behind", "met"]})
-    heat = pd.DataFrame({"unit_code": ["a", "b"], "row": names, "target_id": ["T1", "T1"], "count": [1, 2],
-                         "minimum": [1, 1], "status": ["met", "met"]})
+    heat = pd.DataFrame(
+        {
+            "unit_code": ["a", "b"],
+            "row": names,
+            "target_id": ["T1", "T1"],
+            "count": [1, 2],
+            "minimum": [1, 1],
+            "status": ["met", "met"],
+        }
+    )
     square = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 0]]]}
-    geojson = {"features": [{"properties": {"code": "a"}, "geometry": square},
-                            {"properties": {"code": "b"}, "geometry": square}]}
+    geojson = {
+        "features": [
+            {"properties": {"code": "a"}, "geometry": square},
+            {"properties": {"code": "b"}, "geometry": square},
+        ]
+    }
     figures = [
         charts.attainment_bars(bars, f"Xã của {HTML_LINK}", "%", labels),
         charts.count_bars(names, [1, 2], HTML_IMAGE, "n", "n"),

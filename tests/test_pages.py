@@ -1,4 +1,5 @@
 """The leadership pages in AppTest: on the demo store (filters change the numbers shown) and on an empty store."""
+
 import datetime as dt
 import json
 import re
@@ -11,7 +12,13 @@ from analytics.core.settings import load_settings
 from analytics.reference.registry import load_units
 from tests.fixtures import app_test, charts, frame, make_store, metrics, open_page
 
-LEADERSHIP_PAGES = ("app_pages/overview.py", "app_pages/targets.py", "app_pages/lagging.py", "app_pages/unit.py", "app_pages/explorer.py")
+LEADERSHIP_PAGES = (
+    "app_pages/overview.py",
+    "app_pages/targets.py",
+    "app_pages/lagging.py",
+    "app_pages/unit.py",
+    "app_pages/explorer.py",
+)
 UNITS = load_units(load_settings().units_path)
 GO_DAU_COMMUNES = sum(u.parent_code == "710" for u in UNITS)
 
@@ -34,6 +41,7 @@ def status_counts(db, as_of):
     ctx = open_context(db)  # same configuration as the dashboard's cached connection in this process
     try:
         from analytics.measures import attainment
+
         targets = attainment.unit_targets(ctx.db, ctx.plan, as_of, ctx.settings.lagging)
         return targets, attainment.unit_status(targets, ctx.plan, ctx.settings.lagging, as_of)
     finally:
@@ -69,15 +77,20 @@ def test_every_page_says_what_is_going_on_with_an_empty_store(empty_db, use_db, 
 BEFORE_THE_PERIOD = "Ngày 01/12/2021 trước thời gian kế hoạch (bắt đầu 01/01/2022): chưa có gì để tính."
 
 
-@pytest.mark.parametrize("page, expected", [
-    ("app_pages/overview.py", BEFORE_THE_PERIOD),
-    ("app_pages/targets.py", BEFORE_THE_PERIOD),
-    ("app_pages/lagging.py", BEFORE_THE_PERIOD),
-    ("app_pages/unit.py", BEFORE_THE_PERIOD),
-    # the explorer lists activities by date: its window (plan start to the as-of date) is empty
-    ("app_pages/explorer.py", "Khoảng ngày đang xem trống (01/01/2022 – 01/12/2021): hãy dời “Tính đến ngày” hoặc "
-                              "khoảng ngày."),
-])
+@pytest.mark.parametrize(
+    "page, expected",
+    [
+        ("app_pages/overview.py", BEFORE_THE_PERIOD),
+        ("app_pages/targets.py", BEFORE_THE_PERIOD),
+        ("app_pages/lagging.py", BEFORE_THE_PERIOD),
+        ("app_pages/unit.py", BEFORE_THE_PERIOD),
+        # the explorer lists activities by date: its window (plan start to the as-of date) is empty
+        (
+            "app_pages/explorer.py",
+            "Khoảng ngày đang xem trống (01/01/2022 – 01/12/2021): hãy dời “Tính đến ngày” hoặc khoảng ngày.",
+        ),
+    ],
+)
 def test_an_as_of_date_before_the_period_is_explained_on_every_page(demo_db, use_db, page, expected):
     use_db(demo_db)
     at = open_page(page, as_of="2021-12-01")
@@ -94,19 +107,36 @@ def _lagging_summary(at) -> str:
     return next(m.value for m in at.markdown if "đơn vị chậm tiến độ tính đến" in m.value)
 
 
-@pytest.mark.parametrize("page, shown, expected", [
-    ("app_pages/overview.py", lambda at: [i.value for i in at.info],
-     "Không có hoạt động nào khớp bộ lọc ở thanh bên (huyện, nhóm hoạt động, khoảng ngày). Hãy nới bộ lọc để xem "
-     "biểu đồ hoạt động."),
-    # targets and lagging count from the plan's start to the as-of date, whatever the range: their figures stay
-    ("app_pages/targets.py", _first_subheader, "Số đơn vị đạt từng chỉ tiêu"),
-    ("app_pages/lagging.py", _lagging_summary,
-     re.compile(r"\*\*\d+\*\* trên 112 đơn vị chậm tiến độ tính đến 30/09/2022: \d+ mức cao, \d+ trung bình, \d+ thấp\.")),
-    ("app_pages/unit.py", lambda at: [i.value for i in at.info],
-     "Huyện đoàn Gò Dầu chưa có hoạt động nào trong khoảng đang xem."),
-    ("app_pages/explorer.py", lambda at: [i.value for i in at.info],
-     "Khoảng ngày đang xem trống (01/10/2022 – 30/09/2022): hãy dời “Tính đến ngày” hoặc khoảng ngày."),
-])
+@pytest.mark.parametrize(
+    "page, shown, expected",
+    [
+        (
+            "app_pages/overview.py",
+            lambda at: [i.value for i in at.info],
+            "Không có hoạt động nào khớp bộ lọc ở thanh bên (huyện, nhóm hoạt động, khoảng ngày). "
+            "Hãy nới bộ lọc để xem biểu đồ hoạt động.",
+        ),
+        # targets and lagging count from the plan's start to the as-of date, whatever the range: their figures stay
+        ("app_pages/targets.py", _first_subheader, "Số đơn vị đạt từng chỉ tiêu"),
+        (
+            "app_pages/lagging.py",
+            _lagging_summary,
+            re.compile(
+                r"\*\*\d+\*\* trên 112 đơn vị chậm tiến độ tính đến 30/09/2022: \d+ mức cao, \d+ trung bình, \d+ thấp\."
+            ),
+        ),
+        (
+            "app_pages/unit.py",
+            lambda at: [i.value for i in at.info],
+            "Huyện đoàn Gò Dầu chưa có hoạt động nào trong khoảng đang xem.",
+        ),
+        (
+            "app_pages/explorer.py",
+            lambda at: [i.value for i in at.info],
+            "Khoảng ngày đang xem trống (01/10/2022 – 30/09/2022): hãy dời “Tính đến ngày” hoặc khoảng ngày.",
+        ),
+    ],
+)
 def test_a_date_range_after_the_as_of_date_shows_no_empty_chart(demo_db, use_db, page, shown, expected):
     use_db(demo_db)
     at = open_page(page, as_of="2022-09-30", **{"from": "2022-10-01"}, unit="710")
@@ -133,7 +163,7 @@ def test_overview_filters_change_the_figures_and_the_link(demo_db, use_db):
     go_dau = metrics(at)
     assert not at.exception
     assert number(go_dau["Hoạt động"]) < number(province["Hoạt động"])
-    pairs = 2 + 2 * GO_DAU_COMMUNES   # the district union's H1, H2 and each commune's X1, X2
+    pairs = 2 + 2 * GO_DAU_COMMUNES  # the district union's H1, H2 and each commune's X1, X2
     assert go_dau["Chỉ tiêu đạt (tính theo từng đơn vị)"].endswith(f"/{pairs}")
     assert at.query_params["district"] == "710"
     assert any("Huyện đoàn Gò Dầu và các xã trực thuộc" in title for title in chart_titles(at))
@@ -141,7 +171,9 @@ def test_overview_filters_change_the_figures_and_the_link(demo_db, use_db):
     at.sidebar.selectbox(key="sb.group").set_value("reintegration").run()
     reintegration = metrics(at)
     assert number(reintegration["Hoạt động"]) < number(go_dau["Hoạt động"])
-    assert reintegration["Chỉ tiêu đạt (tính theo từng đơn vị)"] == go_dau["Chỉ tiêu đạt (tính theo từng đơn vị)"]  # attainment does not depend on the group
+    assert (
+        reintegration["Chỉ tiêu đạt (tính theo từng đơn vị)"] == go_dau["Chỉ tiêu đạt (tính theo từng đơn vị)"]
+    )  # attainment does not depend on the group
     assert at.query_params["group"] == "reintegration"
 
     at.sidebar.date_input(key="sb.dates").set_value((dt.date(2022, 6, 1), dt.date(2022, 6, 30))).run()
@@ -158,7 +190,7 @@ def test_a_shared_link_opens_the_same_view(demo_db, use_db):
     link = {k: (v[0] if isinstance(v, list) else v) for k, v in first.query_params.items()}
     assert link == {"as_of": "2022-06-30", "district": "705", "group": "crime_prevention"}
 
-    other = open_page("app_pages/overview.py", **link)   # a new session, as when a colleague opens the link
+    other = open_page("app_pages/overview.py", **link)  # a new session, as when a colleague opens the link
     assert other.sidebar.selectbox(key="sb.district").value == "705"
     assert other.sidebar.selectbox(key="sb.group").value == "crime_prevention"
     assert other.sidebar.date_input(key="sb.as_of").value == dt.date(2022, 6, 30)
@@ -179,8 +211,11 @@ def test_the_map_is_drawn_only_when_a_file_is_configured(demo_db, use_db, antq_e
     assert not any("Bản đồ" in title for title in chart_titles(at))
     square = '{"type":"Polygon","coordinates":[[[106,11],[106.2,11],[106.2,11.2],[106,11.2]]]}'
     path = tmp_path / "districts.geojson"
-    path.write_text('{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"710"},'
-                    f'"geometry":{square}}}]}}', encoding="utf-8")
+    path.write_text(
+        '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"710"},'
+        f'"geometry":{square}}}]}}',
+        encoding="utf-8",
+    )
     antq_env(geojson=path)
     at = open_page("app_pages/overview.py", as_of="2022-09-30")
     maps = [c for c in charts(at) if "Bản đồ" in c["layout"]["title"]["text"]]
@@ -237,7 +272,10 @@ def test_lagging_lists_every_lagging_unit_and_narrows(demo_db, use_db):
     assert set(table["Mức độ"]) <= {"Cao", "Trung bình", "Thấp"}
     assert table["Lý do"].str.len().min() > 10
     assert table["Trang đơn vị"].str.startswith("don-vi?").all()
-    assert table["Trang đơn vị"].str.contains("unit=").all() and table["Trang đơn vị"].str.contains("as_of=2022-09-30").all()
+    assert (
+        table["Trang đơn vị"].str.contains("unit=").all()
+        and table["Trang đơn vị"].str.contains("as_of=2022-09-30").all()
+    )
 
     at.multiselect(key="lagging-severity").set_value(["high"]).run()
     high = frame(at, "Lý do")
@@ -299,13 +337,15 @@ def test_unit_page_lists_the_communes_for_a_phone_least_advanced_first(demo_db, 
     [phone_list] = [m.value for m in at.markdown if m.value.startswith("- **") and "Chỉ tiêu đạt:" in m.value]
     lines = phone_list.split("\n")
     assert len(lines) == len(table) == GO_DAU_COMMUNES
-    shown = [line[len("- **"):line.index("**:")] for line in lines]
+    shown = [line[len("- **") : line.index("**:")] for line in lines]
     assert sorted(shown) == sorted(table["Đơn vị"])
     percent = [int(line.split("**: ")[1].split("%")[0]) for line in lines]
     assert percent == sorted(percent) and percent[0] < percent[-1]
     first = table[table["Đơn vị"] == shown[0]].iloc[0]
-    assert f"{first['Mức đạt']} · {first['Tình trạng']} · Chỉ tiêu đạt: {first['Chỉ tiêu đạt']}/{first['Số chỉ tiêu']}" \
+    assert (
+        f"{first['Mức đạt']} · {first['Tình trạng']} · Chỉ tiêu đạt: {first['Chỉ tiêu đạt']}/{first['Số chỉ tiêu']}"
         in lines[0]
+    )
 
 
 def test_unit_search_ignores_diacritics(demo_db, use_db):
@@ -336,13 +376,21 @@ def test_a_unit_with_no_activities_says_so(tmp_path, use_db):
 
 def test_a_unit_whose_activities_count_for_none_of_its_targets_is_told_why(tmp_path, use_db):
     db = tmp_path / "two.duckdb"
-    make_store(db, [("705", "green_startup", "2022-03-01"), ("705", "green_startup", "2022-04-01"),
-                    ("710", "anti_drug", "2022-03-01")]).close()  # H1 counts anti_drug; green_startup is T2's
+    make_store(
+        db,
+        [
+            ("705", "green_startup", "2022-03-01"),
+            ("705", "green_startup", "2022-04-01"),
+            ("710", "anti_drug", "2022-03-01"),
+        ],
+    ).close()  # H1 counts anti_drug; green_startup is T2's
     use_db(db)
     at = open_page("app_pages/unit.py", as_of="2022-09-30", unit="705")
     assert metrics(at)["Hoạt động"] == "2" and metrics(at)["Mức đạt"] == "0%"
-    assert any(i.value.startswith("Đơn vị có 2 hoạt động trong khoảng đang xem, nhưng chưa hoạt động nào thuộc loại "
-                                  "được tính") for i in at.info)
+    assert any(
+        i.value.startswith("Đơn vị có 2 hoạt động trong khoảng đang xem, nhưng chưa hoạt động nào thuộc loại được tính")
+        for i in at.info
+    )
     counted = open_page("app_pages/unit.py", as_of="2022-09-30", unit="710")
     assert not any("chưa hoạt động nào thuộc loại" in i.value for i in counted.info)
 
@@ -382,12 +430,13 @@ def test_explorer_filters_and_pages_in_the_store(demo_db, use_db):
     total = showing(at)[2]
     from analytics.core.i18n import t
     from analytics.core.text import format_number
+
     # The downloads hold every matching record, not only the page shown.
     assert t("downloads.all_rows", "vi", rows=format_number(total)) in [c.value for c in at.caption]
     at.number_input(key="explorer-page").set_value(2).run()
     assert showing(at) == (51, min(100, total), total)
     assert set(frame(at, "Tên hoạt động")["Loại hoạt động"]) == {"Tuyên truyền phòng, chống ma túy"}
-    at.selectbox(key="explorer-unit").set_value("710").run()   # a new filter goes back to page 1
+    at.selectbox(key="explorer-unit").set_value("710").run()  # a new filter goes back to page 1
     assert showing(at)[0] == 1
     assert set(frame(at, "Tên hoạt động")["Đơn vị"]) == {"Huyện đoàn Gò Dầu"}
     at.text_input(key="explorer-text").input("không có hoạt động này").run()
@@ -397,16 +446,23 @@ def test_explorer_filters_and_pages_in_the_store(demo_db, use_db):
 # -- more than one plan -------------------------------------------------------------------------------
 def test_a_second_plan_file_adds_a_plan_choice_that_the_link_carries(demo_db, use_db, antq_env, tmp_path):
     from analytics.core.settings import DATA_DIR
+
     plans = tmp_path / "plans"
     plans.mkdir()
     text = (DATA_DIR / "plans" / "antq-2022.toml").read_text(encoding="utf-8")
     (plans / "antq-2022.toml").write_text(text, encoding="utf-8")
     (plans / "antq-2023.toml").write_text(
-        text.replace('id = "antq-2022"', 'id = "antq-2023"').replace("start = 2022-01-01", "start = 2023-01-01")
-        .replace("deadline = 2022-12-15", "deadline = 2023-12-15"), encoding="utf-8")
+        text.replace('id = "antq-2022"', 'id = "antq-2023"')
+        .replace("start = 2022-01-01", "start = 2023-01-01")
+        .replace("deadline = 2022-12-15", "deadline = 2023-12-15"),
+        encoding="utf-8",
+    )
     settings = tmp_path / "settings.toml"
-    settings.write_text(f'plan = "plans/antq-2022.toml"\nactivity_types = "{DATA_DIR / "activity_types.toml"}"\n'
-                        f'units = "{DATA_DIR / "units.csv"}"\ndb = "{demo_db}"\n', encoding="utf-8")
+    settings.write_text(
+        f'plan = "plans/antq-2022.toml"\nactivity_types = "{DATA_DIR / "activity_types.toml"}"\n'
+        f'units = "{DATA_DIR / "units.csv"}"\ndb = "{demo_db}"\n',
+        encoding="utf-8",
+    )
     antq_env(settings=settings)
     use_db(demo_db)
 
@@ -419,7 +475,7 @@ def test_a_second_plan_file_adds_a_plan_choice_that_the_link_carries(demo_db, us
     assert not at.exception
     assert any("01/01/2023 – 15/12/2023" in c.value for c in at.sidebar.caption)
     assert at.query_params["plan"] == "antq-2023"
-    assert metrics(at)["Hoạt động"] == "0"   # the demo has no activity in 2023
+    assert metrics(at)["Hoạt động"] == "0"  # the demo has no activity in 2023
 
     shared = open_page("app_pages/overview.py", plan="antq-2023")
     assert shared.sidebar.selectbox(key="sb.plan").value == "antq-2023"
@@ -427,10 +483,17 @@ def test_a_second_plan_file_adds_a_plan_choice_that_the_link_carries(demo_db, us
 
 
 # -- the English catalogue --------------------------------------------------------------------------
-PAGE_TITLES = {"app_pages/overview.py": "overview.title", "app_pages/targets.py": "targets.title",
-               "app_pages/lagging.py": "lagging.title", "app_pages/unit.py": "unit.title", "app_pages/explorer.py": "explorer.title",
-               "app_pages/upload.py": "upload.title", "app_pages/submissions.py": "submissions.title",
-               "app_pages/accounts.py": "accounts.title", "app_pages/audit.py": "audit.title"}
+PAGE_TITLES = {
+    "app_pages/overview.py": "overview.title",
+    "app_pages/targets.py": "targets.title",
+    "app_pages/lagging.py": "lagging.title",
+    "app_pages/unit.py": "unit.title",
+    "app_pages/explorer.py": "explorer.title",
+    "app_pages/upload.py": "upload.title",
+    "app_pages/submissions.py": "submissions.title",
+    "app_pages/accounts.py": "accounts.title",
+    "app_pages/audit.py": "audit.title",
+}
 
 
 @pytest.mark.parametrize("page", PAGE_TITLES)

@@ -19,8 +19,21 @@ def plan_from(tmp_path: Path, text: str):
 def test_the_2022_plan_has_its_thirteen_targets_and_minimums():
     plan = load_plan(SETTINGS.plan_path, SETTINGS.activity_types_path)
     assert (plan.start, plan.deadline) == (dt.date(2022, 1, 1), dt.date(2022, 12, 15))
-    assert [tg.id for tg in plan.targets] == ["T1", "T2", "T3", "T4a", "T4b", "T5", "T6", "T7", "T8",
-                                              "H1", "H2", "X1", "X2"]
+    assert [tg.id for tg in plan.targets] == [
+        "T1",
+        "T2",
+        "T3",
+        "T4a",
+        "T4b",
+        "T5",
+        "T6",
+        "T7",
+        "T8",
+        "H1",
+        "H2",
+        "X1",
+        "X2",
+    ]
     minimums = {tg.id: tg.minimum for tg in plan.targets}
     assert minimums.pop("T2") == 5 and minimums.pop("T8") == 3
     assert set(minimums.values()) == {1}
@@ -50,8 +63,12 @@ def test_taxonomy_groups_cover_the_plan_themes():
         (lambda s: s.replace('id = "T3"', 'id = "T1"'), ["target T1", "T1"]),
         (lambda s: s.replace('deadline = 2022-12-15', 'deadline = 2021-12-15'), ["2021-12-15"]),
         (lambda s: s.replace('minimum = 3', 'minimum = 0'), ["target T8", "0"]),
-        (lambda s: s.replace('description = "Có ít nhất 01 hoạt động tuyên truyền phòng, chống ma túy cho thanh thiếu nhi"\n', ''),
-         ["target H1", "description"]),
+        (
+            lambda s: s.replace(
+                'description = "Có ít nhất 01 hoạt động tuyên truyền phòng, chống ma túy cho thanh thiếu nhi"\n', ''
+            ),
+            ["target H1", "description"],
+        ),
         (lambda s: s.replace('[[target]]\nid = "T1"', '[[target]\nid = "T1"'), ["TOML"]),
     ],
 )
@@ -67,8 +84,12 @@ def test_a_malformed_plan_names_the_file_the_entry_and_the_problem(tmp_path, cha
 
 
 def test_another_year_is_another_file(tmp_path):
-    plan = plan_from(tmp_path, PLAN_TEXT.replace("2022-01-01", "2023-01-01").replace("2022-12-15", "2023-12-15")
-                     .replace('id = "antq-2022"', 'id = "antq-2023"'))
+    plan = plan_from(
+        tmp_path,
+        PLAN_TEXT.replace("2022-01-01", "2023-01-01")
+        .replace("2022-12-15", "2023-12-15")
+        .replace('id = "antq-2022"', 'id = "antq-2023"'),
+    )
     assert plan.id == "antq-2023" and plan.deadline == dt.date(2023, 12, 15)
 
 

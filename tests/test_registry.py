@@ -34,15 +34,23 @@ def test_registry_matches_the_reference_catalogue():
     reference = {r["code"]: r for r in csv.DictReader(REFERENCE.open(encoding="utf-8"))}
     units = {u.code: u for u in load_units(SETTINGS.units_path)}
     for code, row in reference.items():
-        assert (units[code].admin_name, units[code].level, units[code].parent_code) == (row["name"], row["level"], row["parent_code"])
+        assert (units[code].admin_name, units[code].level, units[code].parent_code) == (
+            row["name"],
+            row["level"],
+            row["parent_code"],
+        )
 
 
 def test_operator_can_add_rename_and_retire_units_without_code(tmp_path, antq_env):
     path = tmp_path / "units.csv"
     shutil.copy(SETTINGS.units_path, path)
-    text = path.read_text(encoding="utf-8").replace("Đoàn Khối Doanh nghiệp tỉnh", "Đoàn Khối Doanh nghiệp tỉnh Tây Ninh")
-    text = text.replace("TT-CDN,Đoàn trường Cao đẳng nghề Tây Ninh,district,đoàn trực thuộc,72,,,",
-                        "TT-CDN,Đoàn trường Cao đẳng nghề Tây Ninh,district,đoàn trực thuộc,72,,2022-03-31,")
+    text = path.read_text(encoding="utf-8").replace(
+        "Đoàn Khối Doanh nghiệp tỉnh", "Đoàn Khối Doanh nghiệp tỉnh Tây Ninh"
+    )
+    text = text.replace(
+        "TT-CDN,Đoàn trường Cao đẳng nghề Tây Ninh,district,đoàn trực thuộc,72,,,",
+        "TT-CDN,Đoàn trường Cao đẳng nghề Tây Ninh,district,đoàn trực thuộc,72,,2022-03-31,",
+    )
     text += "TT-BV,Đoàn cơ sở Bệnh viện Đa khoa tỉnh,district,đoàn trực thuộc,72,2022-01-01,,\n"
     path.write_text(text, encoding="utf-8")
     antq_env(units=path)
@@ -78,17 +86,20 @@ def test_a_bad_registry_row_names_file_and_row(tmp_path, row, expected):
     assert expected in str(error.value)
 
 
-@pytest.mark.parametrize(("code", "union_name", "admin_name"), [
-    ("72", "Tỉnh đoàn Tây Ninh", "Tỉnh đoàn Tây Ninh"),
-    ("703", "Thành đoàn Tây Ninh", "Thành phố Tây Ninh"),
-    ("709", "Thị đoàn Hòa Thành", "Thị xã Hòa Thành"),
-    ("712", "Thị đoàn Trảng Bàng", "Thị xã Trảng Bàng"),
-    ("710", "Huyện đoàn Gò Dầu", "Huyện Gò Dầu"),
-    ("25660", "Đoàn xã Cẩm Giang", "Xã Cẩm Giang"),
-    ("25456", "Đoàn phường 1", "Phường 1"),
-    ("25486", "Đoàn thị trấn Tân Biên", "Thị trấn Tân Biên"),
-    ("TT-KCQ", "Đoàn Khối các cơ quan tỉnh", "Đoàn Khối các cơ quan tỉnh"),
-])
+@pytest.mark.parametrize(
+    ("code", "union_name", "admin_name"),
+    [
+        ("72", "Tỉnh đoàn Tây Ninh", "Tỉnh đoàn Tây Ninh"),
+        ("703", "Thành đoàn Tây Ninh", "Thành phố Tây Ninh"),
+        ("709", "Thị đoàn Hòa Thành", "Thị xã Hòa Thành"),
+        ("712", "Thị đoàn Trảng Bàng", "Thị xã Trảng Bàng"),
+        ("710", "Huyện đoàn Gò Dầu", "Huyện Gò Dầu"),
+        ("25660", "Đoàn xã Cẩm Giang", "Xã Cẩm Giang"),
+        ("25456", "Đoàn phường 1", "Phường 1"),
+        ("25486", "Đoàn thị trấn Tân Biên", "Thị trấn Tân Biên"),
+        ("TT-KCQ", "Đoàn Khối các cơ quan tỉnh", "Đoàn Khối các cơ quan tỉnh"),
+    ],
+)
 def test_every_unit_goes_by_its_union_bodys_name(code, union_name, admin_name):
     unit = next(u for u in load_units(SETTINGS.units_path) if u.code == code)
     assert (unit.name, unit.admin_name) == (union_name, admin_name)
@@ -109,17 +120,23 @@ def test_every_unit_has_a_symbol_and_heading_lines_and_says_which_are_unconfirme
 
 def test_a_registry_without_the_union_columns_still_loads_under_the_administrative_names(tmp_path):
     path = tmp_path / "units.csv"
-    path.write_text("code,name,level,kind,parent_code,valid_from,valid_to,note\n"
-                    "72,Tỉnh đoàn Tây Ninh,province,tỉnh,,,,\n710,Huyện Gò Dầu,district,huyện,72,,,\n", encoding="utf-8")
+    path.write_text(
+        "code,name,level,kind,parent_code,valid_from,valid_to,note\n"
+        "72,Tỉnh đoàn Tây Ninh,province,tỉnh,,,,\n710,Huyện Gò Dầu,district,huyện,72,,,\n",
+        encoding="utf-8",
+    )
     units = load_units(path)
     assert [(u.name, u.admin_name, u.standing_committee) for u in units] == [
-        ("Tỉnh đoàn Tây Ninh", "Tỉnh đoàn Tây Ninh", True), ("Huyện Gò Dầu", "Huyện Gò Dầu", True)]
+        ("Tỉnh đoàn Tây Ninh", "Tỉnh đoàn Tây Ninh", True),
+        ("Huyện Gò Dầu", "Huyện Gò Dầu", True),
+    ]
 
 
 def test_an_unknown_unconfirmed_column_is_named(tmp_path):
     path = tmp_path / "units.csv"
-    path.write_text("code,name,level,kind,parent_code,unconfirmed\n72,Tỉnh đoàn Tây Ninh,province,tỉnh,,tên\n",
-                    encoding="utf-8")
+    path.write_text(
+        "code,name,level,kind,parent_code,unconfirmed\n72,Tỉnh đoàn Tây Ninh,province,tỉnh,,tên\n", encoding="utf-8"
+    )
     with pytest.raises(PlanError) as error:
         load_units(path)
     assert "dòng 2" in str(error.value) and "“tên”" in str(error.value)
@@ -140,9 +157,10 @@ def test_the_store_gives_union_names_and_keeps_the_administrative_name(tmp_path)
 
 def test_a_store_made_before_migration_007_upgrades_in_place(tmp_path):
     import duckdb
+
     path = tmp_path / "old.duckdb"
     open_context(path).close()
-    con = duckdb.connect(str(path))     # back to the layout before 007, reference data as it was synced then
+    con = duckdb.connect(str(path))  # back to the layout before 007, reference data as it was synced then
     for column in ("admin_name", "symbol", "superior_line", "committee_line", "standing_committee", "unconfirmed"):
         con.execute(f"ALTER TABLE units DROP COLUMN {column}")
     con.execute("DELETE FROM schema_migrations WHERE version = 7")
@@ -152,8 +170,9 @@ def test_a_store_made_before_migration_007_upgrades_in_place(tmp_path):
     ctx = open_context(path)
     try:
         assert ctx.db.schema_version() >= 7
-        assert ctx.db.df("SELECT name, admin_name, standing_committee FROM units WHERE code = '710'").iloc[0].tolist() \
-            == ["Huyện đoàn Gò Dầu", "Huyện Gò Dầu", True]
+        assert ctx.db.df("SELECT name, admin_name, standing_committee FROM units WHERE code = '710'").iloc[
+            0
+        ].tolist() == ["Huyện đoàn Gò Dầu", "Huyện Gò Dầu", True]
     finally:
         ctx.close()
 
@@ -162,6 +181,7 @@ def test_a_store_made_before_migration_007_upgrades_in_place(tmp_path):
 def test_uploads_name_a_unit_by_either_name(name):
     from analytics.intake.check import UnitResolver
     from analytics.reference.plan import load_plan
+
     plan = load_plan(SETTINGS.plan_path, SETTINGS.activity_types_path)
     resolver = UnitResolver(plan, load_units(SETTINGS.units_path), None)
     assert resolver.resolve(None, name)[0] == "710"

@@ -1,6 +1,7 @@
 """The results report read back with python-docx: the Youth Union's heading block with the registry's lines and
 symbol, the plan cited, every target in words with Chỉ tiêu giao / Kết quả / Đánh giá, no dashboard flag and no
 internal code, and figures equal to `status --json` for the same as-of date (a unit, a district, the province)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -79,15 +80,20 @@ def heading_block(document) -> tuple[list[str], list[str]]:
 def expected_targets(unit: dict, plan, final=False) -> list[list[str]]:
     words = {tg.id: tg.description for tg in plan.targets}
     unmet = "Không đạt" if final else "Chưa đạt"
-    return [[str(i), words[tg["id"]], str(tg["minimum"]), str(tg["count"]), "Đạt" if tg["met"] else unmet]
-            for i, tg in enumerate(unit["targets"], start=1)]
+    return [
+        [str(i), words[tg["id"]], str(tg["minimum"]), str(tg["count"]), "Đạt" if tg["met"] else unmet]
+        for i, tg in enumerate(unit["targets"], start=1)
+    ]
 
 
 def pooled(units: list[dict]) -> tuple[int, int, float]:
     """(pairs_met, pairs, attainment) of units' (unit, target) pairs, as the district rollup pools them."""
     pairs = [tg for u in units for tg in u["targets"]]
-    return (sum(tg["met"] for tg in pairs), len(pairs),
-            sum(min(tg["count"] / tg["minimum"], 1) for tg in pairs) / len(pairs))
+    return (
+        sum(tg["met"] for tg in pairs),
+        len(pairs),
+        sum(min(tg["count"] / tg["minimum"], 1) for tg in pairs) / len(pairs),
+    )
 
 
 def test_province_report_heading_title_sections_and_signature(demo_db, tmp_path):
@@ -99,15 +105,20 @@ def test_province_report_heading_title_sections_and_signature(demo_db, tmp_path)
 
     paragraphs = [p for p in document.paragraphs if p.text.strip()]
     kind = next(p for p in paragraphs if p.text == "BÁO CÁO")
-    title, cut_off = paragraphs[paragraphs.index(kind) + 1: paragraphs.index(kind) + 3]
+    title, cut_off = paragraphs[paragraphs.index(kind) + 1 : paragraphs.index(kind) + 3]
     assert title.text.startswith("Kết quả thực hiện phong trào thi đua “Vì an ninh Tổ quốc”") and title.runs[0].bold
     assert cut_off.text == "(Số liệu tính đến ngày 30/09/2022)" and cut_off.runs[0].italic
     opening = paragraphs[paragraphs.index(kind) + 4].text
-    assert opening.startswith("Thực hiện Kế hoạch số ……-KH/TĐTN ngày ……/……/2022 của Ban Thường vụ Tỉnh đoàn "
-                              "về phát động phong trào thi đua")
+    assert opening.startswith(
+        "Thực hiện Kế hoạch số ……-KH/TĐTN ngày ……/……/2022 của Ban Thường vụ Tỉnh đoàn về phát động phong trào thi đua"
+    )
     headings = [p.text for p in paragraphs if re.match(r"[IV]+\. ", p.text)]
-    assert headings == ["I. CÔNG TÁC TRIỂN KHAI, QUÁN TRIỆT", "II. KẾT QUẢ THỰC HIỆN", "III. ĐÁNH GIÁ CHUNG",
-                        "IV. PHƯƠNG HƯỚNG; KIẾN NGHỊ, ĐỀ XUẤT"]
+    assert headings == [
+        "I. CÔNG TÁC TRIỂN KHAI, QUÁN TRIỆT",
+        "II. KẾT QUẢ THỰC HIỆN",
+        "III. ĐÁNH GIÁ CHUNG",
+        "IV. PHƯƠNG HƯỚNG; KIẾN NGHỊ, ĐỀ XUẤT",
+    ]
     for sub in ("1. Ưu điểm", "2. Hạn chế, nguyên nhân", "3. Đề xuất khen thưởng"):
         assert sub in [p.text for p in paragraphs]
     assert paragraphs[-1].text.endswith("của Ban Thường vụ Tỉnh đoàn Tây Ninh./.")
@@ -127,9 +138,11 @@ def test_province_report_figures_equal_status(demo_db, tmp_path, registry):
     expected = status(demo_db)
     document = report(demo_db, tmp_path)
     province = expected["province"]
-    assert (f"Toàn tỉnh có {province['units']} đơn vị thực hiện chỉ tiêu; đạt {province['pairs_met']}/"
-            f"{province['pairs']} lượt chỉ tiêu ({format_percent(province['share_met'])}); mức hoàn thành bình quân "
-            f"{format_percent(province['attainment'])}.") in body_text(document)
+    assert (
+        f"Toàn tỉnh có {province['units']} đơn vị thực hiện chỉ tiêu; đạt {province['pairs_met']}/"
+        f"{province['pairs']} lượt chỉ tiêu ({format_percent(province['share_met'])}); mức hoàn thành bình quân "
+        f"{format_percent(province['attainment'])}."
+    ) in body_text(document)
     own = next(u for u in expected["units"] if u["level"] == "province")
     assert cells(table_with(document, TARGET_HEADER)[0])[1:] == expected_targets(own, plan)
 
@@ -142,18 +155,21 @@ def test_province_report_figures_equal_status(demo_db, tmp_path, registry):
     rollup = cells(table_with(document, ROLLUP_HEADER)[0])[1:]
     by_code = {u["code"]: u for u in expected["units"]}
     districts = [u for u in units if u.level == "district"]
-    assert [row[1] for row in rollup] == [u.name for u in districts]      # registry order, Union names
+    assert [row[1] for row in rollup] == [u.name for u in districts]  # registry order, Union names
     for row, district in zip(rollup, districts):
         members = [by_code[u.code] for u in units if u.district_code == district.code]
         met, pairs, mean = pooled(members)
         assert row[2:] == [str(len(members)), f"{met}/{pairs}", format_percent(met / pairs), format_percent(mean)]
     if "districts" in expected:  # status --json districts[] (the leadership issue): the same figures
-        for row, d in zip(rollup, sorted(expected["districts"], key=lambda d: [u.code for u in districts].index(d["code"]))):
+        for row, d in zip(
+            rollup, sorted(expected["districts"], key=lambda d: [u.code for u in districts].index(d["code"]))
+        ):
             assert row[3] == f"{d['pairs_met']}/{d['pairs']}" and row[5] == format_percent(d["attainment"])
 
 
 def test_district_report_gives_the_districts_total_first_then_its_union_then_each_grassroots_union(
-        demo_db, tmp_path, registry):
+    demo_db, tmp_path, registry
+):
     units, plan = registry
     expected = status(demo_db)
     document = report(demo_db, tmp_path, "--district", "710")
@@ -165,8 +181,10 @@ def test_district_report_gives_the_districts_total_first_then_its_union_then_eac
     codes = [u.code for u in units if u.district_code == "710"]
     communes = [c for c in codes if c != "710"]
     met, pairs, mean = pooled([by_code[c] for c in codes])
-    total = (f"Huyện đoàn Gò Dầu và {len(communes)} cơ sở Đoàn trực thuộc ({len(codes)} đơn vị) đạt {met}/{pairs} "
-             f"lượt chỉ tiêu ({format_percent(met / pairs)}); mức hoàn thành bình quân {format_percent(mean)}.")
+    total = (
+        f"Huyện đoàn Gò Dầu và {len(communes)} cơ sở Đoàn trực thuộc ({len(codes)} đơn vị) đạt {met}/{pairs} "
+        f"lượt chỉ tiêu ({format_percent(met / pairs)}); mức hoàn thành bình quân {format_percent(mean)}."
+    )
     text = body_text(document)
     assert total in text
     assert text.index(total) < text.index("b) Huyện đoàn Gò Dầu") < text.index("c) Các cơ sở Đoàn")
@@ -176,7 +194,7 @@ def test_district_report_gives_the_districts_total_first_then_its_union_then_eac
 
     assert cells(table_with(document, TARGET_HEADER)[0])[1:] == expected_targets(by_code["710"], plan)
     table = cells(table_with(document, ["STT", "Đơn vị", "Chỉ tiêu (1)", "Chỉ tiêu (2)", "Số chỉ tiêu đạt"])[0])[1:]
-    assert [row[1] for row in table] == [by_code[c]["name"] for c in communes]   # the registry's order
+    assert [row[1] for row in table] == [by_code[c]["name"] for c in communes]  # the registry's order
     for row, code in zip(table, communes):
         shown = [f"{'Đạt' if tg['met'] else 'Chưa đạt'} ({tg['count']})" for tg in by_code[code]["targets"]]
         met_count = sum(tg["met"] for tg in by_code[code]["targets"])
@@ -200,23 +218,36 @@ def test_unit_report_figures_equal_status_and_the_registry_names_its_committee(d
     assert sign[1].split("\n")[:2] == ["TM. BAN CHẤP HÀNH", "BÍ THƯ"]
     assert "- Ban Thường vụ Huyện đoàn Gò Dầu (b/c);" in sign[0]
     assert ("Ban Chấp hành Đoàn xã Cẩm Giang báo cáo kết quả thực hiện như sau:") in body_text(document)
-    assert "docx." not in all_text(document)   # no catalogue key left unresolved
+    assert "docx." not in all_text(document)  # no catalogue key left unresolved
 
 
 @pytest.mark.parametrize("options", [(), ("--district", "710"), ("--unit", "703"), ("--unit", "25660")])
 def test_no_dashboard_flag_no_internal_code_and_the_issuer_is_not_judged(demo_db, tmp_path, options):
     document = report(demo_db, tmp_path, *options)
     text = all_text(document)
-    assert "docx." not in text and "report." not in text   # no catalogue key left unresolved
-    for word in ("chậm", "tiến độ", "dự báo", "không báo cáo", "thời gian kế hoạch", "mức độ", "(Thấp)", "(Cao)",
-                 "Trung bình", "cảnh báo"):
+    assert "docx." not in text and "report." not in text  # no catalogue key left unresolved
+    for word in (
+        "chậm",
+        "tiến độ",
+        "dự báo",
+        "không báo cáo",
+        "thời gian kế hoạch",
+        "mức độ",
+        "(Thấp)",
+        "(Cao)",
+        "Trung bình",
+        "cảnh báo",
+    ):
         assert word.casefold() not in text.casefold(), word
     assert not re.search(r"\b(T[1-8]|T4[ab]|H[12]|X[12])\b", text)
     for unit in status(demo_db)["units"]:
         for reason in unit["reasons"]:
             assert reason not in text
-    candidates = next(p.text for p in document.paragraphs if p.text.startswith(("Các đơn vị đạt tất cả", "Chưa có đơn vị")) ) \
-        if options[:1] != ("--unit",) else ""
+    candidates = (
+        next(p.text for p in document.paragraphs if p.text.startswith(("Các đơn vị đạt tất cả", "Chưa có đơn vị")))
+        if options[:1] != ("--unit",)
+        else ""
+    )
     issuer = {(): "Tỉnh đoàn Tây Ninh", ("--district", "710"): "Huyện đoàn Gò Dầu"}.get(tuple(options))
     if issuer:
         assert issuer not in candidates.split(":", 1)[-1]
@@ -241,14 +272,17 @@ def test_an_unmet_target_reads_chua_dat_before_the_deadline_and_khong_dat_after(
     before = report(demo_db, tmp_path, "--district", "710", as_of="2022-06-30")
     after = report(demo_db, tmp_path, as_of=DEADLINE)
     after_status = status(demo_db, DEADLINE)
-    assert any(not tg["met"] for u in after_status["units"] for tg in u["targets"])   # there is a miss to judge
+    assert any(not tg["met"] for u in after_status["units"] for tg in u["targets"])  # there is a miss to judge
     before_text, after_text = all_text(before).casefold(), all_text(after).casefold()
     assert "chưa đạt" in before_text and "không đạt" not in before_text
     assert "không đạt" in after_text and "chưa đạt" not in after_text
     own = next(u for u in after_status["units"] if u["level"] == "province")
     assert cells(table_with(after, TARGET_HEADER)[0])[1:] == expected_targets(own, plan, final=True)
-    missed = [u for u in after_status["units"] if u["level"] == "commune"
-              and not next(tg for tg in u["targets"] if tg["id"] == "X2")["met"]]
+    missed = [
+        u
+        for u in after_status["units"]
+        if u["level"] == "commune" and not next(tg for tg in u["targets"] if tg["id"] == "X2")["met"]
+    ]
     words = {tg.id: tg.description for tg in plan.targets}
     line = next(p.text for p in after.paragraphs if p.text.startswith(f"- Chỉ tiêu “{words['X2']}”"))
     assert f": {len(missed)} đơn vị không đạt, gồm: " in line
@@ -265,11 +299,18 @@ def test_activities_participants_and_spending_add_up(demo_db, registry):
         codes = [u.code for u in units if u.district_code == "710"]
         count, people, money = ctx.db.df(
             "SELECT count(*), sum(participants), sum(budget_vnd) FROM current_activities "
-            "WHERE list_contains(?, unit_code) AND activity_date BETWEEN ? AND ?", [codes, plan.start, as_of]).iloc[0]
+            "WHERE list_contains(?, unit_code) AND activity_date BETWEEN ? AND ?",
+            [codes, plan.start, as_of],
+        ).iloc[0]
     finally:
         ctx.close()
     table = cells(table_with(document, TYPES_HEADER)[0])
-    assert table[-1][1:] == ["Tổng cộng", format_number(int(count)), format_number(int(people)), format_number(int(money))]
+    assert table[-1][1:] == [
+        "Tổng cộng",
+        format_number(int(count)),
+        format_number(int(people)),
+        format_number(int(money)),
+    ]
     assert sum(int(row[2].replace(".", "")) for row in table[1:-1] if "." in row[0]) == count
     assert f"tổng kinh phí {format_number(int(money))} đồng." in body_text(document)
 
@@ -283,8 +324,9 @@ def test_document_properties_language_author_and_time_made(demo_db, tmp_path):
     assert props.created.replace(tzinfo=None) >= made and props.created.year > 2013
     assert "python-docx" not in " ".join(str(v) for v in (props.comments, props.title, props.subject, props.keywords))
     defaults = document.styles.element.find(qn("w:docDefaults")).find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    langs = [defaults.find(qn("w:lang"))] + [s.element.rPr.find(qn("w:lang")) for s in document.styles
-                                            if s.element.rPr is not None]
+    langs = [defaults.find(qn("w:lang"))] + [
+        s.element.rPr.find(qn("w:lang")) for s in document.styles if s.element.rPr is not None
+    ]
     assert len(langs) > 10 and all(lang is not None and lang.get(qn("w:val")) == "vi-VN" for lang in langs)
     assert all(s.element.rPr is not None for s in document.styles if s.type in (1, 2))  # paragraph, character
 
@@ -293,9 +335,9 @@ def test_build_report_scope_picks_the_level(demo_db):
     ctx = open_context(demo_db, read_only=True)
     try:
         assert scope_of(ctx, None) == scope_of(ctx, "province") == scope_of(ctx, "72") == (None, None)
-        assert scope_of(ctx, "710") == (None, "710")          # a district union reports for its district
+        assert scope_of(ctx, "710") == (None, "710")  # a district union reports for its district
         assert scope_of(ctx, "25660") == ("25660", None)
-        assert scope_of(ctx, "TT-CA") == ("TT-CA", None)      # an affiliated union has no grassroots unions here
+        assert scope_of(ctx, "TT-CA") == ("TT-CA", None)  # an affiliated union has no grassroots unions here
         assert build_report(ctx, "25660", dt.date(2022, 9, 30))[:2] == b"PK"
     finally:
         ctx.close()
@@ -310,16 +352,30 @@ def test_report_on_an_empty_store_says_nothing_was_recorded(empty_db, tmp_path, 
     document = report(empty_db, tmp_path, "--unit", "710")
     assert "Chưa có hoạt động nào được ghi nhận trong thời gian báo cáo." in body_text(document)
     words = {tg.id: tg.description for tg in plan.targets}
-    assert cells(table_with(document, TARGET_HEADER)[0])[1:] == [["1", words["H1"], "1", "0", "Chưa đạt"],
-                                                                 ["2", words["H2"], "1", "0", "Chưa đạt"]]
+    assert cells(table_with(document, TARGET_HEADER)[0])[1:] == [
+        ["1", words["H1"], "1", "0", "Chưa đạt"],
+        ["2", words["H2"], "1", "0", "Chưa đạt"],
+    ]
 
 
 def test_report_options_errors_are_vietnamese(empty_db, tmp_path):
-    both = run("export", "--db", str(empty_db), "--format", "docx", "--unit", "710", "--district", "710",
-               "-o", str(tmp_path / "x.docx"))
+    both = run(
+        "export",
+        "--db",
+        str(empty_db),
+        "--format",
+        "docx",
+        "--unit",
+        "710",
+        "--district",
+        "710",
+        "-o",
+        str(tmp_path / "x.docx"),
+    )
     assert both.returncode == 2 and "không chọn cả hai" in both.stderr and "Traceback" not in both.stderr
-    commune = run("export", "--db", str(empty_db), "--format", "docx", "--district", "25456",
-                  "-o", str(tmp_path / "x.docx"))
+    commune = run(
+        "export", "--db", str(empty_db), "--format", "docx", "--district", "25456", "-o", str(tmp_path / "x.docx")
+    )
     assert commune.returncode == 2 and "không phải đơn vị cấp huyện" in commune.stderr
 
 

@@ -1,4 +1,5 @@
 """Page addresses work however the server is started: no pages/ folder puts Streamlit in its pages-directory mode."""
+
 from __future__ import annotations
 
 from ui.navigation import PAGES, ROOT

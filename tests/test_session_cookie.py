@@ -1,5 +1,6 @@
 """The server's session-cookie route (ui/session_cookie.py), called through Starlette's own routing over ASGI:
 a nonce answers once, only while fresh and only for the browser it was issued to, with an HttpOnly cookie."""
+
 from __future__ import annotations
 
 import asyncio
@@ -17,9 +18,17 @@ TOKEN = "t" * 43
 XSRF = os.urandom(16)
 
 
-def post(body, *, xsrf: bytes | None = XSRF, header: bytes | None = XSRF, path: str = "/_antq/session",
-         content_type: str = "application/json", https: bool = False, extra: dict | None = None,
-         method: str = "POST") -> tuple[int, dict[str, list[str]]]:
+def post(
+    body,
+    *,
+    xsrf: bytes | None = XSRF,
+    header: bytes | None = XSRF,
+    path: str = "/_antq/session",
+    content_type: str = "application/json",
+    https: bool = False,
+    extra: dict | None = None,
+    method: str = "POST",
+) -> tuple[int, dict[str, list[str]]]:
     """One request through the route's Starlette app: (status, headers by lower-case name)."""
     app = Starlette(routes=session_cookie.routes(""))
     raw = body if isinstance(body, bytes) else json.dumps(body).encode()
@@ -29,9 +38,20 @@ def post(body, *, xsrf: bytes | None = XSRF, header: bytes | None = XSRF, path: 
     if header is not None:
         headers.append((b"x-xsrftoken", generate_xsrf_token_string(header).encode()))
     headers += [(k.encode(), v.encode()) for k, v in (extra or {}).items()]
-    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": method,
-             "scheme": "https" if https else "http", "path": path, "raw_path": path.encode(), "query_string": b"",
-             "root_path": "", "headers": headers, "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8501)}
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": method,
+        "scheme": "https" if https else "http",
+        "path": path,
+        "raw_path": path.encode(),
+        "query_string": b"",
+        "root_path": "",
+        "headers": headers,
+        "client": ("127.0.0.1", 5000),
+        "server": ("127.0.0.1", 8501),
+    }
     sent: list[dict] = []
     received = [{"type": "http.request", "body": raw, "more_body": False}]
 
@@ -84,8 +104,9 @@ def test_sign_out_clears_the_cookie_the_same_way():
 @pytest.mark.parametrize("https", ["scheme", "proxy"])
 def test_secure_when_the_request_came_over_https(https):
     nonce = session_cookie.issue(TOKEN, XSRF)
-    status, headers = post({"nonce": nonce}, https=https == "scheme",
-                           extra={"x-forwarded-proto": "https"} if https == "proxy" else None)
+    status, headers = post(
+        {"nonce": nonce}, https=https == "scheme", extra={"x-forwarded-proto": "https"} if https == "proxy" else None
+    )
     assert status == 204 and "secure" in attributes(headers["set-cookie"][0])[1]
 
 
@@ -105,8 +126,14 @@ def test_an_expired_nonce_is_refused(monkeypatch):
 @pytest.mark.parametrize("case", ["unknown", "empty", "not-a-string", "too-long", "not-json", "no-body"])
 def test_a_wrong_nonce_is_refused_and_the_right_one_still_works(case):
     nonce = session_cookie.issue(TOKEN, XSRF)
-    body = {"unknown": {"nonce": nonce[:-2] + "xx"}, "empty": {"nonce": ""}, "not-a-string": {"nonce": [nonce]},
-            "too-long": {"nonce": nonce * 4}, "not-json": b"nonce=" + nonce.encode(), "no-body": b""}[case]
+    body = {
+        "unknown": {"nonce": nonce[:-2] + "xx"},
+        "empty": {"nonce": ""},
+        "not-a-string": {"nonce": [nonce]},
+        "too-long": {"nonce": nonce * 4},
+        "not-json": b"nonce=" + nonce.encode(),
+        "no-body": b"",
+    }[case]
     status, headers = post(body)
     assert status == 403 and "set-cookie" not in headers
     assert post({"nonce": nonce})[0] == 204  # a guess does not burn someone else's nonce
@@ -116,8 +143,12 @@ def test_a_wrong_nonce_is_refused_and_the_right_one_still_works(case):
 def test_a_nonce_answers_only_the_browser_that_signed_in(case):
     nonce = session_cookie.issue(TOKEN, XSRF)
     other = os.urandom(16)
-    kwargs = {"other-browser": {"xsrf": other, "header": other}, "no-header": {"header": None},
-              "header-differs": {"header": other}, "no-cookie": {"xsrf": None}}[case]
+    kwargs = {
+        "other-browser": {"xsrf": other, "header": other},
+        "no-header": {"header": None},
+        "header-differs": {"header": other},
+        "no-cookie": {"xsrf": None},
+    }[case]
     status, headers = post({"nonce": nonce}, **kwargs)
     assert status == 403 and "set-cookie" not in headers
     assert post({"nonce": nonce})[0] == 403  # the nonce was used up by that attempt
@@ -126,9 +157,11 @@ def test_a_nonce_answers_only_the_browser_that_signed_in(case):
 @pytest.mark.parametrize("case", ["cross-site", "form-post", "get"])
 def test_requests_a_page_of_another_site_could_make_are_refused(case):
     nonce = session_cookie.issue(TOKEN, XSRF)
-    kwargs = {"cross-site": {"extra": {"sec-fetch-site": "cross-site"}},
-              "form-post": {"content_type": "application/x-www-form-urlencoded"},
-              "get": {"method": "GET"}}[case]
+    kwargs = {
+        "cross-site": {"extra": {"sec-fetch-site": "cross-site"}},
+        "form-post": {"content_type": "application/x-www-form-urlencoded"},
+        "get": {"method": "GET"},
+    }[case]
     status, headers = post({"nonce": nonce}, **kwargs)
     assert status in (403, 405) and "set-cookie" not in headers
     assert post({"nonce": nonce})[0] == 204  # refused before the nonce was looked at

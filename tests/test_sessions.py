@@ -1,5 +1,6 @@
 """Sign-in sessions kept in the store (analytics/access/sessions.py): a random token, only its hash stored; ended by
 sign-out, idling, disabling the account and a new password. Also the store lease (analytics/store/database.py)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -113,10 +114,18 @@ def _held_elsewhere(holder: Database, opener):
     """Runs opener while another process holds the file: a child process takes it for two seconds."""
     import subprocess
     import sys
+
     holder.close()
-    child = subprocess.Popen([sys.executable, "-c", (
-        "import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(2)"),
-        str(holder.path)], stdout=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            ("import duckdb, sys, time; con = duckdb.connect(sys.argv[1]); print('ready', flush=True); time.sleep(2)"),
+            str(holder.path),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert child.stdout.readline().strip() == "ready"
         return opener()
@@ -134,6 +143,7 @@ def test_threads_share_one_lease_and_a_waiting_command_gets_the_file(tmp_path):
     def reader():
         for _ in range(20):
             results.append(shared.scalar("SELECT count(*) FROM units"))
+
     threads = [threading.Thread(target=reader) for _ in range(4)]
     for thread in threads:
         thread.start()
@@ -142,10 +152,23 @@ def test_threads_share_one_lease_and_a_waiting_command_gets_the_file(tmp_path):
     assert len(results) == 80 and shared.opened == 1
     import subprocess
     import sys
+
     started = time.monotonic()
-    command = subprocess.run([sys.executable, "-c", (
-        "import sys; from analytics.store.database import Database; db = Database(sys.argv[1], timeout=10); "
-        "print(db.scalar('SELECT 42'))"), str(path)], capture_output=True, text=True, timeout=60, cwd=ROOT)
+    command = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sys; from analytics.store.database import Database; db = Database(sys.argv[1], timeout=10); "
+                "print(db.scalar('SELECT 42'))"
+            ),
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
     assert command.returncode == 0 and command.stdout.strip() == "42", command.stderr
     assert time.monotonic() - started < 4  # well before the 5 s linger ran out: the waiting sign let it in
     assert shared.scalar("SELECT 1") == 1 and shared.opened == 2

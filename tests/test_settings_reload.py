@@ -1,4 +1,5 @@
 """Settings are read once per change: an edited file or another ANTQ_* variable is seen at the next call."""
+
 from __future__ import annotations
 
 import os

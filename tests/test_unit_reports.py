@@ -1,5 +1,6 @@
 """The reporting cycle (plan V.2): file checks on real bytes, storage by hash, states over time, scopes, review,
 the `reports` command line and the in-place upgrade of an older store."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -126,16 +127,20 @@ def test_expected_units_are_the_17_district_level_unions_and_grassroots_by_setti
 
 
 def test_states_before_and_after_the_deadline(ctx):
-    cycle.hand_in(ctx, DEFAULT, "710", [word()], "nop710", received_at=BEFORE, now=AFTER)        # Word only
+    cycle.hand_in(ctx, DEFAULT, "710", [word()], "nop710", received_at=BEFORE, now=AFTER)  # Word only
     cycle.hand_in(ctx, DEFAULT, "705", [word(), scan()], "nop705", received_at=DEADLINE_DAY, now=AFTER)
-    cycle.hand_in(ctx, DEFAULT, "706", [scan()], "nop706", received_at=BEFORE, now=AFTER)        # scan only
-    cycle.hand_in(ctx, DEFAULT, "710", [scan("trang-1.png", png_bytes()), scan("trang-2.jpg", jpeg_bytes())],
-                  "nop710", now=AFTER)                                                           # scan, late
+    cycle.hand_in(ctx, DEFAULT, "706", [scan()], "nop706", received_at=BEFORE, now=AFTER)  # scan only
+    cycle.hand_in(
+        ctx, DEFAULT, "710", [scan("trang-1.png", png_bytes()), scan("trang-2.jpg", jpeg_bytes())], "nop710", now=AFTER
+    )  # scan, late
 
     before = cycle.unit_reports(ctx, DEFAULT, dt.datetime(2022, 12, 14, 12, 0))
     by_code = {r.unit.code: r for r in before}
-    assert (by_code["710"].state, by_code["705"].state, by_code["706"].state) == ("missing_scan", "missing",
-                                                                                   "missing_word")
+    assert (by_code["710"].state, by_code["705"].state, by_code["706"].state) == (
+        "missing_scan",
+        "missing",
+        "missing_word",
+    )
     assert not any(r.overdue for r in before)  # nobody is overdue before the deadline
     assert cycle.summary(before)["handed_in"] == 0
 
@@ -159,14 +164,16 @@ def test_states_before_and_after_the_deadline(ctx):
 
 def test_return_then_hand_in_again_then_accept(ctx):
     cycle.hand_in(ctx, DEFAULT, "710", [word(), scan()], "nop710", received_at=BEFORE, now=BEFORE)
-    assert cycle.review(ctx, DEFAULT, "710", False, "Bản scan thiếu chữ ký", "quantri",
-                        now=BEFORE + dt.timedelta(hours=1)).endswith("Lý do: Bản scan thiếu chữ ký")
+    assert cycle.review(
+        ctx, DEFAULT, "710", False, "Bản scan thiếu chữ ký", "quantri", now=BEFORE + dt.timedelta(hours=1)
+    ).endswith("Lý do: Bản scan thiếu chữ ký")
     at = BEFORE + dt.timedelta(hours=2)
     returned = next(r for r in cycle.unit_reports(ctx, DEFAULT, at) if r.unit.code == "710")
     assert returned.state == "returned" and returned.review["reason"] == "Bản scan thiếu chữ ký"
     assert cycle.summary(cycle.unit_reports(ctx, DEFAULT, at))["handed_in"] == 0
     assert "- Huyện đoàn Gò Dầu: báo cáo bị trả lại (Bản scan thiếu chữ ký)" in cycle.reminder_text(
-        ctx, DEFAULT, cycle.unit_reports(ctx, DEFAULT, at), at)
+        ctx, DEFAULT, cycle.unit_reports(ctx, DEFAULT, at), at
+    )
 
     cycle.hand_in(ctx, DEFAULT, "710", [scan("scan-ky.pdf", PDF + b"% signed\n")], "nop710", now=AFTER)
     again = next(r for r in cycle.unit_reports(ctx, DEFAULT, AFTER) if r.unit.code == "710")
@@ -214,14 +221,22 @@ def test_an_uploader_hands_in_only_within_its_scope(ctx):
 
 # -- the command line --------------------------------------------------------------------------------------
 def run(*args, stdin: str | None = None):
-    return subprocess.run([sys.executable, "-m", "analytics", "reports", *map(str, args)], cwd=ROOT, input=stdin,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "analytics", "reports", *map(str, args)],
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 @pytest.fixture
 def cli_store(tmp_path):
-    path = store_file(tmp_path / "cli.duckdb", accounts={"quantri": ("admin", None, "mat-khau-dai-1"),
-                                                         "nop710": ("uploader", "710", "mat-khau-dai-1")})
+    path = store_file(
+        tmp_path / "cli.duckdb",
+        accounts={"quantri": ("admin", None, "mat-khau-dai-1"), "nop710": ("uploader", "710", "mat-khau-dai-1")},
+    )
     (tmp_path / "bao-cao.docx").write_bytes(docx_bytes())
     (tmp_path / "scan.pdf").write_bytes(PDF)
     (tmp_path / "virus.pdf").write_bytes(EXECUTABLE)
@@ -230,20 +245,43 @@ def cli_store(tmp_path):
 
 def test_cli_submit_list_review_get_with_exit_codes(cli_store, tmp_path):
     db = ("--db", cli_store)
-    refused = run("submit", "710", "--word", tmp_path / "bao-cao.docx", "--scan", tmp_path / "virus.pdf",
-                  "--user", "nop710", "--json", *db)
+    refused = run(
+        "submit",
+        "710",
+        "--word",
+        tmp_path / "bao-cao.docx",
+        "--scan",
+        tmp_path / "virus.pdf",
+        "--user",
+        "nop710",
+        "--json",
+        *db,
+    )
     assert refused.returncode == 1 and "Tệp “virus.pdf” không phải PDF hay ảnh JPG/PNG." in refused.stderr
     assert json.loads(refused.stdout)["exit_code"] == 1
     assert run("submit", "705", "--word", tmp_path / "bao-cao.docx", "--user", "nop710", *db).returncode == 1
     assert run("submit", "710", "--word", tmp_path / "khong-co.docx", *db).returncode == 2
     assert run("submit", "999", "--word", tmp_path / "bao-cao.docx", *db).returncode == 2
     assert run("submit", "710", "--word", tmp_path / "bao-cao.docx", "--user", "ai-do", *db).returncode == 2
-    late = run("submit", "710", "--word", tmp_path / "bao-cao.docx", "--received", "2022-12-01", "--user",
-               "nop710", *db)
+    late = run(
+        "submit", "710", "--word", tmp_path / "bao-cao.docx", "--received", "2022-12-01", "--user", "nop710", *db
+    )
     assert late.returncode == 1 and "Chỉ tài khoản quản trị" in late.stderr
 
-    done = run("submit", "710", "--word", tmp_path / "bao-cao.docx", "--scan", tmp_path / "scan.pdf",
-               "--received", "2022-12-12T14:05", "--user", "quantri", "--json", *db)
+    done = run(
+        "submit",
+        "710",
+        "--word",
+        tmp_path / "bao-cao.docx",
+        "--scan",
+        tmp_path / "scan.pdf",
+        "--received",
+        "2022-12-12T14:05",
+        "--user",
+        "quantri",
+        "--json",
+        *db,
+    )
     assert done.returncode == 0, done.stderr
     submitted = json.loads(done.stdout)
     assert (submitted["unit"], submitted["version"], submitted["state"]) == ("710", 1, "handed_in")
@@ -280,10 +318,19 @@ def test_cli_submit_list_review_get_with_exit_codes(cli_store, tmp_path):
 def test_cli_says_the_store_is_busy_with_exit_3(cli_store, tmp_path):
     holder = duckdb.connect(str(cli_store))  # another process would hold it the same way
     try:
-        busy = subprocess.run([sys.executable, "-c", "import sys; from analytics.cli.main import main; sys.exit(main("
-                               f"['reports', 'list', '--json', '--db', {str(cli_store)!r}]))"],
-                              cwd=ROOT, capture_output=True, text=True, timeout=120,
-                              env={**os.environ, "ANTQ_BUSY_TIMEOUT": "1"})  # gives up after 1 s, not 30
+        busy = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from analytics.cli.main import main; sys.exit(main("
+                f"['reports', 'list', '--json', '--db', {str(cli_store)!r}]))",
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "ANTQ_BUSY_TIMEOUT": "1"},
+        )  # gives up after 1 s, not 30
     finally:
         holder.close()
     assert busy.returncode == 3, busy.stderr
@@ -294,8 +341,10 @@ def test_cli_says_the_store_is_busy_with_exit_3(cli_store, tmp_path):
 def test_an_older_store_gains_the_report_tables_in_place(tmp_path):
     path = store_file(tmp_path / "old.duckdb", accounts={"quantri": ("admin", None, "mat-khau-dai-1")})
     with duckdb.connect(str(path)) as con:  # as a store made before migration 005
-        con.execute("DROP TABLE unit_report_reviews; DROP TABLE unit_report_files; DROP TABLE unit_reports; "
-                    "DROP SEQUENCE unit_report_ids; DELETE FROM schema_migrations WHERE version = 5")
+        con.execute(
+            "DROP TABLE unit_report_reviews; DROP TABLE unit_report_files; DROP TABLE unit_reports; "
+            "DROP SEQUENCE unit_report_ids; DELETE FROM schema_migrations WHERE version = 5"
+        )
     ctx = open_context(path)
     try:
         assert ctx.db.schema_version() >= 5

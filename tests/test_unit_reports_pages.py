@@ -1,5 +1,6 @@
 """The reporting cycle's pages in AppTest: hand in (right and wrong files), who has reported, review, and the
 one-line pieces on the overview, lagging and unit pages."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -138,7 +139,9 @@ def test_overview_lagging_and_unit_pages_show_the_reporting_state(empty_db, use_
     assert not lagging.exception, lagging.exception
     overdue = frame_with(lagging, "Báo cáo năm")
     assert len(overdue) == 15 and "Huyện đoàn Gò Dầu" not in set(overdue["Đơn vị"])
-    assert overdue.set_index("Đơn vị").loc["Huyện đoàn Tân Châu", "Báo cáo năm"] == "Chưa nộp báo cáo năm (hạn 15/12/2022)"
+    assert (
+        overdue.set_index("Đơn vị").loc["Huyện đoàn Tân Châu", "Báo cáo năm"] == "Chưa nộp báo cáo năm (hạn 15/12/2022)"
+    )
 
     unit = app_test("app_pages/unit.py")
     unit.query_params["unit"] = "710"

@@ -1,4 +1,6 @@
-"""The frames behind the leadership pages (analytics/measures/views.py, analytics/reference/geo.py) on small hand-built stores."""
+"""The frames behind the leadership pages (analytics/measures/views.py, analytics/reference/geo.py) on small
+hand-built stores."""
+
 import datetime as dt
 import json
 
@@ -10,19 +12,21 @@ from analytics.reference.geo import GeoError, centres, load_districts
 from tests.fixtures import make_store
 
 D = dt.date
-GO_DAU, TT_GO_DAU, THANH_DUC = "710", "25654", "25657"   # district 710 and two of its communes
+GO_DAU, TT_GO_DAU, THANH_DUC = "710", "25654", "25657"  # district 710 and two of its communes
 TAN_BIEN = "705"
 
-pytestmark = pytest.mark.store([
-    (GO_DAU, "anti_drug", "2022-01-10"),
-    (GO_DAU, "anti_drug", "2022-02-20"),
-    (TT_GO_DAU, "civilised_town", "2022-01-12"),
-    (TT_GO_DAU, "disadvantaged_youth_support", "2022-03-01"),
-    (THANH_DUC, "life_skills", "2022-03-02"),
-    (TAN_BIEN, "new_cultural_life", "2022-04-04"),
-    (TAN_BIEN, "anti_drug", "2022-12-20"),          # after the deadline: never counted
-    (TAN_BIEN, "law_propaganda", "2022-05-05", "Tuyên truyền phòng chống ma túy học đường"),
-])
+pytestmark = pytest.mark.store(
+    [
+        (GO_DAU, "anti_drug", "2022-01-10"),
+        (GO_DAU, "anti_drug", "2022-02-20"),
+        (TT_GO_DAU, "civilised_town", "2022-01-12"),
+        (TT_GO_DAU, "disadvantaged_youth_support", "2022-03-01"),
+        (THANH_DUC, "life_skills", "2022-03-02"),
+        (TAN_BIEN, "new_cultural_life", "2022-04-04"),
+        (TAN_BIEN, "anti_drug", "2022-12-20"),  # after the deadline: never counted
+        (TAN_BIEN, "law_propaganda", "2022-05-05", "Tuyên truyền phòng chống ma túy học đường"),
+    ]
+)
 
 
 def window(ctx, as_of=D(2022, 12, 15), **kw):
@@ -32,7 +36,10 @@ def window(ctx, as_of=D(2022, 12, 15), **kw):
 def test_window_is_the_plan_period_cut_at_the_as_of_date_and_the_range(ctx):
     assert window(ctx) == (D(2022, 1, 1), D(2022, 12, 15))
     assert window(ctx, D(2023, 3, 1)) == (D(2022, 1, 1), D(2022, 12, 15))
-    assert window(ctx, D(2022, 6, 30), date_from=D(2022, 3, 1), date_to=D(2022, 9, 1)) == (D(2022, 3, 1), D(2022, 6, 30))
+    assert window(ctx, D(2022, 6, 30), date_from=D(2022, 3, 1), date_to=D(2022, 9, 1)) == (
+        D(2022, 3, 1),
+        D(2022, 6, 30),
+    )
     lo, hi = window(ctx, D(2021, 12, 1))
     assert hi < lo and views.ActivityFilter(lo, hi).empty_window
 
@@ -51,19 +58,24 @@ def test_kpis_follow_district_group_and_dates(ctx):
 
 def test_free_text_ignores_diacritics_and_matches_units_and_types(ctx):
     lo, hi = window(ctx)
+
     def count(text):
         return views.activity_page(ctx.db, views.ActivityFilter(lo, hi, text=text), 1, 50)[1]
-    assert count("ma tuy hoc duong") == 1          # the title, typed without diacritics
+
+    assert count("ma tuy hoc duong") == 1  # the title, typed without diacritics
     assert count("MA TÚY học") == 1
-    assert count("go dau") == 4                    # the units "Huyện Gò Dầu" and "Thị trấn Gò Dầu", 2 each
+    assert count("go dau") == 4  # the units "Huyện Gò Dầu" and "Thị trấn Gò Dầu", 2 each
     assert count("thi tran go dau") == 2
-    assert count("ky nang song") == 1              # the type label "Giáo dục kỹ năng sống…"
-    assert count("100%_") == 0                     # LIKE wildcards are plain text
+    assert count("ky nang song") == 1  # the type label "Giáo dục kỹ năng sống…"
+    assert count("100%_") == 0  # LIKE wildcards are plain text
 
 
 def test_unit_level_and_type_filters(ctx):
     lo, hi = window(ctx)
-    flt = lambda **kw: views.activity_page(ctx.db, views.ActivityFilter(lo, hi, **kw), 1, 50)[1]
+
+    def flt(**kw):
+        return views.activity_page(ctx.db, views.ActivityFilter(lo, hi, **kw), 1, 50)[1]
+
     assert flt(unit=TT_GO_DAU) == 2
     assert flt(level="commune") == 3
     assert flt(level="district", district=GO_DAU) == 2
@@ -105,7 +117,11 @@ def test_timeline_fills_empty_periods_and_runs_the_cumulative_against_the_pace(c
     assert months["pace"].iloc[-1] == pytest.approx(projected * 181 / 349)
     weeks = views.activity_digest(ctx.db, views.ActivityFilter(lo, hi)).timeline("week", ctx.plan.deadline)
     assert weeks["period"].iloc[0] == D(2021, 12, 27) and weeks["activities"].sum() == 7  # Monday-based weeks
-    assert views.activity_digest(ctx.db, views.ActivityFilter(D(2022, 1, 1), D(2021, 12, 1))).timeline("week", ctx.plan.deadline).empty
+    assert (
+        views.activity_digest(ctx.db, views.ActivityFilter(D(2022, 1, 1), D(2021, 12, 1)))
+        .timeline("week", ctx.plan.deadline)
+        .empty
+    )
 
 
 def test_attainment_frames_narrow_to_a_district(ctx):
@@ -115,12 +131,12 @@ def test_attainment_frames_narrow_to_a_district(ctx):
     go_dau = views.in_district(status, GO_DAU)
     assert set(go_dau["level"]) == {"district", "commune"} and (go_dau["district_code"] == GO_DAU).all()
     summary = views.target_summary(targets, ctx.plan).set_index("target_id")
-    assert summary.loc["H1", "units"] == 17 and summary.loc["H1", "units_met"] == 1       # 9 districts + 8 affiliated
+    assert summary.loc["H1", "units"] == 17 and summary.loc["H1", "units_met"] == 1  # 9 districts + 8 affiliated
     assert summary.loc["X1", "units_met"] == 1 and summary.loc["T1", "units"] == 1
     scoped = views.target_summary(views.in_district(targets, GO_DAU), ctx.plan).set_index("target_id")
     assert scoped.loc["H1", "units"] == 1 and scoped.loc["H1", "units_met"] == 1 and scoped.loc["T1", "units"] == 0
     ranked = views.rollup_in_district(status, GO_DAU)
-    assert ranked["code"].iloc[0] == TT_GO_DAU                      # both targets met: 100%, first
+    assert ranked["code"].iloc[0] == TT_GO_DAU  # both targets met: 100%, first
     assert ranked.set_index("code").loc[GO_DAU, "attainment"] == 0.5  # H1 met, H2 not
 
 
@@ -145,13 +161,17 @@ def test_lagging_units_most_severe_first_with_projection(ctx):
     assert list(lagging["severity_rank"]) == sorted(lagging["severity_rank"])
     go_dau = lagging.set_index("code").loc[GO_DAU]
     assert go_dau["projection"] == "H2: 0/1"
-    silent = lagging.set_index("code").loc[TT_GO_DAU]   # both targets met, but nothing since 01/03
+    silent = lagging.set_index("code").loc[TT_GO_DAU]  # both targets met, but nothing since 01/03
     assert silent["projection"] == "" and silent["silent"] and not silent["no_activity"]
 
 
 def test_unit_search_ignores_diacritics_and_case(ctx):
-    status = attainment.unit_status(attainment.unit_targets(ctx.db, ctx.plan, D(2022, 6, 1), ctx.settings.lagging),
-                                    ctx.plan, ctx.settings.lagging, D(2022, 6, 1))
+    status = attainment.unit_status(
+        attainment.unit_targets(ctx.db, ctx.plan, D(2022, 6, 1), ctx.settings.lagging),
+        ctx.plan,
+        ctx.settings.lagging,
+        D(2022, 6, 1),
+    )
     found = views.search_units(status, "go dau")
     assert set(found["name"]) == {"Huyện đoàn Gò Dầu", "Đoàn thị trấn Gò Dầu"}
     assert list(views.search_units(status, "THI TRAN go")["code"]) == [TT_GO_DAU]
@@ -174,8 +194,14 @@ def test_map_file_is_optional_and_checked(tmp_path):
         load_districts(nocode)
     square = {"type": "Polygon", "coordinates": [[[106.0, 11.0], [106.2, 11.0], [106.2, 11.4], [106.0, 11.4]]]}
     good = tmp_path / "good.geojson"
-    good.write_text(json.dumps({"type": "FeatureCollection",
-                                "features": [{"type": "Feature", "properties": {"code": 710}, "geometry": square}]}))
+    good.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [{"type": "Feature", "properties": {"code": 710}, "geometry": square}],
+            }
+        )
+    )
     data = load_districts(good)
     assert data["features"][0]["properties"]["code"] == "710"
     assert centres(data) == {"710": pytest.approx((106.1, 11.2))}
@@ -188,8 +214,10 @@ def test_unit_summary_agrees_with_unit_status(ctx, as_of):
     fast = views.unit_summary(targets).set_index("code")
     assert list(fast.index) == list(full.index)
     for column in fast.columns:
-        assert fast[column].astype(object).where(fast[column].notna(), None).tolist() == \
-            full[column].astype(object).where(full[column].notna(), None).tolist(), column
+        assert (
+            fast[column].astype(object).where(fast[column].notna(), None).tolist()
+            == full[column].astype(object).where(full[column].notna(), None).tolist()
+        ), column
 
 
 def test_lagging_units_of_no_units_is_an_empty_table(ctx):
@@ -199,8 +227,17 @@ def test_lagging_units_of_no_units_is_an_empty_table(ctx):
     assert lagging.empty and {"code", "reasons", "projection"} <= set(lagging.columns)
 
 
-@pytest.mark.parametrize("kw", [{}, {"district": GO_DAU}, {"group": "crime_prevention"}, {"unit": TT_GO_DAU},
-                                {"text": "ma tuy"}, {"district": "999"}])
+@pytest.mark.parametrize(
+    "kw",
+    [
+        {},
+        {"district": GO_DAU},
+        {"group": "crime_prevention"},
+        {"unit": TT_GO_DAU},
+        {"text": "ma tuy"},
+        {"district": "999"},
+    ],
+)
 @pytest.mark.parametrize("as_of", [D(2022, 2, 28), D(2022, 6, 30), D(2022, 12, 31), D(2021, 12, 1)])
 def test_the_one_scan_digest_agrees_with_the_activity_list(ctx, kw, as_of):
     flt = views.ActivityFilter(*window(ctx, as_of), **kw)
@@ -224,12 +261,14 @@ def test_a_whole_period_digest_cut_at_a_date_equals_the_digest_of_that_date(ctx,
     fresh = views.activity_digest(ctx.db, views.ActivityFilter(*window(ctx, as_of), **kw))
     assert cut.flt == fresh.flt
     assert cut.kpis() == fresh.kpis()
-    assert cut.units.sort_values("unit_code").to_dict("records") == \
-        fresh.units.sort_values("unit_code").to_dict("records")
+    assert cut.units.sort_values("unit_code").to_dict("records") == fresh.units.sort_values("unit_code").to_dict(
+        "records"
+    )
     assert cut.by_type(ctx.plan).to_dict("records") == fresh.by_type(ctx.plan).to_dict("records")
     for grain in views.GRAINS:
-        assert cut.timeline(grain, ctx.plan.deadline).to_dict("records") == \
-            fresh.timeline(grain, ctx.plan.deadline).to_dict("records")
+        assert cut.timeline(grain, ctx.plan.deadline).to_dict("records") == fresh.timeline(
+            grain, ctx.plan.deadline
+        ).to_dict("records")
 
 
 @pytest.mark.parametrize("as_of", [D(2021, 12, 1), D(2022, 2, 28), D(2022, 6, 30), D(2022, 12, 31)])

@@ -7,6 +7,7 @@ Fixtures
 - `browser` (session) and `page` (per test, a fresh context that accepts downloads).
 On failure the page's screenshot is kept under test-artifacts/ and the server's log is added to the report.
 """
+
 from __future__ import annotations
 
 import re
@@ -73,6 +74,7 @@ def dashboard(request, tmp_path):
 @pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
@@ -81,8 +83,9 @@ def browser():
 
 @pytest.fixture
 def page(browser, request):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True,
-                                  locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
+    )
     context.set_default_timeout(30_000)
     page = context.new_page()
     request.node.e2e_page = page

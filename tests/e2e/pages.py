@@ -10,6 +10,7 @@ Usage:
     app.upload(path)                      # into the (only or given) file uploader
     download = app.download("Tải CSV")    # playwright Download of a st.download_button
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -52,8 +53,10 @@ SELECTBOX = '[data-testid="stSelectbox"]'
 TEXT_INPUT = '[data-testid="stTextInput"]'
 WIDGET_LABEL = '[data-testid="stWidgetLabel"]'
 PLOTLY_CHART = '[data-testid="stPlotlyChart"]'
-CHART = ('[data-testid="stPlotlyChart"] .main-svg, [data-testid="stVegaLiteChart"] canvas, '
-         '[data-testid="stVegaLiteChart"] svg, [data-testid="stDeckGlJsonChart"] canvas')
+CHART = (
+    '[data-testid="stPlotlyChart"] .main-svg, [data-testid="stVegaLiteChart"] canvas, '
+    '[data-testid="stVegaLiteChart"] svg, [data-testid="stDeckGlJsonChart"] canvas'
+)
 
 RUN_TIMEOUT = 60_000  # ms a script run may take before a test gives up
 
@@ -216,8 +219,9 @@ class App:
         button (by label, else the first) without pressing Enter in a field."""
         form = self.form().first
         for label, value in values.items():
-            form.locator(TEXT_INPUT).filter(has=self.page.locator(WIDGET_LABEL, has_text=label)).first \
-                .locator("input").fill(value)
+            form.locator(TEXT_INPUT).filter(has=self.page.locator(WIDGET_LABEL, has_text=label)).first.locator(
+                "input"
+            ).fill(value)
         buttons = form.locator(FORM_SUBMIT)
         (buttons.filter(has_text=submit).first if submit else buttons.first).click()
         wait_for_app_run(self.page)
@@ -250,11 +254,14 @@ class App:
         over it (a ::after whose element's own text has no size)."""
         zone = self.page.locator(FILE_UPLOADER).nth(uploader)
         parts = [zone.locator(f'button {MARKDOWN} p').first, zone.locator(UPLOAD_HINT).first]
-        return [part.evaluate("""e => {
+        return [
+            part.evaluate("""e => {
             if (getComputedStyle(e).fontSize !== '0px') return e.innerText.trim();
             const after = getComputedStyle(e, '::after').content;
             return after === 'none' ? '' : JSON.parse(after);
-        }""") for part in parts]
+        }""")
+            for part in parts
+        ]
 
     def expect_uploader_words(self, expected: list[str], uploader: int = 0, timeout: float = 10_000) -> None:
         """Waits until the uploader shows `expected` (the page's style rule can land a moment after the widget)."""

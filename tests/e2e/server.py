@@ -1,4 +1,5 @@
 """A real `streamlit run dashboard.py` server on a free loopback port, for the browser tests and the benchmarks."""
+
 from __future__ import annotations
 
 import os
@@ -14,8 +15,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("ANTQ_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 START_TIMEOUT = 90  # seconds until /_stcore/health answers "ok"
 
 
@@ -31,30 +40,51 @@ class DashboardServer:
     plain_streamlit=True starts `streamlit run dashboard.py` instead, to test the guard of ui/routing.py.
     """
 
-    def __init__(self, db_path: Path, log_path: Path, env: dict[str, str] | None = None,
-                 plain_streamlit: bool = False):
+    def __init__(self, db_path: Path, log_path: Path, env: dict[str, str] | None = None, plain_streamlit: bool = False):
         self.plain_streamlit = plain_streamlit
         self.db_path = Path(db_path)
         self.log_path = log_path
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
-        self.env = {**os.environ, "ANTQ_DB": str(self.db_path), "ANTQ_LANG": "vi", "PYTHONUNBUFFERED": "1",
-                    **(env or {})}
+        self.env = {
+            **os.environ,
+            "ANTQ_DB": str(self.db_path),
+            "ANTQ_LANG": "vi",
+            "PYTHONUNBUFFERED": "1",
+            **(env or {}),
+        }
         # The district outlines only when ANTQ_GEOJSON names them: nothing is read from outside the project.
         self.process: subprocess.Popen | None = None
 
     def command(self) -> list[str]:
-        start = ([sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py")] if self.plain_streamlit
-                 else [sys.executable, str(ROOT / "scripts" / "serve.py")])
-        return [*start,
-                "--server.port", str(self.port), "--server.address", "127.0.0.1", "--server.headless", "true",
-                "--server.fileWatcherType", "none", "--server.runOnSave", "false",
-                "--browser.gatherUsageStats", "false", "--global.developmentMode", "false"]
+        start = (
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py")]
+            if self.plain_streamlit
+            else [sys.executable, str(ROOT / "scripts" / "serve.py")]
+        )
+        return [
+            *start,
+            "--server.port",
+            str(self.port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+            "--server.fileWatcherType",
+            "none",
+            "--server.runOnSave",
+            "false",
+            "--browser.gatherUsageStats",
+            "false",
+            "--global.developmentMode",
+            "false",
+        ]
 
     def start(self) -> str:
         log = open(self.log_path, "wb")
-        self.process = subprocess.Popen(self.command(), cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
-                                        stdin=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            self.command(), cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
         log.close()
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:

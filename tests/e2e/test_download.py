@@ -1,4 +1,5 @@
 """Downloads in a real browser: a table as CSV and Excel, and a district's Word report from the unit page."""
+
 from __future__ import annotations
 
 import codecs
@@ -27,8 +28,9 @@ def saved(download, folder: Path) -> Path:
     return path
 
 
-def test_targets_table_downloads_as_csv_and_as_an_excel_workbook_that_states_its_filters(dashboard, store, page,
-                                                                                          tmp_path):
+def test_targets_table_downloads_as_csv_and_as_an_excel_workbook_that_states_its_filters(
+    dashboard, store, page, tmp_path
+):
     app = App(page, dashboard(store)).open(f"?as_of={AS_OF}")
     app.nav.go(t("nav.targets", "vi"))
     app.assert_no_exception()
@@ -45,8 +47,8 @@ def test_targets_table_downloads_as_csv_and_as_an_excel_workbook_that_states_its
     sheet = book.worksheets[0]
     assert sheet.freeze_panes == "A2"
     table = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert table[0] == rows[0]                      # the same Vietnamese headers as the CSV
-    assert len(table) == len(rows) == 14            # header + the 13 targets
+    assert table[0] == rows[0]  # the same Vietnamese headers as the CSV
+    assert len(table) == len(rows) == 14  # header + the 13 targets
     assert {row[0] for row in table[1:]} >= {"T1", "H1", "X2"}
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     numbers = [cell for row in sheet.iter_rows(min_row=2) for cell in row if isinstance(cell.value, int)]
@@ -58,9 +60,15 @@ def test_targets_table_downloads_as_csv_and_as_an_excel_workbook_that_states_its
 
 
 def test_district_report_downloads_from_the_unit_page_with_the_status_figures(dashboard, store, page):
-    status = json.loads(subprocess.run(
-        [sys.executable, "-m", "analytics", "status", "--db", str(store), "--as-of", AS_OF, "--json"],
-        cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+    status = json.loads(
+        subprocess.run(
+            [sys.executable, "-m", "analytics", "status", "--db", str(store), "--as-of", AS_OF, "--json"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     expected = next(u for u in status["units"] if u["code"] == "710")
 
     app = App(page, dashboard(store)).open(f"?as_of={AS_OF}")

@@ -2,6 +2,7 @@
 an exception's text or a server path: on loading, in a button's callback and in a fragment's own rerun, under
 scripts/serve.py and a plain `streamlit run dashboard.py`. The failing page exists only when the test sets
 ANTQ_TEST_FAULT_PAGE (ui/navigation.py)."""
+
 from __future__ import annotations
 
 import pytest

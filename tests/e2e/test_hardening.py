@@ -1,5 +1,6 @@
 """Hardening in a real browser against a real server: sign-in attempts from parallel tabs, downloads tied to the
 signed-in session, no table toolbar CSV, no formula in any download, no Markdown from user data."""
+
 from __future__ import annotations
 
 import csv
@@ -39,8 +40,7 @@ def test_twelve_tabs_signing_in_at_once_check_at_most_the_limit(dashboard, store
             assert form.shown()
         for tab in tabs:  # fill every tab, then press every button without waiting
             tab.locator('[data-testid="stTextInput"]').filter(has_text="Tên đăng nhập").locator("input").fill("xem")
-            tab.locator('[data-testid="stTextInput"]').filter(has_text="Mật khẩu").locator("input") \
-                .fill("sai-mat-khau")
+            tab.locator('[data-testid="stTextInput"]').filter(has_text="Mật khẩu").locator("input").fill("sai-mat-khau")
         for tab in tabs:
             tab.locator('[data-testid="stFormSubmitButton"] button').click(no_wait_after=True)
         for app in apps:
@@ -68,13 +68,13 @@ def test_a_download_answers_only_its_signed_in_session(dashboard, store, browser
         download = app.download(t("downloads.csv", "vi"))
         address = download.url
         assert "/media/" in address
-        assert page.request.get(address).status == 200          # the browser session that made it
-        assert http_status(address) == 404              # a client without cookies
+        assert page.request.get(address).status == 200  # the browser session that made it
+        assert http_status(address) == 404  # a client without cookies
         stranger = other.new_page()
-        App(stranger, url).open()                                  # another browser with its own cookie
+        App(stranger, url).open()  # another browser with its own cookie
         assert stranger.request.get(address).status == 404
         SignInForm(app).sign_out()
-        assert page.request.get(address).status == 404             # the same browser after sign-out
+        assert page.request.get(address).status == 404  # the same browser after sign-out
     finally:
         mine.close()
         other.close()
@@ -107,13 +107,21 @@ def test_no_download_path_carries_a_formula_and_the_toolbar_has_no_csv(dashboard
         download = app.download(label)
         files[label] = tmp_path / download.suggested_filename
         download.save_as(files[label])
-    cells = [cell for row in csv.reader(io.StringIO(files[t("downloads.csv", "vi")].read_text(encoding="utf-8-sig")))
-             for cell in row]
+    cells = [
+        cell
+        for row in csv.reader(io.StringIO(files[t("downloads.csv", "vi")].read_text(encoding="utf-8-sig")))
+        for cell in row
+    ]
     assert any("1+1" in c for c in cells)  # the formula rows are in the files...
     assert not [c for c in cells if c.startswith(FORMULA_START)]  # ...never as a formula
     book = openpyxl.load_workbook(files[t("downloads.xlsx", "vi")])
-    quoted = [c for sheet in book.worksheets for row in sheet.iter_rows() for c in row
-              if isinstance(c.value, str) and c.value.startswith(FORMULA_START)]
+    quoted = [
+        c
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for c in row
+        if isinstance(c.value, str) and c.value.startswith(FORMULA_START)
+    ]
     assert quoted and all(c.data_type == "s" and c._style.quotePrefix for c in quoted)  # Excel shows them as text
     assert all(c.data_type != "f" for sheet in book.worksheets for row in sheet.iter_rows() for c in row)
     tables = page.locator(DATAFRAME)
@@ -132,9 +140,15 @@ def test_links_and_images_from_a_file_are_shown_as_text(dashboard, store, page, 
     app = App(page, dashboard(store)).open()
     SignInForm(app).submit("quantri", PASSWORDS["quantri"])
     app.nav.go("Nộp báo cáo")
-    page.locator(UPLOAD_INPUT).set_input_files(files=[{
-        "name": name, "mimeType": "text/csv",
-        "buffer": csv_bytes([GOOD + ["a", "b"]], header=HEADER + [link, image])}])
+    page.locator(UPLOAD_INPUT).set_input_files(
+        files=[
+            {
+                "name": name,
+                "mimeType": "text/csv",
+                "buffer": csv_bytes([GOOD + ["a", "b"]], header=HEADER + [link, image]),
+            }
+        ]
+    )
     app.wait()
     shown = [a.replace("\u2060", "") for a in app.alerts()]  # a bare URL carries an invisible word joiner
     assert any(link in a and image in a for a in shown)  # the headers read as typed
@@ -151,9 +165,16 @@ def test_a_session_still_on_the_sign_in_form_cannot_upload(dashboard, store, pag
     session_ids = set()
 
     def frames(socket):
-        socket.on("framereceived", lambda frame: session_ids.update(
-            re.findall(rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
-                       frame if isinstance(frame, bytes) else frame.encode())))
+        socket.on(
+            "framereceived",
+            lambda frame: session_ids.update(
+                re.findall(
+                    rb"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+                    frame if isinstance(frame, bytes) else frame.encode(),
+                )
+            ),
+        )
+
     page.on("websocket", frames)
     url = dashboard(with_accounts(store))
     app = App(page, url).open()
@@ -161,9 +182,12 @@ def test_a_session_still_on_the_sign_in_form_cannot_upload(dashboard, store, pag
     xsrf = next(c["value"] for c in page.context.cookies() if c["name"] == "_streamlit_xsrf")
 
     def put(session_id: bytes) -> int:
-        return page.request.put(f"{url}_stcore/upload_file/{session_id.decode()}/f1", headers={"X-Xsrftoken": xsrf},
-                                multipart={"file": {"name": "a.csv", "mimeType": "text/csv",
-                                                    "buffer": b"x" * 1024}}).status
+        return page.request.put(
+            f"{url}_stcore/upload_file/{session_id.decode()}/f1",
+            headers={"X-Xsrftoken": xsrf},
+            multipart={"file": {"name": "a.csv", "mimeType": "text/csv", "buffer": b"x" * 1024}},
+        ).status
+
     assert {put(s) for s in session_ids} == {403}  # not signed in: refused before the body is kept
     SignInForm(app).submit("nop703", PASSWORDS["nop703"])
     app.expect_title("Tổng quan")

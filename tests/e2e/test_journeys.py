@@ -1,4 +1,5 @@
 """User journeys in a real browser against a real server and store."""
+
 from __future__ import annotations
 
 import codecs
@@ -18,8 +19,11 @@ from ui.navigation import PAGES, ROOT
 def built_pages() -> list[NavLink]:
     """The pages ui/navigation.py puts in the menu (no sign-in in force): those whose file exists.
     The default page (Tổng quan) is linked as the bare base URL."""
-    return [NavLink(t(spec.title_key, "vi"), "" if spec.url_path == "tong-quan" else spec.url_path)
-            for spec in PAGES if (ROOT / spec.path).exists()]
+    return [
+        NavLink(t(spec.title_key, "vi"), "" if spec.url_path == "tong-quan" else spec.url_path)
+        for spec in PAGES
+        if (ROOT / spec.path).exists()
+    ]
 
 
 def test_every_page_in_the_navigation_opens_without_an_exception(dashboard, store, page):
@@ -30,8 +34,11 @@ def test_every_page_in_the_navigation_opens_without_an_exception(dashboard, stor
     # Streamlit shows no menu for a single page; otherwise the menu lists exactly the built pages.
     assert links == (expected if len(expected) > 1 else [])
     assert app.title() == t("overview.title", "vi")
-    headings = {("" if spec.url_path == "tong-quan" else spec.url_path): page_heading(spec)
-                for spec in PAGES if (ROOT / spec.path).exists()}
+    headings = {
+        ("" if spec.url_path == "tong-quan" else spec.url_path): page_heading(spec)
+        for spec in PAGES
+        if (ROOT / spec.path).exists()
+    }
     for link in links:
         app.nav.go(link.title)
         assert app.url_path == link.url_path

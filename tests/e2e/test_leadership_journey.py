@@ -1,4 +1,5 @@
 """A leader's journey in headless Chromium: overview → filter → lagging units → a unit's page → a shared link."""
+
 from __future__ import annotations
 
 import re
@@ -65,7 +66,7 @@ def test_a_leader_filters_finds_a_lagging_unit_and_shares_the_view(dashboard, st
     app.expect_title(vi("lagging.title"))
     assert "unit" not in query(app)
     picker = app.labelled(SELECTBOX, vi("lagging.open_unit"))
-    chosen = picker.locator("input").input_value()   # e.g. "Huyện Gò Dầu (710)"
+    chosen = picker.locator("input").input_value()  # e.g. "Huyện Gò Dầu (710)"
     app.click_button(vi("lagging.open_button"))
     app.expect_title(vi("unit.title"))
     app.assert_no_exception()

@@ -1,5 +1,6 @@
 """Issue 10 in headless Chromium: the overview's who-and-why and its clicks, phones at 390 px, Streamlit's own words
 in Vietnamese in an English browser, and links that carry the whole view."""
+
 from __future__ import annotations
 
 import re
@@ -12,8 +13,23 @@ from tests.e2e.pages import ALERT, MAIN, App, select_row
 
 LEADERSHIP = ("", "chi-tieu", "cham-tien-do", "don-vi", "tra-cuu")
 # Words Streamlit draws in English when left alone (multiselect, date picker, navigation).
-ENGLISH = ("Select all", "No results", "Page not found", "January", "February", "March", "April", "June", "July",
-           "August", "September", "October", "November", "December", "S\tM\tT\tW\tT\tF\tS")
+ENGLISH = (
+    "Select all",
+    "No results",
+    "Page not found",
+    "January",
+    "February",
+    "March",
+    "April",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+    "S\tM\tT\tW\tT\tF\tS",
+)
 MULTISELECT = '[data-testid="stMultiSelect"]'
 MULTISELECT_DROPDOWN = '[data-testid="stMultiSelectDropdown"]'
 DATE_INPUT = '[data-testid="stDateInput"]'
@@ -29,8 +45,9 @@ def query(app: App) -> dict[str, str]:
 
 
 def new_app(browser, url: str, width: int, height: int, locale: str = "vi-VN") -> App:
-    context = browser.new_context(viewport={"width": width, "height": height}, locale=locale,
-                                  timezone_id="Asia/Ho_Chi_Minh")
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, locale=locale, timezone_id="Asia/Ho_Chi_Minh"
+    )
     context.set_default_timeout(30_000)
     return App(context.new_page(), url)
 
@@ -86,8 +103,9 @@ def test_overview_first_screen_says_who_and_why_and_a_row_narrows_the_view(dashb
             assert "Thị đoàn Hòa Thành (8/9 đơn vị chậm tiến độ)" in box.inner_text()
             context = app.main().get_by_text(re.compile(r"Tính đến 30/06/2022 · Toàn tỉnh")).first.bounding_box()
             assert context["y"] < top["y"]
-            widths = app.page.evaluate("[document.documentElement.scrollWidth, "
-                                       "document.querySelector('[data-testid=stMain]').scrollWidth]")
+            widths = app.page.evaluate(
+                "[document.documentElement.scrollWidth, document.querySelector('[data-testid=stMain]').scrollWidth]"
+            )
             assert max(widths) <= width, widths
         finally:
             app.page.context.close()
@@ -96,8 +114,10 @@ def test_overview_first_screen_says_who_and_why_and_a_row_narrows_the_view(dashb
         app.open("?as_of=2022-06-30")
         select_row(app, 0, until=lambda: query(app).get("district") == "709")
         assert app.main().get_by_text(re.compile("Thị đoàn Hòa Thành: Chậm tiến độ")).count() >= 1
-        assert app.labelled('[data-testid="stSelectbox"]', vi("sidebar.district")).locator("input").input_value() \
+        assert (
+            app.labelled('[data-testid="stSelectbox"]', vi("sidebar.district")).locator("input").input_value()
             == "Thị đoàn Hòa Thành"
+        )
     finally:
         app.page.context.close()
 
@@ -110,8 +130,9 @@ def test_every_leadership_page_fits_a_phone_and_states_its_view(dashboard, store
             app.open(f"{path}?as_of=2022-06-30&district=709")
             app.page.wait_for_timeout(1500)
             app.assert_no_exception()
-            widths = app.page.evaluate("[document.documentElement.scrollWidth, "
-                                       "document.querySelector('[data-testid=stMain]').scrollWidth]")
+            widths = app.page.evaluate(
+                "[document.documentElement.scrollWidth, document.querySelector('[data-testid=stMain]').scrollWidth]"
+            )
             assert max(widths) <= width, (path, widths)
             line = app.main().get_by_text(re.compile(r"Tính đến 30/06/2022 · Thị đoàn Hòa Thành")).first
             assert line.is_visible(), path

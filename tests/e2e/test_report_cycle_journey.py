@@ -1,6 +1,7 @@
 """The plan's reporting cycle in a real browser: a district uploader downloads the draft, hands in Word and scan;
 the province sees it on time, returns it with a reason; the unit sees the reason and hands in again; the province
 accepts. The completeness figures move at each step."""
+
 from __future__ import annotations
 
 import io
@@ -34,8 +35,9 @@ def test_hand_in_return_hand_in_again_accept(dashboard, page, browser, tmp_path)
     auth.add_account(ctx.db, "nop710", PASSWORD, "uploader", "710", ctx.units, "tester", auth.AuthSettings())
     ctx.close()
     settings = settings_with_auth(tmp_path, min_password_length=8)
-    settings.write_text(settings.read_text(encoding="utf-8") + '[unit_reports]\ndeadline = "2099-12-15"\n',
-                        encoding="utf-8")  # the journey happens before the deadline
+    settings.write_text(
+        settings.read_text(encoding="utf-8") + '[unit_reports]\ndeadline = "2099-12-15"\n', encoding="utf-8"
+    )  # the journey happens before the deadline
     url = dashboard(store, ANTQ_SETTINGS=str(settings))
     word = tmp_path / "bao-cao-go-dau.docx"
     document = docx.Document()
@@ -56,8 +58,9 @@ def test_hand_in_return_hand_in_again_accept(dashboard, page, browser, tmp_path)
     unit.expect_text("Đã nhận báo cáo của Huyện đoàn Gò Dầu (lần 1): Đã nộp.")
     unit.assert_no_exception()
 
-    province_context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True,
-                                           locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    province_context = browser.new_context(
+        viewport={"width": 1400, "height": 1000}, accept_downloads=True, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
+    )
     try:
         province = App(province_context.new_page(), url)
         sign_in(province, "quantri", "bao-cao-don-vi")
@@ -101,5 +104,7 @@ def test_hand_in_return_hand_in_again_accept(dashboard, page, browser, tmp_path)
     finally:
         ctx.close()
     actions = list(log["action"])
-    assert actions.count("report_hand_in") == 2 and {"report_return", "report_accept", "report_download"} <= set(actions)
+    assert actions.count("report_hand_in") == 2 and {"report_return", "report_accept", "report_download"} <= set(
+        actions
+    )
     assert set(log.loc[log["action"] == "report_hand_in", "actor"]) == {"nop710"}

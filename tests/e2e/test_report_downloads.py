@@ -1,6 +1,7 @@
 """Every download the reporting cycle and the lagging page added, in a real browser: the tables' CSV/XLSX carry
 no live formula (a return reason and an uploader's file name are user text), and every file - tables, a unit's
 Word and scan, the draft - answers only the signed-in browser session that made it, and not after sign-out."""
+
 from __future__ import annotations
 
 import csv
@@ -25,8 +26,13 @@ def cells_of(path: Path) -> list[str]:
         return [c for row in csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))) for c in row]
     book = openpyxl.load_workbook(path)
     assert all(c.data_type != "f" for sheet in book.worksheets for row in sheet.iter_rows() for c in row)
-    return [str(c.value) for sheet in book.worksheets for row in sheet.iter_rows() for c in row
-            if c.value is not None and not (c.data_type == "s" and c._style.quotePrefix)]  # quoted: shown as text
+    return [
+        str(c.value)
+        for sheet in book.worksheets
+        for row in sheet.iter_rows()
+        for c in row
+        if c.value is not None and not (c.data_type == "s" and c._style.quotePrefix)
+    ]  # quoted: shown as text
 
 
 def table_files(app: App, key: str, tmp_path: Path) -> list[tuple[Path, str]]:
@@ -45,8 +51,8 @@ def table_files(app: App, key: str, tmp_path: Path) -> list[tuple[Path, str]]:
 def assert_only_this_session(page, addresses: list[str]) -> None:
     """Checked before leaving the page: Streamlit drops a page's files when the browser moves on."""
     assert addresses and all("/media/" in a for a in addresses)
-    assert {page.request.get(a).status for a in addresses} == {200}    # the session that made them
-    assert {http_status(a) for a in addresses} == {404}     # a client without cookies
+    assert {page.request.get(a).status for a in addresses} == {200}  # the session that made them
+    assert {http_status(a) for a in addresses} == {404}  # a client without cookies
 
 
 def test_report_and_lagging_downloads_are_neutral_and_tied_to_the_session(dashboard, store, browser, tmp_path):
@@ -76,8 +82,10 @@ def test_report_and_lagging_downloads_are_neutral_and_tied_to_the_session(dashbo
 
         app.nav.go(t("nav.report_handin", "vi"))
         app.choose(t("reports.handin.unit", "vi"), "Huyện đoàn Gò Dầu")
-        addresses = [app.download(t("reports.handin.draft_button", "vi")).url,
-                     app.download(t("reports.download.word", "vi")).url]
+        addresses = [
+            app.download(t("reports.handin.draft_button", "vi")).url,
+            app.download(t("reports.download.word", "vi")).url,
+        ]
         assert_only_this_session(page, addresses)
 
         app.open("cham-tien-do?as_of=2022-12-15")  # from the deadline on, the overdue list is today's
@@ -90,13 +98,15 @@ def test_report_and_lagging_downloads_are_neutral_and_tied_to_the_session(dashbo
             addresses.append(address)
 
         assert_only_this_session(page, addresses)
-        tables = page.locator(DATAFRAME).filter(visible=True)  # the overdue list included: no toolbar CSV around the neutralising
+        tables = page.locator(DATAFRAME).filter(
+            visible=True
+        )  # the overdue list included: no toolbar CSV around the neutralising
         assert tables.count() >= 2
         for i in range(tables.count()):
             tables.nth(i).hover()
             page.wait_for_timeout(300)
             assert page.get_by_role("button", name="Download as CSV").filter(visible=True).count() == 0
         SignInForm(app).sign_out()
-        assert {page.request.get(a).status for a in addresses} == {404}    # the same browser after sign-out
+        assert {page.request.get(a).status for a in addresses} == {404}  # the same browser after sign-out
     finally:
         mine.close()

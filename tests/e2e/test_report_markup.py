@@ -1,5 +1,6 @@
 """The reporting cycle's user text in a real browser: a return reason and a refused file's name with link and
 image payloads are read as typed, never a live link or a fetched image."""
+
 from __future__ import annotations
 
 from analytics.context import open_context
@@ -28,8 +29,9 @@ def test_a_return_reason_and_a_refused_file_name_are_shown_as_text(dashboard, st
     app.choose(t("reports.handin.unit", "vi"), "Huyện đoàn Gò Dầu")
     # the reason as typed (a bare URL carries an invisible word joiner that keeps it from being linked)
     assert any(f"Thiếu dấu {LINK} {IMAGE}" in a.replace("\u2060", "") for a in app.alerts())
-    page.locator(UPLOAD_INPUT).first.set_input_files(files=[{
-        "name": NAME, "mimeType": "application/octet-stream", "buffer": b"not a word file"}])
+    page.locator(UPLOAD_INPUT).first.set_input_files(
+        files=[{"name": NAME, "mimeType": "application/octet-stream", "buffer": b"not a word file"}]
+    )
     app.wait()
     app.click_button(t("reports.handin.submit", "vi"))
     assert any(NAME in a for a in app.alerts())  # the refusal names the file as it is called

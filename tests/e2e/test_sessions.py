@@ -2,6 +2,7 @@
 
 Under scripts/serve.py the server sets the session cookie HttpOnly (ui/session_cookie.py): no script in the page
 can read the token. A plain `streamlit run dashboard.py` falls back to a cookie written by the page's script."""
+
 from __future__ import annotations
 
 import time
@@ -41,8 +42,9 @@ def signed_in(app: App, title: str = "Tổng quan") -> None:
 
 def sign_in(app: App) -> dict:
     """Signs in as `xem`; returns the Set-Cookie line the server's route answered with."""
-    with app.page.expect_response(lambda r: r.url.endswith(ROUTE) and r.request.method == "POST",
-                                  timeout=30_000) as answered:
+    with app.page.expect_response(
+        lambda r: r.url.endswith(ROUTE) and r.request.method == "POST", timeout=30_000
+    ) as answered:
         SignInForm(app).submit("xem", PASSWORDS["xem"])
     signed_in(app)
     response = answered.value

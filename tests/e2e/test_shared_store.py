@@ -1,6 +1,7 @@
 """The dashboard and the command line on one store: a real server with a browser session open, the real CLI
 beside it. Read commands work at once; writes work too (the server lets the file go between runs) and the
 page shows them on its next run."""
+
 from __future__ import annotations
 
 import json
@@ -17,9 +18,15 @@ BUSY_TIMEOUT = 20  # seconds a command may wait for the server to let the file g
 
 def cli(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
     started = time.monotonic()
-    result = subprocess.run([sys.executable, "-m", "analytics", *args], cwd=ROOT, input=stdin, capture_output=True,
-                            text=True, env={**os.environ, "ANTQ_BUSY_TIMEOUT": str(BUSY_TIMEOUT)},
-                            timeout=BUSY_TIMEOUT + 60)
+    result = subprocess.run(
+        [sys.executable, "-m", "analytics", *args],
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ANTQ_BUSY_TIMEOUT": str(BUSY_TIMEOUT)},
+        timeout=BUSY_TIMEOUT + 60,
+    )
     result.seconds = time.monotonic() - started
     assert result.returncode == 0, (args, result.returncode, result.stderr)
     assert "Traceback" not in result.stderr

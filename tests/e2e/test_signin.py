@@ -1,5 +1,6 @@
 """Sign-in in a real browser against a real server: no-account mode, menus by role, forbidden and file-name URLs,
 sign-out and lockout."""
+
 from __future__ import annotations
 
 import json
@@ -71,8 +72,13 @@ def test_sign_in_builds_the_menu_from_the_role_and_a_forbidden_url_stays_closed(
     app.assert_no_exception()
     # /nhat-ky is not the viewer's: its address says so in Vietnamese, shows none of the log, and leads on.
     app.expect_title("Nhật ký hệ thống")
-    assert any(alert.endswith("Trang này chỉ dành cho tài khoản quản trị; tài khoản của bạn (người xem) không mở "
-                              "được. Các trang bạn dùng được nằm trong menu bên trái.") for alert in app.alerts())
+    assert any(
+        alert.endswith(
+            "Trang này chỉ dành cho tài khoản quản trị; tài khoản của bạn (người xem) không mở "
+            "được. Các trang bạn dùng được nằm trong menu bên trái."
+        )
+        for alert in app.alerts()
+    )
     assert not app.page_not_found_shown() and app.dataframes().count() == 0
     assert not ADMIN_ONLY & menu(app) and "Nộp báo cáo" not in menu(app)
     assert app.page.locator(NAV_LINK).filter(has_text="Nhật ký").count() == 0

@@ -1,5 +1,6 @@
 """The upload limit in a real browser: a file over server.maxUploadSize is refused by the browser, and the reader
 sees why in Vietnamese (Streamlit's own reason is English)."""
+
 from __future__ import annotations
 
 from analytics.core.i18n import t
