@@ -25,6 +25,7 @@ import pandas as pd
 from analytics.core.settings import DistrictSettings, LaggingSettings
 from analytics.measures import status
 from analytics.measures.status import FLAGS, UNIT_SUMMARY_COLUMNS
+from analytics.measures.views import unit_summary
 from analytics.reference.plan import Plan
 from analytics.store.database import Database
 
@@ -42,43 +43,24 @@ def unit_targets(db: Database, plan: Plan, as_of: dt.date, lagging: LaggingSetti
     return db.named("unit_targets", params, {"ledger": status.ledger_query(plan) if ledger is None else ledger})
 
 
-def _reasons(
-    rows: pd.DataFrame, plan: Plan, lagging: LaggingSettings, as_of: dt.date, language: str | None = None
-) -> list[str]:
-    return status.reasons(rows.to_dict("records"), plan, lagging, as_of, language)
-
-
-def _severity(rows: pd.DataFrame) -> str | None:
-    return status.severity(rows.to_dict("records"))
-
-
 def unit_status(
     targets: pd.DataFrame, plan: Plan, lagging: LaggingSettings, as_of: dt.date, language: str | None = None
 ) -> pd.DataFrame:
     """One row per unit: attainment, targets met, lagging, severity, reasons (in `language`, default the
-    catalogue's current one), last activity."""
-    records = []
-    for code, rows in targets.groupby("unit_code", sort=False):
-        severity = _severity(rows)
-        records.append(
-            {
-                "code": code,
-                "name": rows["unit_name"].iloc[0],
-                "level": rows["level"].iloc[0],
-                "district_code": rows["district_code"].iloc[0],
-                "targets_total": len(rows),
-                "targets_met": int(rows["met"].sum()),
-                "attainment": float(rows["progress"].mean()),
-                "activities_counted": int(rows["count"].sum()),
-                "last_activity": rows["last_activity"].iloc[0],
-                "lagging": severity is not None,
-                "severity": severity,
-                "reasons": _reasons(rows, plan, lagging, as_of, language) if severity else [],
-                **{flag: bool(rows[flag].any()) for flag in FLAGS},
-            }
-        )
-    columns = [*UNIT_SUMMARY_COLUMNS, "severity", "reasons", *FLAGS]
-    return pd.DataFrame.from_records(records, columns=columns)
+    catalogue's current one), last activity. The figures are views.unit_summary's; severity and reasons come
+    from analytics/measures/status.py's rule, unit by unit."""
+    out = unit_summary(targets)
+    by_unit: dict[str, list[dict]] = {}
+    for row in targets.to_dict("records"):
+        by_unit.setdefault(row["unit_code"], []).append(row)
+    severities = [status.severity(by_unit[code]) for code in out["code"]]
+    out["lagging"] = [level is not None for level in severities]
+    out["severity"] = severities
+    out["reasons"] = [
+        status.reasons(by_unit[code], plan, lagging, as_of, language) if level else []
+        for code, level in zip(out["code"], severities)
+    ]
+    return out[[*UNIT_SUMMARY_COLUMNS, "severity", "reasons", *FLAGS]]
 
 
 def district_rollup(targets: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
