@@ -17,6 +17,7 @@ from ui.state import (
     context_line,
     district_geojson,
     district_statuses,
+    headed,
     kpis,
     language,
     month_change,
@@ -201,16 +202,15 @@ if view.district:
         attainment=scoped["attainment"].map(format_percent),
         status=scoped["status"].map(labels),
         level=scoped["level"].map(lambda lv: t(f"level.{lv}")),
-    )[["code", "name", "level", "targets_total", "targets_met", "attainment", "status"]].rename(
-        columns={
-            "code": t("col.code"),
-            "name": t("col.unit"),
-            "level": t("col.level"),
-            "targets_total": t("col.targets"),
-            "targets_met": t("col.targets_met"),
-            "attainment": t("col.attainment"),
-            "status": t("col.status"),
-        }
+    ).pipe(
+        headed,
+        code="code",
+        name="unit",
+        level="level",
+        targets_total="targets",
+        targets_met="targets_met",
+        attainment="attainment",
+        status="status",
     )
 else:
     bars, title = districts if len(districts) else judged, t("overview.by_district")
@@ -221,18 +221,17 @@ def rollup_table(rows: pd.DataFrame) -> pd.DataFrame:
         attainment=rows["attainment"].map(format_percent),
         status=rows["status"].map(labels),
         reasons=rows["reasons"].map("; ".join),
-    )[["code", "name", "units", "lagging_units", "pairs", "pairs_met", "attainment", "status", "reasons"]].rename(
-        columns={
-            "code": t("col.code"),
-            "name": t("col.district_unit"),
-            "units": t("col.units"),
-            "lagging_units": t("col.lagging_units"),
-            "pairs": t("col.pairs"),
-            "pairs_met": t("col.pairs_met"),
-            "attainment": t("col.attainment"),
-            "status": t("col.status"),
-            "reasons": t("col.reasons"),
-        }
+    ).pipe(
+        headed,
+        code="code",
+        name="district_unit",
+        units="units",
+        lagging_units="lagging_units",
+        pairs="pairs",
+        pairs_met="pairs_met",
+        attainment="attainment",
+        status="status",
+        reasons="reasons",
     )
 
 

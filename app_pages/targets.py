@@ -11,6 +11,7 @@ from ui.markup import plain
 from ui.state import (
     activity_kpis,
     context_line,
+    headed,
     sidebar_view,
     stop_before_period,
     t,
@@ -43,17 +44,16 @@ summary = views.target_summary(scoped, plan)
 summary = summary[summary["units"] > 0] if view.district else summary
 shown = summary.assign(
     level=summary["level"].map(lambda lv: t(f"level.{lv}")), share_met=summary["share_met"].map(format_percent)
-)[["target_id", "level", "description", "minimum", "units", "units_met", "share_met", "activities"]].rename(
-    columns={
-        "target_id": t("col.target"),
-        "level": t("col.level"),
-        "description": t("col.description"),
-        "minimum": t("col.minimum"),
-        "units": t("col.units_applicable"),
-        "units_met": t("col.units_met"),
-        "share_met": t("col.share_met"),
-        "activities": t("col.activities_counted"),
-    }
+).pipe(
+    headed,
+    target_id="target",
+    level="level",
+    description="description",
+    minimum="minimum",
+    units="units_applicable",
+    units_met="units_met",
+    share_met="share_met",
+    activities="activities_counted",
 )
 st.subheader(t("targets.summary_heading"))
 st.dataframe(
@@ -131,15 +131,14 @@ else:
         description=[plan.target(i).description for i in province["target_id"]],
         status=province["status"].map(labels),
         projected=province["projected"],
-    )[["target_id", "description", "count", "minimum", "projected", "status"]].rename(
-        columns={
-            "target_id": t("col.target"),
-            "description": t("col.description"),
-            "count": t("col.count"),
-            "minimum": t("col.minimum"),
-            "projected": t("col.projected"),
-            "status": t("col.status"),
-        }
+    ).pipe(
+        headed,
+        target_id="target",
+        description="description",
+        count="count",
+        minimum="minimum",
+        projected="projected",
+        status="status",
     )
     wide, narrow = wide_and_narrow("targets-province")
     with wide:

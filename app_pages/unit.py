@@ -12,6 +12,7 @@ from ui.state import (
     activity_kpis,
     activity_page,
     context_line,
+    headed,
     sidebar_view,
     stop_before_period,
     t,
@@ -110,16 +111,15 @@ targets_table = rows.assign(
     description=[plan.target(i).description for i in rows["target_id"]],
     progress=rows["progress"] * 100,
     status=rows["status"].map(labels),
-)[["target_id", "description", "count", "minimum", "progress", "projected", "status"]].rename(
-    columns={
-        "target_id": t("col.target"),
-        "description": t("col.description"),
-        "count": t("col.count"),
-        "minimum": t("col.minimum"),
-        "progress": t("col.progress"),
-        "projected": t("col.projected"),
-        "status": t("col.status"),
-    }
+).pipe(
+    headed,
+    target_id="target",
+    description="description",
+    count="count",
+    minimum="minimum",
+    progress="progress",
+    projected="projected",
+    status="status",
 )
 st.dataframe(
     targets_table,
@@ -149,17 +149,16 @@ if unit["level"] == "district":
             status=communes["status"].map(labels),
             severity=communes["severity"].map(lambda s: t(f"severity.{s}") if s else ""),
             reasons=communes["reasons"].map("; ".join),
-        )[["code", "name", "targets_met", "targets_total", "attainment", "status", "severity", "reasons"]].rename(
-            columns={
-                "code": t("col.code"),
-                "name": t("col.unit"),
-                "targets_met": t("col.targets_met"),
-                "targets_total": t("col.targets"),
-                "attainment": t("col.attainment"),
-                "status": t("col.status"),
-                "severity": t("col.severity"),
-                "reasons": t("col.reasons"),
-            }
+        ).pipe(
+            headed,
+            code="code",
+            name="unit",
+            targets_met="targets_met",
+            targets_total="targets",
+            attainment="attainment",
+            status="status",
+            severity="severity",
+            reasons="reasons",
         )
         wide, narrow = wide_and_narrow("unit-communes")
         with wide:

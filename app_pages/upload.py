@@ -25,27 +25,13 @@ if done:
 
 st.subheader(t("upload.template.header"))
 templates = st.container(horizontal=True)
-templates.download_button(
-    t("upload.template.csv"),
-    ingest_template.template_csv(ctx.plan, ctx.units, lang),
-    file_name="mau-bao-cao-antq.csv",
-    mime="text/csv",
-    icon=":material/download:",
-)
-templates.download_button(
-    t("upload.template.xlsx"),
-    ingest_template.template_xlsx(ctx.plan, ctx.units, lang),
-    file_name="mau-bao-cao-antq.xlsx",
-    icon=":material/download:",
-    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-)
-templates.download_button(
-    t("upload.template.codes"),
-    ingest_template.codes_csv(ctx.plan, ctx.units, lang),
-    file_name="danh-muc-ma-antq.csv",
-    mime="text/csv",
-    icon=":material/list:",
-)
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+for label, make, file_name, mime, icon in (
+    ("upload.template.csv", ingest_template.template_csv, "mau-bao-cao-antq.csv", "text/csv", ":material/download:"),
+    ("upload.template.xlsx", ingest_template.template_xlsx, "mau-bao-cao-antq.xlsx", XLSX, ":material/download:"),
+    ("upload.template.codes", ingest_template.codes_csv, "danh-muc-ma-antq.csv", "text/csv", ":material/list:"),
+):
+    templates.download_button(t(label), make(ctx.plan, ctx.units, lang), file_name=file_name, mime=mime, icon=icon)
 st.caption(t("upload.template.help"))
 
 st.subheader(t("upload.file.header"))

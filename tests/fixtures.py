@@ -25,6 +25,7 @@ import subprocess
 import sys
 import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -38,6 +39,17 @@ from analytics.unit_reports import cycle
 from analytics.unit_reports.files import check_file as check_report_file
 
 ROOT = Path(__file__).resolve().parent.parent
+
+# Sign-in throttling for the account tests: slowed after 3 failures (5 s, up to 60 s), locked after 6 for 15 min.
+SLOWED = auth.AuthSettings(
+    slow_after_failures=3,
+    slow_down_seconds=5,
+    max_slow_down_seconds=60,
+    lock_after_failures=6,
+    lock_minutes=15,
+    min_password_length=8,
+)
+NO_WAIT = replace(SLOWED, slow_down_seconds=0, max_slow_down_seconds=0)  # the same, never slowed
 
 
 # -- stores ----------------------------------------------------------------------------------------------------
@@ -105,6 +117,13 @@ ACCOUNTS = {
     "quantri": ("admin", None, "mat-khau-qtri-1"),
 }
 PASSWORDS = {name: password for name, (_, _, password) in ACCOUNTS.items()}
+
+
+def sign_in(at, name: str, password: str):
+    """Fills an AppTest run's sign-in form and submits it; returns the run that follows."""
+    at.text_input[0].input(name)
+    at.text_input[1].input(password)
+    return at.button[0].click().run()
 
 
 def with_accounts(path: Path) -> Path:

@@ -6,7 +6,7 @@ import json
 import pytest
 
 from analytics.access import audit, auth
-from tests.fixtures import app_test, make_store
+from tests.fixtures import app_test, make_store, sign_in
 
 
 def test_record_alone_or_inside_the_change_it_describes(ctx):
@@ -78,10 +78,7 @@ def test_the_audit_page_filters_and_exports_for_an_admin(tmp_path, use_db):
     audit.record(ctx.db, "quantri", "export", {"file": "=cmd|x.csv"})
     ctx.close()
     use_db(tmp_path / "page.duckdb")
-    at = app_test().run()
-    at.text_input[0].input("quantri")
-    at.text_input[1].input("mat-khau-qtri-1")
-    at.button[0].click().run()
+    at = sign_in(app_test().run(), "quantri", "mat-khau-qtri-1")
     at.switch_page("app_pages/audit.py").run()
     assert not at.exception
     shown = at.dataframe[0].value

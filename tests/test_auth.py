@@ -11,16 +11,9 @@ from analytics.access import audit, auth
 from analytics.core.settings import load_settings
 from analytics.reference.registry import load_units
 from analytics.store.database import Database
-from tests.fixtures import ROOT, run_cli
+from tests.fixtures import ROOT, SLOWED, run_cli
 
-SETTINGS = auth.AuthSettings(
-    slow_after_failures=3,
-    slow_down_seconds=5,
-    max_slow_down_seconds=60,
-    lock_after_failures=6,
-    lock_minutes=15,
-    min_password_length=8,
-)
+SETTINGS = SLOWED
 NOW = dt.datetime(2022, 6, 1, 9, 0, 0)
 UNITS = load_units(load_settings().units_path)
 

@@ -7,6 +7,7 @@ from streamlit.util import calc_hash
 from analytics.access import audit
 from analytics.core.i18n import t
 from tests.fixtures import PASSWORDS, ROOT, app_test, settings_with_auth, with_accounts
+from tests.fixtures import sign_in as fill_sign_in
 from ui.navigation import PAGES
 
 BUILT = [spec for spec in PAGES if (ROOT / spec.path).exists()]
@@ -23,9 +24,7 @@ def settings_file(tmp_path, antq_env, **values) -> None:
 
 
 def sign_in(at: AppTest, name: str, password: str | None = None) -> AppTest:
-    at.text_input[0].input(name)
-    at.text_input[1].input(PASSWORDS[name.lower()] if password is None else password)
-    return at.button[0].click().run()
+    return fill_sign_in(at, name, PASSWORDS[name.lower()] if password is None else password)
 
 
 def titles(at: AppTest) -> list[str]:

@@ -7,21 +7,22 @@ import duckdb
 from analytics.access import auth
 from analytics.intake.check import check_file
 from analytics.intake.submissions import commit
-from tests.fixtures import OUT_OF_SCOPE_FILE, app_test, make_store
+from tests.fixtures import OUT_OF_SCOPE_FILE, app_test, make_store, sign_in
+
+UPLOADER = auth.Account("nop703", "uploader", "703", True, 0)
+
+
+def check_as(ctx, account, name="bao-cao.csv"):
+    """The out-of-scope file checked as `account` would upload it."""
+    allowed = auth.scope_units(account, ctx.units)
+    return check_file(ctx.db, ctx.plan, ctx.units, OUT_OF_SCOPE_FILE, name, allowed_units=allowed)
 
 
 def test_the_check_rejects_rows_outside_a_district_uploaders_scope(tmp_path):
     ctx = make_store(tmp_path / "scope.duckdb")
     try:
-        uploader = auth.Account("nop703", "uploader", "703", True, 0)
-        result = check_file(
-            ctx.db,
-            ctx.plan,
-            ctx.units,
-            OUT_OF_SCOPE_FILE,
-            "bao-cao.csv",
-            allowed_units=auth.scope_units(uploader, ctx.units),
-        )
+        uploader = UPLOADER
+        result = check_as(ctx, uploader)
         assert (result.accepted, result.rejected) == (3, 1)
         errors = result.errors
         assert errors["line"].tolist() == [4] and errors["column"].tolist() == ["ma_don_vi"]
@@ -32,23 +33,9 @@ def test_the_check_rejects_rows_outside_a_district_uploaders_scope(tmp_path):
         stored = ctx.db.df("SELECT DISTINCT unit_code FROM current_activities ORDER BY 1")["unit_code"].tolist()
         assert stored == ["25456", "25465", "703"]
         commune = auth.Account("nop-xa", "uploader", "25456", True, 0)
-        narrow = check_file(
-            ctx.db,
-            ctx.plan,
-            ctx.units,
-            OUT_OF_SCOPE_FILE,
-            "bao-cao-2.csv",
-            allowed_units=auth.scope_units(commune, ctx.units),
-        )
+        narrow = check_as(ctx, commune, "bao-cao-2.csv")
         assert narrow.errors["line"].tolist() == [2, 4, 5]
-        admin = check_file(
-            ctx.db,
-            ctx.plan,
-            ctx.units,
-            OUT_OF_SCOPE_FILE,
-            "bao-cao-3.csv",
-            allowed_units=auth.scope_units(auth.Account("qt", "admin", None, True, 0), ctx.units),
-        )
+        admin = check_as(ctx, auth.Account("qt", "admin", None, True, 0), "bao-cao-3.csv")
         assert admin.rejected == 0
     finally:
         ctx.close()
@@ -59,10 +46,7 @@ def test_the_upload_page_applies_the_signed_in_uploaders_scope(tmp_path, use_db)
     auth.add_account(ctx.db, "nop703", "mat-khau-nop-1", "uploader", "703", ctx.units, None, auth.AuthSettings())
     ctx.close()
     use_db(tmp_path / "page.duckdb")
-    at = app_test().run()
-    at.text_input[0].input("nop703")
-    at.text_input[1].input("mat-khau-nop-1")
-    at.button[0].click().run()
+    at = sign_in(app_test().run(), "nop703", "mat-khau-nop-1")
     at.switch_page("app_pages/upload.py").run()
     assert not at.exception and at.title[0].value == "Nộp báo cáo"
     at.file_uploader[0].set_value(("bao-cao.csv", OUT_OF_SCOPE_FILE, "text/csv")).run()
@@ -80,15 +64,8 @@ def test_an_upload_by_an_uploader_is_audited_with_their_name(tmp_path):
 
     ctx = make_store(tmp_path / "audited.duckdb")
     try:
-        uploader = auth.Account("nop703", "uploader", "703", True, 0)
-        result = check_file(
-            ctx.db,
-            ctx.plan,
-            ctx.units,
-            OUT_OF_SCOPE_FILE,
-            "bao-cao.csv",
-            allowed_units=auth.scope_units(uploader, ctx.units),
-        )
+        uploader = UPLOADER
+        result = check_as(ctx, uploader)
         outcome = commit(ctx.db, result, uploader.name, valid_only=True)
         log = audit.entries(ctx.db, actions=["upload"])
         assert log["actor"].tolist() == ["nop703"]

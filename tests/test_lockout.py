@@ -7,24 +7,9 @@ import threading
 import pytest
 
 from analytics.access import audit, auth
+from tests.fixtures import NO_WAIT, SLOWED
 
 NOW = dt.datetime(2022, 6, 1, 9, 0, 0)
-NO_WAIT = auth.AuthSettings(
-    slow_after_failures=3,
-    slow_down_seconds=0,
-    max_slow_down_seconds=0,
-    lock_after_failures=6,
-    lock_minutes=15,
-    min_password_length=8,
-)
-SLOWED = auth.AuthSettings(
-    slow_after_failures=3,
-    slow_down_seconds=5,
-    max_slow_down_seconds=60,
-    lock_after_failures=6,
-    lock_minutes=15,
-    min_password_length=8,
-)
 
 
 pytestmark = pytest.mark.store(accounts={"xem": ("viewer", None, "mat-khau-dung")})

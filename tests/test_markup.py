@@ -8,7 +8,7 @@ import pytest
 
 from analytics.access import auth
 from analytics.context import open_context
-from tests.fixtures import GOOD, HEADER, app_test, csv_bytes
+from tests.fixtures import GOOD, HEADER, app_test, csv_bytes, sign_in
 from ui.markup import WORD_JOINER, plain
 
 LINK = "[x](http://evil.example)"
@@ -110,10 +110,7 @@ def test_the_signed_in_name_in_the_sidebar_is_literal(empty_db, use_db):
     auth.add_account(ctx.db, "__dam__", "mat-khau-qtri-1", "admin", None, ctx.units, None, auth.AuthSettings())
     ctx.close()
     use_db(empty_db)
-    at = app_test().run()
-    at.text_input[0].input("__dam__")
-    at.text_input[1].input("mat-khau-qtri-1")
-    at.button[0].click().run()
+    at = sign_in(app_test().run(), "__dam__", "mat-khau-qtri-1")
     assert not at.exception
     assert any("\\_\\_dam\\_\\_" in m.value for m in at.sidebar.markdown)
 

@@ -12,6 +12,7 @@ from analytics.access import audit, auth
 from analytics.context import open_context
 from analytics.unit_reports import cycle
 from tests.fixtures import DEFAULT, EXECUTABLE, PDF, app_test, docx_bytes, scan, word
+from tests.fixtures import sign_in as fill_sign_in
 
 ON_TIME = dt.datetime(2022, 12, 10, 9, 0)
 
@@ -162,10 +163,7 @@ def signed_in_store(tmp_path, use_db):
 
 
 def sign_in(name: str):
-    at = app_test().run()
-    at.text_input[0].input(name)
-    at.text_input[1].input("mat-khau-dai-1")
-    return at.button[0].click().run()
+    return fill_sign_in(app_test().run(), name, "mat-khau-dai-1")
 
 
 def test_roles_a_viewer_sees_who_reported_but_no_review_and_an_uploader_only_its_unit(signed_in_store):

@@ -527,6 +527,12 @@ def province_status(view: View) -> dict:
     return _province_status(view.base, language())
 
 
+def headed(frame: pd.DataFrame, **columns: str) -> pd.DataFrame:
+    """A table as the page shows it: `frame`'s columns in the order given, under the catalogue's headings
+    (headed(f, code="code", name="unit") shows f["code"] as t("col.code") and f["name"] as t("col.unit"))."""
+    return frame[list(columns)].rename(columns={name: t(f"col.{key}") for name, key in columns.items()})
+
+
 def context_line(view: View, **extra: str) -> None:
     """The view in one line at the top of the main area, so a shared link says what it shows (also on a phone)."""
     lo, hi = view.window()

@@ -603,19 +603,7 @@ def _section_results(doc: Document, data: ReportData) -> None:
         _unit_total(doc, data)
         _targets_table(doc, data, data.own_targets)
         _heading(doc, _t("docx.sub.province_levels"), 3)
-        _table(
-            doc,
-            [
-                _t("docx.col.no"),
-                _t("docx.col.target"),
-                _t("docx.col.level"),
-                _t("docx.col.units_met"),
-                _t("docx.col.share"),
-            ],
-            level_rows(data.member_targets, data.plan, data.descriptions),
-            [1.3, 9.4, 1.8, 2.2, 1.8],
-            ["c", "l", "c", "c", "c"],
-        )
+        _levels_table(doc, data)
         _heading(doc, _t("docx.sub.province_districts"), 3)
         _table(
             doc,
@@ -648,19 +636,7 @@ def _section_results(doc: Document, data: ReportData) -> None:
             ),
             indent=True,
         )
-        _table(
-            doc,
-            [
-                _t("docx.col.no"),
-                _t("docx.col.target"),
-                _t("docx.col.level"),
-                _t("docx.col.units_met"),
-                _t("docx.col.share"),
-            ],
-            level_rows(data.member_targets, data.plan, data.descriptions),
-            [1.3, 9.4, 1.8, 2.2, 1.8],
-            ["c", "l", "c", "c", "c"],
-        )
+        _levels_table(doc, data)
         _heading(doc, _t("docx.sub.district_own", name=data.unit.name), 3)
         _unit_total(doc, data)
         _targets_table(doc, data, data.own_targets)
@@ -672,6 +648,13 @@ def _section_results(doc: Document, data: ReportData) -> None:
         _targets_table(doc, data, data.own_targets)
     _heading(doc, _t("docx.sub.activities"), 2)
     _activities(doc, data)
+
+
+def _levels_table(doc, data) -> None:
+    """Per target and level: how many member units met it, and their share (the province's and a district's)."""
+    headings = [_t(f"docx.col.{key}") for key in ("no", "target", "level", "units_met", "share")]
+    rows = level_rows(data.member_targets, data.plan, data.descriptions)
+    _table(doc, headings, rows, [1.3, 9.4, 1.8, 2.2, 1.8], ["c", "l", "c", "c", "c"])
 
 
 def _unit_total(doc: Document, data: ReportData) -> None:

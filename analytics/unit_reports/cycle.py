@@ -147,15 +147,7 @@ def unit_reports(ctx: Context, settings: ReportSettings, at: dt.datetime | None 
                 "position": int(row.position),
             }
         )
-    last_review = {
-        int(r.report_id): {
-            "state": r.state,
-            "reason": _none(r.reason),
-            "by": _none(r.reviewed_by),
-            "at": _when(r.reviewed_at),
-        }
-        for r in reviews.itertuples()
-    }
+    last_review = _last_reviews(reviews)
     by_unit: dict[str, list] = {}
     for row in versions.itertuples():
         by_unit.setdefault(row.unit_code, []).append(row)
@@ -194,11 +186,9 @@ def unit_reports(ctx: Context, settings: ReportSettings, at: dt.datetime | None 
     return result
 
 
-def history(ctx: Context, unit_code: str) -> list[dict]:
-    """Every version of a unit's report, newest first, with its files and its last review."""
-    frame = ctx.db.df(sql("unit_versions"), {"plan_id": ctx.plan.id, "unit_code": unit_code})
-    reviews = ctx.db.df(sql("reviews"), {"plan_id": ctx.plan.id, "at": dt.datetime.max})
-    last_review = {
+def _last_reviews(reviews) -> dict[int, dict]:
+    """Each report's last review: {report id: {"state", "reason", "by", "at"}}."""
+    return {
         int(r.report_id): {
             "state": r.state,
             "reason": _none(r.reason),
@@ -207,6 +197,13 @@ def history(ctx: Context, unit_code: str) -> list[dict]:
         }
         for r in reviews.itertuples()
     }
+
+
+def history(ctx: Context, unit_code: str) -> list[dict]:
+    """Every version of a unit's report, newest first, with its files and its last review."""
+    frame = ctx.db.df(sql("unit_versions"), {"plan_id": ctx.plan.id, "unit_code": unit_code})
+    reviews = ctx.db.df(sql("reviews"), {"plan_id": ctx.plan.id, "at": dt.datetime.max})
+    last_review = _last_reviews(reviews)
     out = []
     for row in frame.itertuples():
         files = ctx.db.df(sql("version_files"), {"report_id": int(row.id)})
