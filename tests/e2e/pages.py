@@ -18,10 +18,12 @@ from pathlib import Path
 from urllib.parse import urljoin, urlparse
 
 from playwright.sync_api import Download, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 # --- selectors (nowhere else) -----------------------------------------------------------------------------------
 APP = '[data-testid="stApp"]'
 APP_IDLE = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+APP_BUSY = '[data-testid="stApp"]:not([data-test-script-state="notRunning"])'  # a rerun asked for or running
 APP_CONNECTED = '[data-testid="stApp"][data-test-connection-state="CONNECTED"]'
 MAIN = '[data-testid="stMain"]'
 SIDEBAR = '[data-testid="stSidebar"]'
@@ -72,6 +74,17 @@ def wait_for_app_run(page: Page, timeout: float = RUN_TIMEOUT, settle_ms: int = 
     page.wait_for_selector(APP_IDLE, state="attached", timeout=timeout)
 
 
+def wait_for_click_run(page: Page, timeout: float = RUN_TIMEOUT) -> None:
+    """After a click that starts a run: first see the run asked for or under way (on a busy machine the frontend
+    may take longer than wait_for_app_run's pause to say so), then wait for it to finish. A run so quick that it
+    is over before the first look costs a two-second wait."""
+    try:
+        page.wait_for_selector(APP_BUSY, state="attached", timeout=2_000)
+    except PlaywrightTimeoutError:
+        pass
+    wait_for_app_run(page, timeout, settle_ms=0)
+
+
 def open_page(page: Page, base_url: str, url_path: str = "") -> None:
     """Loads base_url + url_path (e.g. "cham-tien-do?as_of=2022-06-30") and waits for the run to finish."""
     page.goto(urljoin(base_url, url_path.lstrip("/")))
@@ -116,7 +129,11 @@ class Navigation:
         return self.page.locator(f"{NAV} {NAV_LINK}").filter(has=label).first
 
     def go(self, title: str) -> None:
-        self.link(title).click()
+        link = self.link(title)
+        target = urlparse(link.get_attribute("href") or "").path.rstrip("/")
+        link.click()
+        # the address changes when the server starts the page; only then can its run be waited for
+        self.page.wait_for_url(lambda url: urlparse(url).path.rstrip("/") == target, timeout=RUN_TIMEOUT)
         wait_for_app_run(self.page)
 
 
@@ -206,7 +223,7 @@ class App:
 
     def click_button(self, label: str) -> None:
         self.button(label).click()
-        wait_for_app_run(self.page)
+        wait_for_click_run(self.page)
 
     def dialog(self) -> Locator:
         return self.page.locator(DIALOG)

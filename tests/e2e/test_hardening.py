@@ -11,7 +11,7 @@ import openpyxl
 
 from analytics.core.i18n import t
 from analytics.store.database import Database
-from tests.e2e.pages import DATAFRAME, UPLOAD_INPUT, App, SignInForm
+from tests.e2e.pages import DATAFRAME, UPLOAD_INPUT, App, SignInForm, wait_for_click_run
 from tests.e2e.server import http_status
 from tests.fixtures import (
     ACCOUNTS,
@@ -99,7 +99,7 @@ def test_no_download_path_carries_a_formula_and_the_toolbar_has_no_csv(dashboard
         page.wait_for_timeout(300)
         assert page.get_by_role("button", name="Download as CSV").filter(visible=True).count() == 0
     page.locator('[data-testid="stCheckbox"]').first.click()
-    app.wait()
+    wait_for_click_run(page)
     app.click_button("Lưu ")
     app.nav.go("Tra cứu hoạt động")
     files = {}
