@@ -2,21 +2,12 @@
 
 import datetime as dt
 import json
-import subprocess
-import sys
 
-from tests.fixtures import ROOT, app_test, metrics
+from tests.fixtures import app_test, metrics, run_cli
 
 
 def status(db, as_of):
-    out = subprocess.run(
-        [sys.executable, "-m", "analytics", "status", "--db", str(db), "--as-of", as_of, "--json"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return json.loads(out)
+    return json.loads(run_cli("status", "--db", db, "--as-of", as_of, "--json", check=True).stdout)
 
 
 def overview(db, use_db, as_of: str):

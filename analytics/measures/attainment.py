@@ -83,18 +83,7 @@ def district_rollup(targets: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
     )
 
 
-DISTRICT_COLUMNS = [
-    "code",
-    "name",
-    "kind",
-    "units",
-    "lagging_units",
-    "pairs",
-    "pairs_met",
-    "attainment",
-    "status",
-    "reasons",
-]
+DISTRICT_COLUMNS = "code name kind units lagging_units pairs pairs_met attainment status reasons".split()
 
 
 def district_statuses(targets: pd.DataFrame, rule: DistrictSettings, language: str | None = None) -> pd.DataFrame:

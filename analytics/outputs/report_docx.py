@@ -586,19 +586,15 @@ def _section_results(doc: Document, data: ReportData) -> None:
     _heading(doc, _t("docx.section.results"))
     _heading(doc, _t("docx.sub.targets"), 2)
     total = data.total
+    figures = {
+        "units": format_number(total["units"]),
+        "met": format_number(total["pairs_met"]),
+        "pairs": format_number(total["pairs"]),
+        "share": format_percent(total["share_met"]),
+        "attainment": format_percent(total["attainment"]),
+    }
     if data.scope == "province":
-        _paragraph(
-            doc,
-            _t(
-                "docx.province_total",
-                units=format_number(total["units"]),
-                met=format_number(total["pairs_met"]),
-                pairs=format_number(total["pairs"]),
-                share=format_percent(total["share_met"]),
-                attainment=format_percent(total["attainment"]),
-            ),
-            indent=True,
-        )
+        _paragraph(doc, _t("docx.province_total", **figures), indent=True)
         _heading(doc, _t("docx.sub.province_own"), 3)
         _unit_total(doc, data)
         _targets_table(doc, data, data.own_targets)
@@ -622,20 +618,8 @@ def _section_results(doc: Document, data: ReportData) -> None:
     elif data.scope == "district":
         communes = data.members[data.members["code"] != data.unit.code]
         _heading(doc, _t("docx.sub.district_total"), 3)
-        _paragraph(
-            doc,
-            _t(
-                "docx.district_total",
-                name=data.unit.name,
-                communes=format_number(len(communes)),
-                units=format_number(total["units"]),
-                met=format_number(total["pairs_met"]),
-                pairs=format_number(total["pairs"]),
-                share=format_percent(total["share_met"]),
-                attainment=format_percent(total["attainment"]),
-            ),
-            indent=True,
-        )
+        name, count = data.unit.name, format_number(len(communes))
+        _paragraph(doc, _t("docx.district_total", name=name, communes=count, **figures), indent=True)
         _levels_table(doc, data)
         _heading(doc, _t("docx.sub.district_own", name=data.unit.name), 3)
         _unit_total(doc, data)

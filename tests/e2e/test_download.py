@@ -7,8 +7,6 @@ import csv
 import datetime as dt
 import io
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import docx
@@ -16,7 +14,7 @@ import openpyxl
 
 from analytics.core.i18n import t
 from tests.e2e.pages import App
-from tests.fixtures import ROOT
+from tests.fixtures import run_cli
 
 AS_OF = "2022-09-30"
 
@@ -60,15 +58,7 @@ def test_targets_table_downloads_as_csv_and_as_an_excel_workbook_that_states_its
 
 
 def test_district_report_downloads_from_the_unit_page_with_the_status_figures(dashboard, store, page):
-    status = json.loads(
-        subprocess.run(
-            [sys.executable, "-m", "analytics", "status", "--db", str(store), "--as-of", AS_OF, "--json"],
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    )
+    status = json.loads(run_cli("status", "--db", store, "--as-of", AS_OF, "--json", check=True).stdout)
     expected = next(u for u in status["units"] if u["code"] == "710")
 
     app = App(page, dashboard(store)).open(f"?as_of={AS_OF}")
