@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import threading
 
 import pytest
 from starlette.applications import Starlette
@@ -61,7 +62,10 @@ def post(
     async def send(message):
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    # A thread of its own: Playwright's sync API (the browser tests) keeps an event loop running in this one.
+    worker = threading.Thread(target=lambda: asyncio.run(app(scope, receive, send)))
+    worker.start()
+    worker.join(30)
     start = next(m for m in sent if m["type"] == "http.response.start")
     found: dict[str, list[str]] = {}
     for name, value in start["headers"]:
