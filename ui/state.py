@@ -449,7 +449,7 @@ def month_change(view: View, days: int = 30) -> dict | None:
     }
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)  # shared, not copied: callers only read it
+@st.cache_resource(show_spinner=False, max_entries=32)  # shared, not copied: callers only read it; ~4 MB at 1M
 def _period_digest(view: View, unit: str | None) -> views.ActivityDigest:
     return views.activity_digest(view.ctx.db, view.activity_filter(unit=unit))
 
