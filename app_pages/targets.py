@@ -15,6 +15,7 @@ from ui.state import (
     sidebar_view,
     stop_before_period,
     t,
+    target_table,
     unit_summary,
     unit_targets,
     wide_and_narrow,
@@ -127,19 +128,7 @@ else:
         for r in province.itertuples()
     ]
     fig = charts.progress_bars(province, t("targets.province_title"), t("col.minimum"), labels)
-    data = province.assign(
-        description=[plan.target(i).description for i in province["target_id"]],
-        status=province["status"].map(labels),
-        projected=province["projected"],
-    ).pipe(
-        headed,
-        target_id="target",
-        description="description",
-        count="count",
-        minimum="minimum",
-        projected="projected",
-        status="status",
-    )
+    data = target_table(province, plan, labels)
     wide, narrow = wide_and_narrow("targets-province")
     with wide:
         charts.show(fig, data, "chi-tieu-cap-tinh", filters, "targets-province", t("chart.data"))

@@ -16,6 +16,7 @@ from ui.state import (
     sidebar_view,
     stop_before_period,
     t,
+    target_table,
     timeline,
     unit_status,
     unit_summary,
@@ -107,20 +108,7 @@ if figures["activities"] and not rows["count"].sum():  # active, yet nothing it 
 # -- targets ------------------------------------------------------------------------------------------
 st.subheader(t("unit.targets_heading"))
 rows["status"] = views.pair_status(rows)
-targets_table = rows.assign(
-    description=[plan.target(i).description for i in rows["target_id"]],
-    progress=rows["progress"] * 100,
-    status=rows["status"].map(labels),
-).pipe(
-    headed,
-    target_id="target",
-    description="description",
-    count="count",
-    minimum="minimum",
-    progress="progress",
-    projected="projected",
-    status="status",
-)
+targets_table = target_table(rows, plan, labels, progress=True)
 st.dataframe(
     targets_table,
     hide_index=True,

@@ -533,6 +533,19 @@ def headed(frame: pd.DataFrame, **columns: str) -> pd.DataFrame:
     return frame[list(columns)].rename(columns={name: t(f"col.{key}") for name, key in columns.items()})
 
 
+def target_table(rows: pd.DataFrame, plan, labels: dict[str, str], progress: bool = False) -> pd.DataFrame:
+    """One unit's targets as the targets and unit pages show them (labels: the status words); `progress` adds
+    the share of the minimum reached, in percent."""
+    shown = rows.assign(
+        description=[plan.target(i).description for i in rows["target_id"]],
+        progress=rows["progress"] * 100,
+        status=rows["status"].map(labels),
+    )
+    columns = {"target_id": "target", "description": "description", "count": "count", "minimum": "minimum"}
+    columns |= {"progress": "progress"} if progress else {}
+    return headed(shown, **columns, projected="projected", status="status")
+
+
 def context_line(view: View, **extra: str) -> None:
     """The view in one line at the top of the main area, so a shared link says what it shows (also on a phone)."""
     lo, hi = view.window()
