@@ -5,15 +5,13 @@ import streamlit as st
 from analytics.core.text import format_date, format_number
 from analytics.measures import views
 from ui.downloads import activity_table, table_downloads
-from ui.state import activity_kpis, activity_page, context_line, sidebar_view, t, unit_summary
+from ui.state import activity_kpis, activity_page, dashboard_page, t, unit_summary
 
 PAGE_SIZES = (25, 50, 100, 200)
 
-view = sidebar_view(page_params=("q", "types", "level", "unit"))
+view = dashboard_page("explorer.title", page_params=("q", "types", "level", "unit"))
 ctx = view.ctx
 plan = ctx.plan
-st.title(t("explorer.title"))
-context_line(view)
 st.caption(t("explorer.caption"))
 
 status = unit_summary(view)

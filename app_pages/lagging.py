@@ -10,10 +10,9 @@ from ui.downloads import table_downloads
 from ui.markup import plain
 from ui.state import (
     activity_kpis,
-    context_line,
+    dashboard_page,
     district_statuses,
     share_query,
-    sidebar_view,
     stop_before_period,
     t,
     unit_status,
@@ -23,10 +22,8 @@ from ui.state import (
 )
 from ui.unit_reports import draw_overdue_reports
 
-view = sidebar_view()
+view = dashboard_page("lagging.title")
 filters = view.filter_labels()
-st.title(t("lagging.title"))
-context_line(view)
 draw_overdue_reports(view.ctx, view.as_of)
 
 stop_before_period(view)

@@ -14,7 +14,7 @@ from ui.markup import plain
 from ui.state import (
     activities_by_type,
     activity_kpis,
-    context_line,
+    dashboard_page,
     district_geojson,
     district_statuses,
     headed,
@@ -24,21 +24,19 @@ from ui.state import (
     narrow_to_district,
     pick_count,
     province_status,
-    sidebar_view,
     stop_before_period,
     t,
     timeline,
     unit_summary,
+    worded,
 )
 from ui.unit_reports import draw_reporting_card
 
-view = sidebar_view()
+view = dashboard_page("overview.title")
+report_download(view)
 plan = view.ctx.plan
 filters = view.filter_labels()
 labels = status_words((*UNIT_STATUSES, "behind"))
-st.title(t("overview.title"))
-context_line(view)
-report_download(view)
 
 stop_before_period(view)
 
@@ -198,41 +196,16 @@ if view.district:
     scoped = scoped.assign(status=views.unit_status_colour(scoped))
     scoped["hover"] = [t("overview.hover_unit", met=r.targets_met, total=r.targets_total) for r in scoped.itertuples()]
     bars, title = scoped, t("overview.by_unit", district=filters[t("sidebar.district")])
-    table = scoped.assign(
-        attainment=scoped["attainment"].map(format_percent),
-        status=scoped["status"].map(labels),
-        level=scoped["level"].map(lambda lv: t(f"level.{lv}")),
-    ).pipe(
-        headed,
-        code="code",
-        name="unit",
-        level="level",
-        targets_total="targets",
-        targets_met="targets_met",
-        attainment="attainment",
-        status="status",
+    table = worded(scoped, labels).pipe(
+        headed, "code", ("name", "unit"), "level", ("targets_total", "targets"), "targets_met", "attainment", "status"
     )
 else:
     bars, title = districts if len(districts) else judged, t("overview.by_district")
 
 
 def rollup_table(rows: pd.DataFrame) -> pd.DataFrame:
-    return rows.assign(
-        attainment=rows["attainment"].map(format_percent),
-        status=rows["status"].map(labels),
-        reasons=rows["reasons"].map("; ".join),
-    ).pipe(
-        headed,
-        code="code",
-        name="district_unit",
-        units="units",
-        lagging_units="lagging_units",
-        pairs="pairs",
-        pairs_met="pairs_met",
-        attainment="attainment",
-        status="status",
-        reasons="reasons",
-    )
+    columns = ("units", "lagging_units", "pairs", "pairs_met", "attainment", "status", "reasons")
+    return worded(rows, labels).pipe(headed, "code", ("name", "district_unit"), *columns)
 
 
 if not view.district:

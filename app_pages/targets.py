@@ -10,9 +10,8 @@ from ui.downloads import table_downloads
 from ui.markup import plain
 from ui.state import (
     activity_kpis,
-    context_line,
+    dashboard_page,
     headed,
-    sidebar_view,
     stop_before_period,
     t,
     target_table,
@@ -21,15 +20,12 @@ from ui.state import (
     wide_and_narrow,
 )
 
-view = sidebar_view()
-plan = view.ctx.plan
-filters = view.filter_labels()
 labels = status_words(UNIT_STATUSES)
 hover = {"target": t("col.target"), "status": t("col.status")}
-st.title(t("targets.title"))
-context_line(view)
-
+view = dashboard_page("targets.title")
 stop_before_period(view)
+plan = view.ctx.plan
+filters = view.filter_labels()
 nothing_yet = activity_kpis(view.base)["activities"] == 0
 if nothing_yet:
     st.info(t("targets.empty", as_of=format_date(view.as_of)))
@@ -43,19 +39,10 @@ if view.district:
 # -- each target: applicable units and how many met it ------------------------------------------------
 summary = views.target_summary(scoped, plan)
 summary = summary[summary["units"] > 0] if view.district else summary
+columns = (("units", "units_applicable"), "units_met", "share_met", ("activities", "activities_counted"))
 shown = summary.assign(
     level=summary["level"].map(lambda lv: t(f"level.{lv}")), share_met=summary["share_met"].map(format_percent)
-).pipe(
-    headed,
-    target_id="target",
-    level="level",
-    description="description",
-    minimum="minimum",
-    units="units_applicable",
-    units_met="units_met",
-    share_met="share_met",
-    activities="activities_counted",
-)
+).pipe(headed, ("target_id", "target"), "level", "description", "minimum", *columns)
 st.subheader(t("targets.summary_heading"))
 st.dataframe(
     shown,

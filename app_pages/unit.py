@@ -11,9 +11,8 @@ from ui.markup import plain
 from ui.state import (
     activity_kpis,
     activity_page,
-    context_line,
+    dashboard_page,
     headed,
-    sidebar_view,
     stop_before_period,
     t,
     target_table,
@@ -22,17 +21,16 @@ from ui.state import (
     unit_summary,
     unit_targets,
     wide_and_narrow,
+    worded,
 )
 from ui.unit_reports import draw_unit_report_state
 
 PAGE_SIZE = 50
 
-view = sidebar_view(page_params=("unit",))
+view = dashboard_page("unit.title", page_params=("unit",))
 plan = view.ctx.plan
 filters = view.filter_labels()
 labels = status_words(UNIT_STATUSES)
-st.title(t("unit.title"))
-context_line(view)
 
 status = unit_summary(view)
 names = dict(zip(status["code"], status["name"]))
@@ -132,22 +130,8 @@ if unit["level"] == "district":
         communes["hover"] = [
             t("overview.hover_unit", met=r.targets_met, total=r.targets_total) for r in communes.itertuples()
         ]
-        table = communes.assign(
-            attainment=communes["attainment"].map(format_percent),
-            status=communes["status"].map(labels),
-            severity=communes["severity"].map(lambda s: t(f"severity.{s}") if s else ""),
-            reasons=communes["reasons"].map("; ".join),
-        ).pipe(
-            headed,
-            code="code",
-            name="unit",
-            targets_met="targets_met",
-            targets_total="targets",
-            attainment="attainment",
-            status="status",
-            severity="severity",
-            reasons="reasons",
-        )
+        columns = (("targets_total", "targets"), "attainment", "status", "severity", "reasons")
+        table = worded(communes, labels).pipe(headed, "code", ("name", "unit"), "targets_met", *columns)
         wide, narrow = wide_and_narrow("unit-communes")
         with wide:
             charts.show(

@@ -62,13 +62,8 @@ st.dataframe(
     key="reports-table",
     column_config={t("reports.col.version"): st.column_config.NumberColumn(format="%d", width="small")},
 )
-table_downloads(
-    table,
-    "bao-cao-cua-don-vi",
-    {t("reports.list.deadline"): format_date(day)},
-    "reports-table",
-    title=t("reports.list.title"),
-)
+stated = {t("reports.list.deadline"): format_date(day)}  # what the downloads state they were filtered by
+table_downloads(table, "bao-cao-cua-don-vi", stated, "reports-table", title=t("reports.list.title"))
 
 # -- completeness and timeliness per district ------------------------------------------------------------------
 st.subheader(t("reports.list.district_header"))
@@ -81,13 +76,7 @@ st.caption(
 )
 districts = district_table(reports.completeness_by_district(report_list, ctx.units))
 st.dataframe(districts, hide_index=True, width="stretch", key="reports-districts")
-table_downloads(
-    districts,
-    "bao-cao-theo-huyen",
-    {t("reports.list.deadline"): format_date(day)},
-    "reports-districts",
-    title=t("reports.list.district_header"),
-)
+table_downloads(districts, "bao-cao-theo-huyen", stated, "reports-districts", title=t("reports.list.district_header"))
 
 # -- reminder -----------------------------------------------------------------------------------------------------
 reminder = reports.reminder_text(ctx, config, report_list, language=lang)

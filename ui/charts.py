@@ -144,6 +144,12 @@ def _status_bars(frame: pd.DataFrame, status_labels: dict[str, str], values) -> 
     return traces
 
 
+def _top_down(data: list[dict], title: str, names: list, height: int, **layout) -> dict:
+    """A figure of horizontal bars whose rows stand in the order of `names`, the first on top."""
+    yaxis = {"categoryorder": "array", "categoryarray": list(names)[::-1], "automargin": True}
+    return figure(data, title, height=height, yaxis=yaxis, **layout)
+
+
 def attainment_bars(frame: pd.DataFrame, title: str, axis_title: str, status_labels: dict[str, str]) -> dict:
     """Horizontal bars of attainment (0-1) per row of `frame` (columns: code, name, attainment, status, hover;
     optional label: words after the percentage, e.g. the lagging-unit count). A point's customdata[2] is its code,
@@ -166,12 +172,12 @@ def attainment_bars(frame: pd.DataFrame, title: str, axis_title: str, status_lab
             "hovertemplate": "%{y}<br>%{customdata[1]} · %{x:.0f}%<br>%{customdata[0]}<extra></extra>",
         },
     )
-    return figure(
+    return _top_down(
         data,
         title,
+        _names(frame["name"]),
         height=max(300, 28 * len(frame) + 110),
         showlegend=True,
-        yaxis={"categoryorder": "array", "categoryarray": _names(frame["name"])[::-1], "automargin": True},
         xaxis={
             "range": [0, 170 if "label" in frame else 112],
             "title": {"text": axis_title},
@@ -197,15 +203,10 @@ def count_bars(labels: list[str], counts: list[int], title: str, axis_title: str
             "hovertemplate": "%{y}<br>" + hover_name + ": %{x:,d}<extra></extra>",
         }
     ]
-    return figure(
-        data,
-        title,
-        height=max(240, 30 * len(labels) + 90),
-        showlegend=False,
-        margin={"t": 50},
-        yaxis={"categoryorder": "array", "categoryarray": list(labels)[::-1], "automargin": True},
-        xaxis=count_axis(max([int(c) for c in counts], default=0), title={"text": axis_title}),
-    )
+    largest = max([int(c) for c in counts], default=0)
+    axis = count_axis(largest, title={"text": axis_title})
+    height = max(240, 30 * len(labels) + 90)
+    return _top_down(data, title, labels, height, showlegend=False, margin={"t": 50}, xaxis=axis)
 
 
 def timeline(frame: pd.DataFrame, deadline: dt.date, title: str, labels: dict[str, str]) -> dict:
@@ -407,14 +408,9 @@ def progress_bars(frame: pd.DataFrame, title: str, axis_title: str, status_label
             "hovertemplate": "%{y}<br>" + axis_title + ": %{x:,d}<extra></extra>",
         }
     )
-    return figure(
-        data,
-        title,
-        height=max(260, 34 * len(frame) + 110),
-        showlegend=True,
-        yaxis={"categoryorder": "array", "categoryarray": _names(frame["label"])[::-1], "automargin": True},
-        xaxis=count_axis(max(frame["count"].max(), frame["minimum"].max()) if len(frame) else 0),
-    )
+    axis = count_axis(max(frame["count"].max(), frame["minimum"].max()) if len(frame) else 0)
+    height = max(260, 34 * len(frame) + 110)
+    return _top_down(data, title, _names(frame["label"]), height, showlegend=True, xaxis=axis)
 
 
 def _rings(geometry: dict) -> list[list[list[float]]]:

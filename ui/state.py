@@ -19,7 +19,7 @@ from analytics.context import Context, available_plans, open_context
 from analytics.core.i18n import LANGUAGE_NAMES, LANGUAGES
 from analytics.core.i18n import t as translate
 from analytics.core.settings import load_settings
-from analytics.core.text import format_date
+from analytics.core.text import format_date, format_percent
 from analytics.measures import attainment, views
 from ui.markup import plain
 from ui.routing import route_through_entry_point
@@ -236,6 +236,19 @@ def streamlit_words() -> None:
     )
 
 
+def _choice(name: str, label: str, options: dict[str, str], everything: str) -> str:
+    """A sidebar filter over options (code -> name); "" stands for all of them."""
+    key = _widget(name, st.session_state.get(f"view.{name}") or "", "", lambda v: v == "" or v in options)
+    return st.selectbox(
+        label,
+        ["", *options],
+        key=key,
+        on_change=_remember,
+        args=(name,),
+        format_func=lambda c: options.get(c) or everything if c else everything,
+    )
+
+
 def sidebar_view(page_params: tuple[str, ...] = ()) -> View:
     """Draws the shared sidebar and returns the view every page draws from.
 
@@ -246,8 +259,8 @@ def sidebar_view(page_params: tuple[str, ...] = ()) -> View:
     ctx = context()
     plan = ctx.plan
     plans = [p.stem for p in available_plans(ctx.settings)]
-    districts = [u.code for u in ctx.units if u.level == "district" and u.active_between(plan.start, plan.deadline)]
-    names = {u.code: u.name for u in ctx.units}
+    in_period = [u for u in ctx.units if u.active_between(plan.start, plan.deadline)]
+    districts = {u.code: u.name for u in in_period if u.level == "district"}
     groups = {g.code: g.label for g in plan.groups}
     earliest, latest = _as_of_bounds(plan)
     with st.sidebar:
@@ -273,24 +286,8 @@ def sidebar_view(page_params: tuple[str, ...] = ()) -> View:
             on_change=_remember,
             args=("as_of",),
         )
-        key = _widget("district", st.session_state.get("view.district") or "", "", lambda v: v == "" or v in districts)
-        district = st.selectbox(
-            t("sidebar.district"),
-            ["", *districts],
-            key=key,
-            on_change=_remember,
-            args=("district",),
-            format_func=lambda c: names.get(c, t("filter.all_districts")) if c else t("filter.all_districts"),
-        )
-        key = _widget("group", st.session_state.get("view.group") or "", "", lambda v: v == "" or v in groups)
-        group = st.selectbox(
-            t("sidebar.group"),
-            ["", *groups],
-            key=key,
-            on_change=_remember,
-            args=("group",),
-            format_func=lambda c: groups.get(c, "") if c else t("filter.all_groups"),
-        )
+        district = _choice("district", t("sidebar.district"), districts, t("filter.all_districts"))
+        group = _choice("group", t("sidebar.group"), groups, t("filter.all_groups"))
         start = _clamp(st.session_state.get("view.from"), plan.start, plan.deadline) or plan.start
         end = _clamp(st.session_state.get("view.to"), plan.start, plan.deadline) or plan.deadline
         key = _widget(
@@ -527,10 +524,24 @@ def province_status(view: View) -> dict:
     return _province_status(view.base, language())
 
 
-def headed(frame: pd.DataFrame, **columns: str) -> pd.DataFrame:
+def headed(frame: pd.DataFrame, *columns: str | tuple[str, str]) -> pd.DataFrame:
     """A table as the page shows it: `frame`'s columns in the order given, under the catalogue's headings
-    (headed(f, code="code", name="unit") shows f["code"] as t("col.code") and f["name"] as t("col.unit"))."""
-    return frame[list(columns)].rename(columns={name: t(f"col.{key}") for name, key in columns.items()})
+    (headed(f, "code", ("name", "unit")) shows f["code"] under t("col.code") and f["name"] under t("col.unit"))."""
+    pairs = [(column, column) if isinstance(column, str) else column for column in columns]
+    return frame[[column for column, _ in pairs]].rename(columns={column: t(f"col.{key}") for column, key in pairs})
+
+
+def worded(rows: pd.DataFrame, status_labels: dict[str, str]) -> pd.DataFrame:
+    """Unit rows in a table's words, for whichever of these columns they have: attainment in per cent; status,
+    level and severity in words; reasons joined."""
+    words = {
+        "attainment": format_percent,
+        "status": status_labels,
+        "level": lambda level: t(f"level.{level}"),
+        "severity": lambda severity: t(f"severity.{severity}") if severity else "",
+        "reasons": "; ".join,
+    }
+    return rows.assign(**{column: rows[column].map(word) for column, word in words.items() if column in rows})
 
 
 def target_table(rows: pd.DataFrame, plan, labels: dict[str, str], progress: bool = False) -> pd.DataFrame:
@@ -541,9 +552,16 @@ def target_table(rows: pd.DataFrame, plan, labels: dict[str, str], progress: boo
         progress=rows["progress"] * 100,
         status=rows["status"].map(labels),
     )
-    columns = {"target_id": "target", "description": "description", "count": "count", "minimum": "minimum"}
-    columns |= {"progress": "progress"} if progress else {}
-    return headed(shown, **columns, projected="projected", status="status")
+    columns = [("target_id", "target"), "description", "count", "minimum", *(["progress"] if progress else [])]
+    return headed(shown, *columns, "projected", "status")
+
+
+def dashboard_page(title_key: str, page_params: tuple[str, ...] = ()) -> View:
+    """How every dashboard page starts: the shared sidebar, the page's title, and the view in one line under it."""
+    view = sidebar_view(page_params)
+    st.title(t(title_key))
+    context_line(view)
+    return view
 
 
 def context_line(view: View, **extra: str) -> None:

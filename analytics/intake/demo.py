@@ -5,11 +5,13 @@ Vectorised with numpy and inserted by DuckDB in one statement, so 1,000,000 rows
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 
+from analytics.core.settings import DATA_DIR
 from analytics.reference.plan import Plan
 from analytics.reference.registry import Unit
 from analytics.reference.sync import sync_reference
@@ -19,77 +21,9 @@ from analytics.store.database import Database
 LAGGING_SHARE = 0.25
 SILENT_SHARE = 0.12
 
-TITLES: dict[str, list[str]] = {
-    "anti_drug": [
-        "Tuyên truyền phòng, chống ma túy cho thanh thiếu nhi",
-        "Hội thi “Tuổi trẻ nói không với ma túy”",
-        "Tọa đàm phòng, chống ma túy trong trường học",
-        "Mít tinh hưởng ứng Ngày quốc tế phòng, chống ma túy 26/6",
-    ],
-    "law_propaganda": [
-        "Diễn đàn thanh niên với pháp luật",
-        "Cuộc thi tìm hiểu pháp luật về an ninh trật tự",
-        "Tuyên truyền phương thức, thủ đoạn của tội phạm công nghệ cao",
-    ],
-    "fire_prevention": ["Tuyên truyền, diễn tập phòng cháy, chữa cháy", "Tập huấn kỹ năng thoát nạn khi có hỏa hoạn"],
-    "abuse_trafficking_prevention": [
-        "Tuyên truyền phòng, chống xâm hại trẻ em",
-        "Tọa đàm phòng, chống mua bán người",
-        "Sinh hoạt chuyên đề phòng, chống bạo lực gia đình",
-    ],
-    "reformed_youth_dreams": ["Chương trình “Thắp sáng ước mơ thanh niên hoàn lương” tại Trại Tạm giam Công an tỉnh"],
-    "belief_volunteer_team": [
-        "Sinh hoạt Đội “Thanh niên tình nguyện Thắp sáng niềm tin”",
-        "Đội “Thắp sáng niềm tin” thăm gia đình người chấp hành xong án phạt tù",
-    ],
-    "reintegration_livelihood": [
-        "Hỗ trợ vốn sinh kế cho thanh niên tái hòa nhập cộng đồng",
-        "Giới thiệu việc làm cho người chấp hành xong án phạt tù",
-    ],
-    "astray_youth_visit": ["Thăm hỏi, động viên thanh niên lầm lỡ", "Tặng quà thanh niên lầm lỡ dịp Tết"],
-    "ethnic_youth_model": [
-        "Mô hình nuôi bò sinh sản hỗ trợ thanh niên dân tộc Khmer",
-        "Mô hình trồng nấm hỗ trợ thanh niên dân tộc thiểu số",
-    ],
-    "religious_youth_model": [
-        "Mô hình chăn nuôi hỗ trợ thanh niên tín đồ Cao Đài",
-        "Mô hình may gia công hỗ trợ thanh niên tín đồ tôn giáo",
-    ],
-    "ethnic_religious_festival": [
-        "Ngày hội thanh niên vùng đồng bào dân tộc Khmer",
-        "Ngày hội thanh niên tín đồ tôn giáo",
-    ],
-    "religious_social_welfare": ["Phối hợp Hội thánh Cao Đài trao quà an sinh", "Bếp ăn từ thiện phối hợp chùa"],
-    "religious_dignitary_visit": ["Thăm, chúc Tết chức sắc tôn giáo", "Thăm chức sắc nhân Lễ Phật đản"],
-    "border_soldier_family": [
-        "Thăm, tặng quà gia đình chiến sĩ Đồn Biên phòng",
-        "Sửa chữa nhà cho thân nhân chiến sĩ biên giới",
-    ],
-    "new_cultural_life": [
-        "Duy trì câu lạc bộ văn nghệ, thể thao ấp",
-        "Vận động thực hiện văn minh việc cưới, tang",
-        "Ra mắt điểm sinh hoạt cộng đồng thanh niên",
-    ],
-    "civilised_town": [
-        "Ngày Chủ nhật xanh – tham gia xây dựng nông thôn mới",
-        "Thắp sáng đường quê",
-        "Ra quân xây dựng tuyến đường văn minh đô thị",
-    ],
-    "young_doctors_festival": ["Ngày hội “Thầy thuốc trẻ làm theo lời Bác tình nguyện vì sức khỏe cộng đồng”"],
-    "green_startup": [
-        "Hỗ trợ ý tưởng khởi nghiệp tái chế rác thải nhựa",
-        "Hỗ trợ mô hình nông nghiệp hữu cơ của thanh niên",
-        "Hỗ trợ dự án khởi nghiệp năng lượng mặt trời",
-    ],
-    "disadvantaged_youth_support": [
-        "Duy trì mô hình tư vấn, hỗ trợ thanh thiếu niên yếu thế",
-        "Tư vấn tâm lý cho thanh thiếu niên có hoàn cảnh khó khăn",
-    ],
-    "life_skills": ["Lớp giáo dục kỹ năng sống cho thiếu nhi", "Hành trình trải nghiệm về nguồn"],
-    "security_shock_team": ["Đội thanh niên xung kích an ninh tuần tra ban đêm", "Ra quân tuần tra bảo vệ xóm, ấp"],
-    "crime_denunciation_award": ["Đề xuất khen thưởng đoàn viên tham gia truy bắt tội phạm"],
-}
-VENUES = ["Hội trường UBND", "Nhà văn hóa", "Trường THCS", "Sân vận động", "Điểm sinh hoạt cộng đồng"]
+_WORDING = tomllib.loads((DATA_DIR / "demo_titles.toml").read_text(encoding="utf-8"))
+TITLES: dict[str, list[str]] = _WORDING["titles"]
+VENUES: list[str] = _WORDING["venues"]
 
 
 def _profiles(units: list[Unit], rng: np.random.Generator) -> np.ndarray:

@@ -209,13 +209,8 @@ def report_data(
         )
     elif scope == "district":  # the same rollup the overview and `status` use for a district
         row = attainment.district_rollup(targets, status).set_index("code").loc[unit.code]
-        total = {
-            "units": int(row["units"]),
-            "pairs": int(row["pairs"]),
-            "pairs_met": int(row["pairs_met"]),
-            "share_met": float(row["share_met"]),
-            "attainment": float(row["attainment"]),
-        }
+        total = {key: int(row[key]) for key in ("units", "pairs", "pairs_met")}
+        total |= {key: float(row[key]) for key in ("share_met", "attainment")}
     else:
         total = attainment.province_summary(member_targets, members)
     by_type = _by_type(ctx.db, list(members["code"]), plan.start, until)
