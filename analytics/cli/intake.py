@@ -77,10 +77,7 @@ def _bound_memory(ctx, path: Path) -> None:
 
 
 def run_import(args) -> int:
-    from analytics.intake.check import (
-        IngestReadError,
-        check_file,
-    )  # pandas, pyarrow: only for the commands that use them
+    from analytics.intake.check import FileScan, IngestReadError, check_file  # only for the commands that use them
     from analytics.intake.submissions import commit
 
     nothing_stored = {"file": args.file.name, "committed": False, "submission_id": None}  # --json beside the error
@@ -88,6 +85,7 @@ def run_import(args) -> int:
         return fail(
             args, 2, t("ingest.cli.read_error", file=args.file, reason=t("ingest.cli.no_such_file")), **nothing_stored
         )
+    scan = FileScan(args.file)  # hashing and counting the file's lines while the store opens
     try:
         ctx = open_context(args.db)
     except StoreLockedError as exc:
@@ -100,7 +98,9 @@ def run_import(args) -> int:
             return fail(args, 2, str(exc), **nothing_stored)
         allowed_units = auth.scope_units(account, ctx.units)
         try:
-            result = check_file(ctx.db, ctx.plan, ctx.units, args.file, args.file.name, allowed_units=allowed_units)
+            result = check_file(
+                ctx.db, ctx.plan, ctx.units, args.file, args.file.name, allowed_units=allowed_units, scan=scan
+            )
         except IngestReadError as exc:
             return fail(args, 2, t("ingest.cli.read_error", file=args.file, reason=exc), **nothing_stored)
         outcome = None

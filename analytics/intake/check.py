@@ -272,7 +272,7 @@ HEAD_BYTES = 65536
 CHUNK_BYTES = 8 * 2**20
 BLANK_RUN_LIMIT = 1000  # more blank records than this (",,,," lines) are left out before DuckDB reads the file
 # A record starting with two separators or two spaces has neither unit code nor unit name: no record of the
-# template starts so, blank runs (",,,,,,,,," as Excel saves empty rows) do. Counted with bytes.count: cheap.
+# template starts so, blank runs (",,,,,,,,," as Excel saves empty rows) do.
 _BLANK_RECORD_STARTS = (b"\n,,", b"\n;;", b"\n\t\t", b"\n  ")
 _PATHS = re.compile(r"""(?:[A-Za-z]:)?(?:[\\/][^\\/\s"'“”]+)+[\\/]?""")
 
@@ -356,14 +356,15 @@ def _after_line_breaks(window: bytes) -> tuple[bool, int]:
     return empty, blank
 
 
-class _Content(threading.Thread):
-    """The file's SHA-256, line count and what its bytes hold (combining marks, NUL bytes, blank lines), read in
-    chunks beside DuckDB's read (hashing and reading release the GIL): a large file is never held whole here.
+class FileScan(threading.Thread):
+    """The file's SHA-256, line count and what its bytes hold (combining marks, NUL bytes; blank runs on demand),
+    read in chunks beside DuckDB's read (hashing and reading release the GIL): a large file is never held whole here.
     `result()` waits for them; `bytes()` gives the whole content to the paths that need it."""
 
-    def __init__(self, source: Path | None, data: bytes | None):
+    def __init__(self, source: Path | None, data: bytes | None = None):
         super().__init__(daemon=True)
-        self.source, self.data, self.error = source, data, None
+        self.source, self.data, self.error = source, None if source else data, None
+        self._blank_runs: bool | None = None
         self.start()
 
     def _chunks(self):
@@ -377,9 +378,8 @@ class _Content(threading.Thread):
 
     def run(self) -> None:
         try:
-            digest, lines, size, tail = hashlib.sha256(), 0, 0, b""
-            self.needs_nfc = self.has_nul = self.empty_lines = self.nonblank = False
-            self.blank_records = 0
+            digest, lines, size, last = hashlib.sha256(), 0, 0, b""
+            self.needs_nfc = self.has_nul = self.nonblank = False
             for chunk in self._chunks():
                 digest.update(chunk)
                 size += len(chunk)
@@ -387,20 +387,29 @@ class _Content(threading.Thread):
                 # Vietnamese text that is not NFC carries combining marks U+0300–U+036F (UTF-8 lead bytes CC/CD).
                 self.needs_nfc = self.needs_nfc or b"\xcc" in chunk or b"\xcd" in chunk
                 self.has_nul = self.has_nul or b"\x00" in chunk
-                if not self.empty_lines or self.blank_records <= BLANK_RUN_LIMIT:
-                    empty, blank = _after_line_breaks(tail + chunk)
-                    self.empty_lines = self.empty_lines or empty
-                    if self.blank_records <= BLANK_RUN_LIMIT:  # rows of only separators or spaces (",,,," from Excel)
-                        self.blank_records += blank
                 self.nonblank = self.nonblank or re.search(rb"[^\s\x00\xef\xbb\xbf\xff\xfe]", chunk) is not None
-                tail = chunk[-3:]
+                last = chunk[-1:]
             self.sha256 = digest.hexdigest()
             self.size = size
-            self.lines = lines + (size > 0 and tail[-1:] != b"\n")  # a last line without a break
+            self.lines = lines + (size > 0 and last != b"\n")  # a last line without a break
         except BaseException as exc:  # handed to the caller by result()
             self.error = exc
 
-    def result(self) -> "_Content":
+    def blank_runs(self) -> bool:
+        """Whether the file has empty lines (DuckDB skips them: row numbers would shift) or more than
+        BLANK_RUN_LIMIT blank records (",,,," as Excel saves empty rows). A second pass, made only when the read
+        suggests it (fewer rows than lines, or a failed read): most files never pay for it."""
+        if self._blank_runs is None:
+            empty, blank, tail = False, 0, b""
+            for chunk in self._chunks():
+                found_empty, found_blank = _after_line_breaks(tail + chunk)
+                empty, blank, tail = empty or found_empty, blank + found_blank, chunk[-3:]
+                if empty or blank > BLANK_RUN_LIMIT:
+                    break
+            self._blank_runs = empty or blank > BLANK_RUN_LIMIT
+        return self._blank_runs
+
+    def result(self) -> "FileScan":
         self.join()
         if self.error is not None:
             raise self.error
@@ -410,7 +419,7 @@ class _Content(threading.Thread):
         return self.data if self.data is not None else self.source.read_bytes()
 
 
-def decode(head: bytes, source: Path | None, content: _Content) -> _Decoded:
+def decode(head: bytes, source: Path | None, content: FileScan) -> _Decoded:
     """Detect the encoding from the first bytes (`head`); give back a UTF-8 file for DuckDB (the original
     bytes on the fast path, else decoded and NFC-normalised), or the sheet of an .xlsx."""
     if not re.search(rb"[^\s\x00\xef\xbb\xbf\xff\xfe]", head):
@@ -549,7 +558,7 @@ def _sanitised(message: str) -> str:
     return _PATHS.sub("…", message.splitlines()[0])[:200]
 
 
-def _stage_csv(cur: duckdb.DuckDBPyConnection, decoded: _Decoded, content: _Content) -> tuple[list[str], str, _Layout]:
+def _stage_csv(cur: duckdb.DuckDBPyConnection, decoded: _Decoded, content: FileScan) -> tuple[list[str], str, _Layout]:
     found = _csv_header(decoded)
     separator, headers = found.separator, found.header.cells
     # A few columns past the header: cells there (a row shifted by an unquoted separator) are reported, not dropped.
@@ -578,7 +587,7 @@ def _stage_csv(cur: duckdb.DuckDBPyConnection, decoded: _Decoded, content: _Cont
             message = str(exc)
             if "Invalid unicode" in message and decoded.fast:
                 raise _Redecode() from None
-            if decoded.fast and (content.result().empty_lines or content.result().blank_records > BLANK_RUN_LIMIT):
+            if decoded.fast and content.result().blank_runs():
                 raise _Restrip() from None  # blank runs can confuse the reader: read the copy without them
             if parallel and "parallel" in message:
                 continue  # quoted line breaks together with short rows: read sequentially
@@ -588,8 +597,9 @@ def _stage_csv(cur: duckdb.DuckDBPyConnection, decoded: _Decoded, content: _Cont
             scanned = content.result()
             if scanned.needs_nfc:
                 raise _Redecode()  # combining marks: normalise to NFC in Python first
-            if scanned.empty_lines or scanned.blank_records > BLANK_RUN_LIMIT:
-                raise _Restrip()  # DuckDB skips empty lines (row numbers would shift) and reads ",,,," as rows
+            read = cur.execute("SELECT count(*) FROM ingest_raw").fetchall()[0][0]
+            if scanned.lines > read + found.skip_lines and scanned.blank_runs():
+                raise _Restrip()  # DuckDB skipped empty lines (row numbers would shift)
             lines = scanned.lines
         index = found.header.index
         removed = decoded.stripped.removed_before if decoded.stripped else (lambda record: 0)
@@ -637,7 +647,7 @@ def _xlsx_layout(sheet: XlsxSheet) -> _Layout:
 
 
 def _stage(
-    cur: duckdb.DuckDBPyConnection, head: bytes, source: Path | None, content: _Content
+    cur: duckdb.DuckDBPyConnection, head: bytes, source: Path | None, content: FileScan
 ) -> tuple[str, str | None, list[str], _Layout]:
     decoded = decode(head, source, content)
     try:
@@ -862,10 +872,13 @@ def check_file(
     file_name: str,
     allowed_units: set[str] | None = None,
     progress: Callable[[float], None] | None = None,
+    scan: FileScan | None = None,
 ) -> CheckResult:
-    """Read, validate and normalise a submission without storing anything. Raises IngestReadError."""
+    """Read, validate and normalise a submission without storing anything. Raises IngestReadError.
+
+    scan: FileScan(path) started earlier, e.g. while the store opens (the command line does so)."""
     step = progress or (lambda fraction: None)
-    source, head, content = _open(data)
+    source, head, content = _open(data, scan)
     with db.cursor() as cur:
         _prepare(cur)
         step(0.05)
@@ -926,10 +939,11 @@ def check_file(
 
 
 # -- the check's steps --------------------------------------------------------------------------------
-def _open(data: bytes | Path | str) -> tuple[Path | None, bytes, _Content]:
-    """The file (a path, or the bytes of an upload), its first bytes, and its content scan started beside."""
+def _open(data: bytes | Path | str, scan: FileScan | None) -> tuple[Path | None, bytes, FileScan]:
+    """The file (a path, or the bytes of an upload), its first bytes, and its content scan started beside (or
+    before: `scan`, see check_file)."""
     source = Path(data) if isinstance(data, (str, Path)) else None
-    content = _Content(source, None if source else data)
+    content = scan if scan is not None and source is not None and scan.source == source else FileScan(source, data)
     if source:
         with open(source, "rb") as handle:
             return source, handle.read(HEAD_BYTES), content
@@ -948,7 +962,7 @@ def _frame_rows(
     headers: list[str],
     mapping: dict[str, int],
     separator: str | None,
-    content: _Content,
+    content: FileScan,
     layout: _Layout,
     damaged: bool,
 ) -> tuple[list[SkippedRow], list[str]]:
@@ -1112,7 +1126,7 @@ def _cell_problems(
     mapping: dict[str, int],
     width: int,
     separator: str | None,
-    content: _Content,
+    content: FileScan,
     layout: _Layout,
     damaged: bool = False,
 ) -> list[str]:

@@ -42,12 +42,8 @@ def _table() -> np.ndarray:
     return table
 
 
-@cache
-def _ascii() -> np.ndarray:
-    """Bytes as DuckDB's lower() leaves them: A-Z lowered, every other byte as it is."""
-    lowered = np.arange(256, dtype=np.uint8)
-    lowered[ord("A") : ord("Z") + 1] += 32
-    return lowered
+_LOWER = bytes(c + 32 if 65 <= c <= 90 else c for c in range(256))  # as DuckDB's lower() leaves ASCII bytes
+_DROP = 0xFF  # never a byte of UTF-8: marks the bytes a folded character no longer needs
 
 
 def fold_latin(strings: pa.Array | pa.ChunkedArray) -> pa.StringArray:
@@ -61,39 +57,41 @@ def fold_latin(strings: pa.Array | pa.ChunkedArray) -> pa.StringArray:
     _, offset_buffer, data_buffer = strings.buffers()
     offsets = np.frombuffer(offset_buffer, np.int32, count + 1, strings.offset * 4) if count else np.zeros(1, np.int32)
     start, end = int(offsets[0]), int(offsets[-1])
-    data = np.frombuffer(data_buffer, np.uint8, end - start, start) if end > start else np.zeros(0, np.uint8)
-    data = _ascii()[data]
     offsets = offsets - start
+    # bytes.translate lowers ASCII and, at the end, drops what folding freed, each in one pass in C; numpy looks
+    # only at the multi-byte characters. Two bytes of padding let every character's bytes be read at once.
+    text = bytearray(memoryview(data_buffer)[start:end] if end > start else b"").translate(_LOWER) + b"\0\0"
+    size = end - start
+    data = np.frombuffer(text, np.uint8)
+    if text.find(_DROP, 0, size) >= 0:  # not UTF-8: such strings are left to DuckDB, like a NUL
+        data[np.flatnonzero(data[:size] == _DROP)] = 0
     valid = np.ones(count, bool) if strings.null_count == 0 else strings.is_valid().to_numpy(zero_copy_only=False)
-    leads = np.flatnonzero(data >= 0xC0)  # first bytes of multi-byte characters
-    unknown = np.flatnonzero(data == 0)
+    leads = np.flatnonzero(data[:size] >= 0xC0)  # first bytes of multi-byte characters
+    unknown = np.flatnonzero(data[:size] == 0) if text.find(0, 0, size) >= 0 else leads[:0]
+    shrunk = offsets
     if len(leads):
-        padded = np.concatenate([data, np.zeros(2, np.uint8)])
-        lead = padded[leads].astype(np.int32)
-        second = (padded[leads + 1] & 0x3F).astype(np.int32)
-        third = (padded[leads + 2] & 0x3F).astype(np.int32)
+        lead = data[leads].astype(np.int32)
+        second = (data[leads + 1] & 0x3F).astype(np.int32)
+        third = (data[leads + 2] & 0x3F).astype(np.int32)
         point = np.where(lead < 0xE0, ((lead & 0x1F) << 6) | second, ((lead & 0x0F) << 12) | (second << 6) | third)
         value = table[np.minimum(point, 0xFFFF)]
         value[lead >= 0xF0] = 0  # 4-byte characters: not in the table
         unknown = np.concatenate([unknown, leads[value == 0]])
+        folds = value >= 2
+        folded, three = leads[folds], lead[folds] >= 0xE0
+        data[folded] = value[folds]
+        data[folded + 1] = _DROP
+        data[folded[three] + 2] = _DROP
+        freed = np.zeros(len(folded) + 1, np.int32)  # bytes freed before each folded character, and in all
+        np.cumsum(1 + three, out=freed[1:])
+        shrunk = offsets - freed[np.searchsorted(folded, offsets)]
     if len(unknown):
         valid[np.searchsorted(offsets, unknown, "right") - 1] = False
-    if len(leads):
-        folds = value >= 2
-        folded = leads[folds]
-        padded[folded] = value[folds]
-        keep = np.ones(len(padded), bool)
-        keep[-2:] = False
-        keep[folded + 1] = False
-        keep[folded[lead[folds] >= 0xE0] + 2] = False
-        dropped = np.zeros(len(padded) + 1, np.int32)
-        np.cumsum(~keep, out=dropped[1:])
-        offsets = offsets - dropped[offsets]
-        data = padded[keep]
+    data[size:] = _DROP
     return pa.StringArray.from_buffers(
         count,
-        pa.py_buffer(np.ascontiguousarray(offsets, np.int32)),
-        pa.py_buffer(data),
+        pa.py_buffer(np.ascontiguousarray(shrunk, np.int32)),
+        pa.py_buffer(text.translate(None, bytes([_DROP]))),
         pa.py_buffer(np.packbits(valid, bitorder="little")),
         count - int(valid.sum()),
     )
