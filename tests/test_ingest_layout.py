@@ -236,6 +236,15 @@ def test_a_million_blank_lines_between_rows_cost_nothing_and_keep_row_numbers(ct
     assert errors(result)[0][:2] == (1_005_003, "ngay_to_chuc")
 
 
+def test_thousands_of_separator_only_rows_without_empty_lines_keep_row_numbers(ctx):
+    bad = GOOD[:4] + ["32/05/2022"] + GOOD[5:]
+    head, good, bad_line = csv_bytes([GOOD, bad]).split(b"\r\n")[:3]
+    data = head + b"\r\n" + good + b"\r\n" + b",,,,,,,,,\r\n" * 5000 + bad_line + b"\r\n"
+    result = check(ctx, data, name="dong-trong.csv")
+    assert (result.rows, result.accepted) == (2, 1)
+    assert errors(result)[0][:2] == (5_003, "ngay_to_chuc")
+
+
 def _dry_run_peak_mib(path, db) -> tuple[int, dict]:
     """Peak memory (MiB) of `import --dry-run --json` as its own process: its VmHWM, read until it exits. (Its
     rusage would not do: a child forked from a large test process carries that process's size into ru_maxrss.)"""
