@@ -62,11 +62,14 @@ FROM e LEFT JOIN ingest_messages m ON m.key = e.message;
 
 CREATE OR REPLACE TEMP VIEW ingest_valid AS SELECT * FROM ${stage}.checked WHERE valid;
 
--- Keys seen more than once among the valid rows, in one pass: (unit, type, date, title) and (unit, activity id),
--- as 64-bit hashes. Usually empty; the exact checks below run only for these candidates.
+-- Keys seen more than once among the valid rows: (unit, type, date, title) and (unit, activity id), as 64-bit
+-- hashes. Usually empty; the exact checks below run only for these candidates. Two plain groupings: GROUPING SETS
+-- would first materialise the rows for both.
 CREATE OR REPLACE TEMP TABLE ingest_repeats AS
-WITH v AS (SELECT record_hash, CASE WHEN activity_ref IS NOT NULL THEN hash(unit_code, activity_ref) END AS ref_hash
-           FROM ingest_valid)
-SELECT record_hash, ref_hash FROM v GROUP BY GROUPING SETS ((record_hash), (ref_hash)) HAVING count(*) > 1;
+SELECT record_hash, NULL::UBIGINT AS ref_hash FROM ingest_valid GROUP BY record_hash HAVING count(*) > 1
+UNION ALL
+SELECT NULL, ref_hash
+FROM (SELECT hash(unit_code, activity_ref) AS ref_hash FROM ingest_valid WHERE activity_ref IS NOT NULL)
+GROUP BY ref_hash HAVING count(*) > 1;
 
 CREATE OR REPLACE TEMP TABLE ingest_file_duplicates (line BIGINT, first_line BIGINT);
