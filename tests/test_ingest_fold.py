@@ -39,6 +39,8 @@ def test_fold_equals_duckdb_fold_or_defers_to_it():
 def test_unknown_characters_and_nulls_are_left_to_duckdb():
     array = pa.array(["Xã 한", None, "a\u0301", "ok", "emoji 😀", "nul\x00"]).slice(0)
     assert title_fold.fold_latin(array).to_pylist() == [None, None, None, "ok", None, None]
+    spaced = pa.array(["a  b", "a\tb", "dòng\nhai", "a b", "Đ \x01"])
+    assert title_fold.fold_latin(spaced).to_pylist() == [None, None, None, "a b", None]  # fold() spaces them
     assert title_fold.fold_latin(pa.array(["Àb", "Cđ", "x"]).slice(1)).to_pylist() == ["cd", "x"]
 
 

@@ -1,15 +1,15 @@
 """The fold of titles, vectorised: `ingest_fold_latin(x)` in SQL gives exactly
 `strip_accents(replace(lower(x), 'đ', 'd'))` for text made of ASCII, Latin letters (Vietnamese included) and
-common punctuation, and NULL for any other text (the caller then folds it with those DuckDB functions, so every
+common punctuation, and NULL for any other text (the caller then folds it with DuckDB's own functions, so every
 answer is DuckDB's own).
 
 DuckDB's strip_accents runs utf8proc per string (decompose, drop marks, compose, two allocations): a million
-different titles took most of an import's time. Here a batch of strings is folded at once with numpy on its UTF-8
-bytes: ASCII letters are lowered byte by byte, each 2- or 3-byte character is looked up in a table built once from
+different titles took most of an import's time. Here a batch of strings is folded at once on its UTF-8 bytes:
+ASCII letters are lowered byte by byte, each 2- or 3-byte character is looked up in a table built once from
 DuckDB's own fold of every character of the blocks below (a character it keeps is kept, one it folds to one ASCII
-letter is replaced); a character outside the table (other scripts, combining marks, emoji, NUL) makes the string
-NULL here. DuckDB's lower, replace and strip_accents work character by character, so folding each character is
-folding the string.
+letter is replaced); a character outside the table (other scripts, combining marks, emoji), a control character
+or a run of spaces makes the string NULL here. DuckDB's lower, replace and strip_accents work character by
+character, so folding each character is folding the string.
 """
 
 from __future__ import annotations
@@ -67,7 +67,10 @@ def fold_latin(strings: pa.Array | pa.ChunkedArray) -> pa.StringArray:
         data[np.flatnonzero(data[:size] == _DROP)] = 0
     valid = np.ones(count, bool) if strings.null_count == 0 else strings.is_valid().to_numpy(zero_copy_only=False)
     leads = np.flatnonzero(data[:size] >= 0xC0)  # first bytes of multi-byte characters
-    unknown = np.flatnonzero(data[:size] == 0) if text.find(0, 0, size) >= 0 else leads[:0]
+    # Control characters (NUL, tabs, line breaks) and runs of spaces are left to the caller's full fold().
+    unknown = np.flatnonzero(data[:size] < 0x20)
+    if text.find(b"  ", 0, size) >= 0:
+        unknown = np.concatenate([unknown, np.flatnonzero((data[: size - 1] == 0x20) & (data[1:size] == 0x20))])
     shrunk = offsets
     if len(leads):
         lead = data[leads].astype(np.int32)
