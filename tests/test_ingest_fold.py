@@ -1,9 +1,11 @@
-"""The vectorised title fold gives DuckDB's own fold for every string it answers (analytics/title_fold.py)."""
+"""The vectorised title fold gives DuckDB's own fold for every string it answers (analytics/intake/title_fold.py),
+by its compiled loop (built by scripts/setup.sh) and by numpy alike."""
 
 import random
 
 import duckdb
 import pyarrow as pa
+import pytest
 
 from analytics.intake import title_fold
 
@@ -22,26 +24,37 @@ def _duckdb_fold(con, strings):
     ]
 
 
-def test_fold_equals_duckdb_fold_or_defers_to_it():
+FOLDS = pytest.mark.parametrize("fold", [title_fold.fold_compiled, title_fold.fold_numpy], ids=["compiled", "numpy"])
+
+
+def test_the_compiled_loop_is_built_and_used():
+    assert title_fold.compiled_loop() is not None, "scripts/setup.sh builds analytics/intake/_title_fold.so"
+    assert title_fold.fold_latin(pa.array(["Đoàn xã"])).to_pylist() == ["doan xa"]
+
+
+@FOLDS
+def test_fold_equals_duckdb_fold_or_defers_to_it(fold):
     rnd = random.Random(13)
     pool = list("abcXYZ 0-9,.–—“”‘’…₫ñÇøßæ()/") + list(VIETNAMESE + VIETNAMESE.upper()) + OTHERS
     strings = ["".join(rnd.choice(pool) for _ in range(rnd.randint(0, 14))) for _ in range(20_000)]
     strings += ["", "Thắp sáng đường quê – đợt 2", "ĐẠI HỘI ĐOÀN", "Tuổi trẻ “Xung kích”"]
     with duckdb.connect() as con:
         expected = _duckdb_fold(con, strings)
-    folded = title_fold.fold_latin(pa.array(strings)).to_pylist()
+    folded = fold(pa.array(strings)).to_pylist()
     answered = [(got, want) for got, want in zip(folded, expected) if got is not None]
     assert all(got == want for got, want in answered)
     assert len(answered) > len(strings) / 3  # Vietnamese and punctuation are answered, not deferred
     assert folded[-3:] == ["thap sang duong que – dot 2", "dai hoi doan", "tuoi tre “xung kich”"]
 
 
-def test_unknown_characters_and_nulls_are_left_to_duckdb():
+@FOLDS
+def test_unknown_characters_and_nulls_are_left_to_duckdb(fold):
     array = pa.array(["Xã 한", None, "a\u0301", "ok", "emoji 😀", "nul\x00"]).slice(0)
-    assert title_fold.fold_latin(array).to_pylist() == [None, None, None, "ok", None, None]
+    assert fold(array).to_pylist() == [None, None, None, "ok", None, None]
     spaced = pa.array(["a  b", "a\tb", "dòng\nhai", "a b", "Đ \x01"])
-    assert title_fold.fold_latin(spaced).to_pylist() == [None, None, None, "a b", None]  # fold() spaces them
-    assert title_fold.fold_latin(pa.array(["Àb", "Cđ", "x"]).slice(1)).to_pylist() == ["cd", "x"]
+    assert fold(spaced).to_pylist() == [None, None, None, "a b", None]  # fold() spaces them
+    assert fold(pa.array(["Xã ", " Bình"])).to_pylist() == ["xa ", " binh"]  # one space each: answered
+    assert fold(pa.array(["Àb", "Cđ", "x"]).slice(1)).to_pylist() == ["cd", "x"]
 
 
 def test_the_sql_function_is_registered_once_per_database():
