@@ -18,6 +18,7 @@ Storing, listing and rolling back are in analytics/submissions.py.
 
 from __future__ import annotations
 
+import csv
 import difflib
 import hashlib
 import io
@@ -553,6 +554,26 @@ def _csv_header(decoded: _Decoded) -> CsvHeader:
     return found
 
 
+def _load_fold_beside(decoded: _Decoded, found: CsvHeader) -> None:
+    """When the first rows' titles all differ in a file long enough for FOLD_UDF_MIN of them, load the vectorised
+    fold (pyarrow, its table: about 0.2 s) in a thread while DuckDB reads the file, instead of after."""
+    title = map_headers(found.header.cells)[0].get("ten_hoat_dong")
+    if title is None or decoded.path is None:
+        return
+    rows = list(csv.reader(io.StringIO(decoded.text_head), delimiter=found.separator))[found.skip_lines : -1]
+    titles = [row[title] for row in rows if len(row) > title]
+    line_bytes = len(decoded.text_head.encode("utf-8")) / max(found.skip_lines + len(rows), 1)
+    if len(titles) >= 50 and len(set(titles)) > 0.9 * len(titles):
+        if decoded.path.stat().st_size / line_bytes >= FOLD_UDF_MIN:
+            threading.Thread(target=_load_fold, daemon=True).start()
+
+
+def _load_fold() -> None:
+    from analytics.intake import title_fold
+
+    title_fold.load()
+
+
 def _sanitised(message: str) -> str:
     """DuckDB's words without any file path (a server's temporary file is nobody's business)."""
     return _PATHS.sub("…", message.splitlines()[0])[:200]
@@ -560,6 +581,7 @@ def _sanitised(message: str) -> str:
 
 def _stage_csv(cur: duckdb.DuckDBPyConnection, decoded: _Decoded, content: FileScan) -> tuple[list[str], str, _Layout]:
     found = _csv_header(decoded)
+    _load_fold_beside(decoded, found)
     separator, headers = found.separator, found.header.cells
     # A few columns past the header: cells there (a row shifted by an unquoted separator) are reported, not dropped.
     columns = {f"c{i}": "VARCHAR" for i in range(len(headers) + EXTRA_COLUMNS)}

@@ -152,6 +152,12 @@ def fold_numpy(strings: pa.StringArray) -> pa.StringArray:
     )
 
 
+def load() -> None:
+    """Build the table and load the loop now (a thread may, while DuckDB reads the file)."""
+    _table()
+    compiled_loop()
+
+
 def register(cur: duckdb.DuckDBPyConnection) -> None:
     """Make ingest_fold_latin(VARCHAR) available to the cursor's database (once: its catalogue keeps it)."""
     try:
