@@ -3,7 +3,8 @@
 -- lookup tables built per distinct raw value (ingest_unit_map, ingest_type_map), dates and numbers from
 -- ingest_values.sql. ${stage} is the check's own in-memory database (analytics/intake/stage_queries.py fills it in).
 
--- One row per record: normalised values and, per column, an error (NULL when the cell is fine). It lives in
+-- One row per record: normalised values, and the problems of a rejected row as one list (field, value, message;
+-- NULL for a valid row, so the check's table carries no column of errors a million times empty). It lives in
 -- the check's staging database, which stays attached until the result is stored or dropped.
 CREATE TABLE ${stage}.checked AS
 WITH r AS (
@@ -34,26 +35,29 @@ LEFT JOIN ingest_type_map tm ON tm.type_raw = r.type_raw
 LEFT JOIN ingest_dates d ON d.date_raw = r.date_raw
 LEFT JOIN ingest_numbers p ON p.kind = 'p' AND p.raw = r.participants_raw
 LEFT JOIN ingest_numbers b ON b.kind = 'b' AND b.raw = r.budget_raw
+),
+v AS (
+SELECT *, (unit_error IS NULL AND type_error IS NULL AND title_error IS NULL AND date_error IS NULL
+           AND participants_error IS NULL AND budget_error IS NULL) AS cells_valid
+FROM c
 )
-SELECT *, hash(unit_code, type_code, activity_date, key_id) AS record_hash,
-       (unit_error IS NULL AND type_error IS NULL AND title_error IS NULL AND date_error IS NULL
-        AND participants_error IS NULL AND budget_error IS NULL
-        AND NOT EXISTS (SELECT 1 FROM ingest_row_problems rp WHERE rp.line = c.line)) AS valid
-FROM c;
+SELECT line, unit_code, type_code, title_id, activity_date, participants, location, budget_vnd, activity_ref, notes,
+       key_id, title_text, title_key_text, hash(unit_code, type_code, activity_date, key_id) AS record_hash,
+       cells_valid AND NOT EXISTS (SELECT 1 FROM ingest_row_problems rp WHERE rp.line = v.line) AS valid,
+       CASE WHEN NOT cells_valid THEN list_filter([
+           {'field': unit_field, 'value': unit_value, 'message': unit_error},
+           {'field': 'loai_hoat_dong', 'value': type_value, 'message': type_error},
+           {'field': 'ten_hoat_dong', 'value': NULL::VARCHAR, 'message': title_error},
+           {'field': 'ngay_to_chuc', 'value': date_value, 'message': date_error},
+           {'field': 'so_nguoi_tham_gia', 'value': participants_value, 'message': participants_error},
+           {'field': 'kinh_phi', 'value': budget_value, 'message': budget_error}
+       ], lambda problem: problem.message IS NOT NULL) END AS problems
+FROM v;
 
 CREATE OR REPLACE TEMP TABLE ingest_errors AS
 WITH e AS (
-    SELECT line, unit_field AS field, unit_value AS value, unit_error AS message FROM ${stage}.checked WHERE unit_error IS NOT NULL
-    UNION ALL
-    SELECT line, 'loai_hoat_dong', type_value, type_error FROM ${stage}.checked WHERE type_error IS NOT NULL
-    UNION ALL
-    SELECT line, 'ten_hoat_dong', NULL, title_error FROM ${stage}.checked WHERE title_error IS NOT NULL
-    UNION ALL
-    SELECT line, 'ngay_to_chuc', date_value, date_error FROM ${stage}.checked WHERE date_error IS NOT NULL
-    UNION ALL
-    SELECT line, 'so_nguoi_tham_gia', participants_value, participants_error FROM ${stage}.checked WHERE participants_error IS NOT NULL
-    UNION ALL
-    SELECT line, 'kinh_phi', budget_value, budget_error FROM ${stage}.checked WHERE budget_error IS NOT NULL
+    SELECT line, problem.field, problem.value, problem.message
+    FROM (SELECT line, unnest(problems) AS problem FROM ${stage}.checked WHERE problems IS NOT NULL)
     UNION ALL
     SELECT line, field, value, message FROM ingest_row_problems  -- cells past the header, a quote never closed
 )
