@@ -140,9 +140,9 @@ def test_a_reader_switches_to_english_and_back_keeping_the_view(dashboard, store
 
 
 def page_heading(spec) -> str:
-    """The page's st.title, as its file asks for it."""
+    """The page's st.title, as its file asks for it (itself, or through ui.state.dashboard_page)."""
     source = (ROOT / spec.path).read_text(encoding="utf-8")
-    return t(re.search(r'st\.title\(t\("([\w.]+)"\)\)', source).group(1), "vi")
+    return t(re.search(r'(?:st\.title\(t\(|dashboard_page\()"([\w.]+)"', source).group(1), "vi")
 
 
 def test_every_page_address_opens_its_page_on_a_fresh_plain_streamlit_server(dashboard, store, browser):
