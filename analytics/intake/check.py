@@ -300,6 +300,7 @@ class _Layout:
     gaps: list[tuple[int, int]]  # (first row read, rows left out before it beyond row0's count)
     lines: int = 0  # physical lines of the CSV DuckDB read
     skip_lines: int = 0  # of which lines above the data
+    rows_read: int = 0  # rows DuckDB made of them: fewer than lines - skip_lines when cells hold line breaks
     sheet: str | None = None
 
 
@@ -615,11 +616,11 @@ def _stage_csv(cur: duckdb.DuckDBPyConnection, decoded: _Decoded, content: FileS
                 continue  # quoted line breaks together with short rows: read sequentially
             raise IngestReadError(t("ingest.read.not_table_detail", detail=_sanitised(message))) from None
         lines = decoded.stripped.lines if decoded.stripped else 0
+        read = cur.execute("SELECT count(*) FROM ingest_raw").fetchall()[0][0]
         if decoded.fast:
             scanned = content.result()
             if scanned.needs_nfc:
                 raise _Redecode()  # combining marks: normalise to NFC in Python first
-            read = cur.execute("SELECT count(*) FROM ingest_raw").fetchall()[0][0]
             if scanned.lines > read + found.skip_lines and scanned.blank_runs():
                 raise _Restrip()  # DuckDB skipped empty lines (row numbers would shift)
             lines = scanned.lines
@@ -630,7 +631,12 @@ def _stage_csv(cur: duckdb.DuckDBPyConnection, decoded: _Decoded, content: FileS
         if decoded.stripped:
             gaps += [(first - index - 1, before) for first, before in decoded.stripped.gaps if first > index + 1]
         layout = _Layout(
-            header_row=index + 1 + removed(index), row0=index + 2, gaps=gaps, lines=lines, skip_lines=found.skip_lines
+            header_row=index + 1 + removed(index),
+            row0=index + 2,
+            gaps=gaps,
+            lines=lines,
+            skip_lines=found.skip_lines,
+            rows_read=read,
         )
         return headers, separator, layout
     raise AssertionError("unreachable")
@@ -1213,8 +1219,7 @@ def _cell_problems(
             {"notes": notes, "message": t("ingest.error.example_row")},
         )
     if separator is not None:
-        read = cur.execute("SELECT count(*) FROM ingest_raw").fetchall()[0][0]
-        if layout.lines > read + layout.skip_lines:  # line breaks inside cells: a quote may never close
+        if layout.lines > layout.rows_read + layout.skip_lines:  # line breaks inside cells: a quote may never close
             row_like = "\n[^\n]*" + f"(?:{re.escape(separator)}[^\n]*){{{max(len(headers) - 1, 2)}}}"
             for i in range(min(width, len(headers))):
                 cur.execute(
